@@ -1,0 +1,358 @@
+//! Pieces every object shares: the node fields, connection types, filters and ordering.
+
+use async_graphql::{Context, ID, SimpleObject};
+use chrono::{DateTime, Utc};
+use sea_orm::{DatabaseConnection, DbBackend};
+use uuid::Uuid;
+
+use super::enums::{Language, Order, Status};
+use crate::{
+    error::{ApiError, ApiResult},
+    id::{GlobalId, NodeType},
+    loader::{NodeTable, PageQuery, Via, load_page, scope},
+    page::{Page, PageArgs, Window},
+    sql::{Sql, like_escape, text_order},
+};
+
+/// The fields every node has.
+#[derive(SimpleObject, Debug, Clone)]
+pub struct NodeFields {
+    /// Opaque global ID; pass it to `node(id:)`.
+    pub id: ID,
+    /// Stable UUID of the node, the same in every installation that holds it.
+    pub uuid: Uuid,
+    /// URL-friendly unique name.
+    pub slug: String,
+    /// Publication state.
+    pub status: Status,
+    /// Language of the node's text.
+    pub language: Language,
+    /// Revision counter, incremented on every change.
+    pub version: i32,
+    /// When the node was created.
+    pub created_at: DateTime<Utc>,
+    /// When the node was last changed.
+    pub updated_at: DateTime<Utc>,
+}
+
+/// Builds [`NodeFields`] from a row that has the common node columns.
+macro_rules! node_fields {
+    ($node:ident, $m:expr) => {
+        $crate::graphql::common::NodeFields {
+            id: async_graphql::ID($crate::id::GlobalId::new($crate::id::NodeType::$node, $m.id).encode()),
+            uuid: $m.id,
+            slug: $m.slug.clone(),
+            status: $m.status.into(),
+            language: $m.language.into(),
+            version: $m.version,
+            created_at: $m.created_at,
+            updated_at: $m.updated_at,
+        }
+    };
+}
+pub(crate) use node_fields;
+
+/// Defines a connection and its edge type for `$node` objects built from `$model` rows.
+macro_rules! connection {
+    ($conn:ident, $edge:ident, $node:ident, $model:ty, $what:literal $(, role: $role:ty, $db_role:ty)?) => {
+        #[doc = concat!("A page of ", $what, ", with paging information and the total count.")]
+        #[derive(async_graphql::SimpleObject)]
+        pub struct $conn {
+            /// The edges of this page, in order.
+            pub edges: Vec<$edge>,
+            /// The nodes of this page, in order (the edges without their cursors).
+            pub nodes: Vec<$node>,
+            /// Paging information for this page.
+            pub page_info: $crate::page::PageInfo,
+            /// How many nodes the whole list holds, over all pages, after filters.
+            pub total_count: i64,
+        }
+
+        #[doc = concat!("An edge in a page of ", $what, ".")]
+        #[derive(async_graphql::SimpleObject)]
+        pub struct $edge {
+            /// Opaque cursor of this edge; pass it as `after` or `before`.
+            pub cursor: String,
+            /// The node at the end of this edge.
+            pub node: $node,
+            $(
+            /// The part the node plays in this relation.
+            pub role: $role,
+            )?
+        }
+
+        impl $conn {
+            /// Builds the connection from a loaded page.
+            #[allow(unused_variables)]
+            pub fn from_page(page: $crate::page::Page<$model>) -> $crate::error::ApiResult<Self> {
+                let node_type = $crate::id::NodeType::$node;
+                let page_info = page.page_info(node_type);
+                let total_count = page.total;
+                let mut edges = Vec::with_capacity(page.items.len());
+                for (position, model, role) in page.items {
+                    edges.push($edge {
+                        cursor: $crate::page::encode_cursor(node_type, position),
+                        node: $node::from(model),
+                        $(
+                        role: {
+                            let role = role.ok_or($crate::error::ApiError::Internal)?;
+                            <$db_role as sea_orm::ActiveEnum>::try_from_value(&role)
+                                .map_err(|_| $crate::error::ApiError::Internal)?
+                                .into()
+                        },
+                        )?
+                    });
+                }
+                let nodes = edges.iter().map(|e| e.node.clone()).collect();
+                Ok($conn { edges, nodes, page_info, total_count })
+            }
+        }
+    };
+}
+pub(crate) use connection;
+
+/// A filter input that turns into SQL conditions on the target table `t`.
+pub trait Filter {
+    /// The conditions; validation errors name the offending field.
+    fn conditions(&self) -> ApiResult<Vec<Sql>>;
+}
+
+impl<F: Filter> Filter for Option<F> {
+    fn conditions(&self) -> ApiResult<Vec<Sql>> {
+        self.as_ref().map_or(Ok(Vec::new()), Filter::conditions)
+    }
+}
+
+/// No filter.
+pub struct NoFilter;
+
+impl Filter for NoFilter {
+    fn conditions(&self) -> ApiResult<Vec<Sql>> {
+        Ok(Vec::new())
+    }
+}
+
+/// A case-insensitive substring match on `t.<column>`.
+pub fn search_condition(field: &str, column: &str, text: &str) -> ApiResult<Sql> {
+    let text = text.trim();
+    if text.is_empty() || text.chars().count() > 200 {
+        return Err(ApiError::validation(field, "give 1 to 200 characters to search for"));
+    }
+    Ok(Sql::with(
+        format!("LOWER(t.{column}) LIKE ? ESCAPE '\\'"),
+        vec![format!("%{}%", like_escape(&text.to_lowercase())).into()],
+    ))
+}
+
+/// `t.<column> IN (<statuses>)`.
+pub fn status_condition(statuses: &[Status]) -> Sql {
+    let values = statuses
+        .iter()
+        .map(|s| {
+            use sea_orm::ActiveEnum;
+            oppvekstgraf_entity::enums::Status::from(*s).to_value().into()
+        })
+        .collect::<Vec<sea_orm::Value>>();
+    Sql::with(format!("t.status IN ({})", Sql::placeholders(values.len())), values)
+}
+
+/// `t.<column> IN (SELECT id FROM municipality WHERE number = ?)` after checking the number's form.
+pub fn municipality_condition(field: &str, column: &str, number: &str) -> ApiResult<Sql> {
+    check_municipality_number(field, number)?;
+    Ok(Sql::with(
+        format!("t.{column} IN (SELECT m.id FROM municipality m WHERE m.number = ?)"),
+        vec![number.into()],
+    ))
+}
+
+/// A kommunenummer is four digits.
+pub fn check_municipality_number(field: &str, number: &str) -> ApiResult<()> {
+    if number.len() == 4 && number.chars().all(|c| c.is_ascii_digit()) {
+        Ok(())
+    } else {
+        Err(ApiError::validation(field, format!("{number:?} is not a kommunenummer: give four digits, e.g. \"1539\"")))
+    }
+}
+
+/// `t.id IN (SELECT <own> FROM <link> WHERE <other> IN (<select>))`: the target is linked to a node picked by
+/// `select` (a sub-select returning ids).
+pub fn linked_condition(link: &str, own: &str, other: &str, select: Sql) -> Sql {
+    let mut sql = Sql::raw(format!("t.id IN (SELECT x.{own} FROM {link} x WHERE x.{other} IN ("));
+    sql.append(select);
+    sql.push("))");
+    sql
+}
+
+/// A sub-select of the id of the node with global ID `id` of type `node`.
+pub fn id_select(field: &str, id: &ID, node: NodeType) -> ApiResult<Sql> {
+    let uuid = GlobalId::decode_as(field, id, node)?;
+    Ok(Sql::with("SELECT ?", vec![uuid.into()]))
+}
+
+/// A sub-select of the ids of `table` rows whose `column` equals `value`.
+pub fn key_select(table: &str, column: &str, value: &str) -> Sql {
+    Sql::with(format!("SELECT k.id FROM {table} k WHERE k.{column} = ?"), vec![value.into()])
+}
+
+/// The ORDER BY terms for `order` on a table whose name column is `name`.
+fn order_terms(backend: DbBackend, order: Order, name: &str, default: &[&str]) -> Vec<String> {
+    let (term, dir) = match order {
+        Order::Default => return default.iter().map(|s| s.to_string()).collect(),
+        Order::NameAsc => (text_order(backend, name), "ASC"),
+        Order::NameDesc => (text_order(backend, name), "DESC"),
+        Order::CreatedAtAsc => ("t.created_at".into(), "ASC"),
+        Order::CreatedAtDesc => ("t.created_at".into(), "DESC"),
+        Order::UpdatedAtAsc => ("t.updated_at".into(), "ASC"),
+        Order::UpdatedAtDesc => ("t.updated_at".into(), "DESC"),
+    };
+    vec![format!("{term} {dir}")]
+}
+
+/// A to-many relation of a node: how its targets hang off it, and their default order.
+pub struct Rel {
+    pub via: Via,
+    /// Default ORDER BY terms (`None`: by name).
+    pub default_order: Option<&'static [&'static str]>,
+}
+
+impl Rel {
+    /// Targets with `t.<column> = parent`.
+    pub const fn column(column: &'static str, default_order: Option<&'static [&'static str]>) -> Rel {
+        Rel {
+            via: Via::Column(column),
+            default_order,
+        }
+    }
+
+    /// Targets through link table `table`, in link order.
+    pub const fn link(table: &'static str, parent: &'static str, target: &'static str) -> Rel {
+        Rel {
+            via: Via::Link {
+                table,
+                parent,
+                target,
+                role: false,
+            },
+            default_order: Some(&["l.position"]),
+        }
+    }
+
+    /// Targets through link table `table` that carries a role, in link order.
+    pub const fn link_with_role(table: &'static str, parent: &'static str, target: &'static str) -> Rel {
+        Rel {
+            via: Via::Link {
+                table,
+                parent,
+                target,
+                role: true,
+            },
+            default_order: Some(&["l.position"]),
+        }
+    }
+
+    /// A root connection.
+    pub const ROOT: Rel = Rel {
+        via: Via::Root,
+        default_order: None,
+    };
+}
+
+/// The name column of each node table, used by `NAME_*` ordering and the default root order.
+pub fn name_column(node: NodeType) -> &'static str {
+    match node {
+        NodeType::Municipality => "number",
+        NodeType::Plan | NodeType::Measure | NodeType::Guidance => "title",
+        NodeType::Region | NodeType::Unit | NodeType::Publisher => "name",
+        NodeType::Goal => "focus_area",
+        NodeType::Law => "short_title",
+        NodeType::LegalReference => "natural_key",
+        NodeType::Concept => "term",
+        NodeType::Theme | NodeType::TargetGroup => "label",
+    }
+}
+
+/// Loads one page of `T` targets of `rel` for `parent`.
+pub async fn load_rel<T: NodeTable>(
+    ctx: &Context<'_>,
+    rel: &Rel,
+    parent: Uuid,
+    args: PageArgs,
+    filter: &impl Filter,
+    order: Option<Order>,
+) -> ApiResult<Page<T::Model>> {
+    let window = Window::parse(&args, T::NODE)?;
+    let filters = filter.conditions()?;
+    let backend = ctx
+        .data::<DatabaseConnection>()
+        .map(|db| db.get_database_backend())
+        .map_err(|_| ApiError::Internal)?;
+    let name = name_column(T::NODE);
+    let name_order = [text_order(backend, name)];
+    let default: Vec<&str> = match rel.default_order {
+        Some(terms) => terms.to_vec(),
+        None => name_order.iter().map(String::as_str).collect(),
+    };
+    let order = order_terms(backend, order.unwrap_or_default(), name, &default);
+    let query = PageQuery::new(rel.via, filters, order, window, scope(ctx));
+    load_page::<T>(ctx, parent, query).await
+}
+
+/// A filter with a text match and publication states, for node types without relations to filter by.
+#[derive(async_graphql::InputObject, Default, Debug, Clone)]
+pub struct SearchFilter {
+    /// Case-insensitive substring of the name, title, label or term.
+    pub search: Option<String>,
+    /// Only nodes in these publication states (anonymous readers see published nodes only).
+    pub status: Option<Vec<Status>>,
+}
+
+/// Applies a [`SearchFilter`] to a table whose name column is `column`.
+pub fn search_filter_conditions(filter: &SearchFilter, column: &str) -> ApiResult<Vec<Sql>> {
+    let mut out = Vec::new();
+    if let Some(text) = &filter.search {
+        out.push(search_condition("filter.search", column, text)?);
+    }
+    if let Some(statuses) = &filter.status {
+        out.push(status_condition(statuses));
+    }
+    Ok(out)
+}
+
+/// A [`SearchFilter`] on the name column of one node type.
+pub struct NamedSearch<'a>(pub &'a Option<SearchFilter>, pub NodeType);
+
+impl Filter for NamedSearch<'_> {
+    fn conditions(&self) -> ApiResult<Vec<Sql>> {
+        match self.0 {
+            Some(filter) => search_filter_conditions(filter, name_column(self.1)),
+            None => Ok(Vec::new()),
+        }
+    }
+}
+
+/// The one visible `T` with this slug or global ID (exactly one of them must be given).
+pub async fn find_by_slug_or_id<T: NodeTable>(
+    ctx: &Context<'_>,
+    slug: Option<String>,
+    id: Option<ID>,
+) -> ApiResult<Option<T::Model>> {
+    let condition = match (slug, id) {
+        (Some(slug), None) => Sql::with("t.slug = ?", vec![slug.into()]),
+        (None, Some(id)) => Sql::with("t.id = ?", vec![GlobalId::decode_as("id", &id, T::NODE)?.into()]),
+        _ => return Err(ApiError::validation("slug", "give exactly one of `slug` or `id`")),
+    };
+    crate::loader::find_one::<T>(ctx, condition).await
+}
+
+/// Gives an object the `id` method the `Node` interface resolves through.
+macro_rules! node_object {
+    ($typ:ident) => {
+        impl $typ {
+            /// Opaque global ID.
+            pub async fn id<'a>(&'a self, _ctx: &async_graphql::Context<'_>) -> async_graphql::Result<&'a async_graphql::ID> {
+                Ok(&self.node.id)
+            }
+        }
+    };
+}
+pub(crate) use node_object;

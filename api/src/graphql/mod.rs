@@ -1,0 +1,49 @@
+//! The GraphQL schema: read API over the content graph.
+
+pub mod common;
+pub mod enums;
+mod node;
+pub mod object;
+
+use async_graphql::{EmptyMutation, EmptySubscription, MergedObject, Schema};
+use sea_orm::DatabaseConnection;
+
+pub use node::Node;
+use object::*;
+
+/// All root query fields.
+#[derive(MergedObject, Default)]
+pub struct QueryRoot(
+    node::NodeQuery,
+    MunicipalityQuery,
+    RegionQuery,
+    PlanQuery,
+    GoalQuery,
+    MeasureQuery,
+    UnitQuery,
+    LawQuery,
+    LegalReferenceQuery,
+    GuidanceQuery,
+    PublisherQuery,
+    ConceptQuery,
+    ThemeQuery,
+    TargetGroupQuery,
+);
+
+/// The schema type served over HTTP.
+pub type AppSchema = Schema<QueryRoot, EmptyMutation, EmptySubscription>;
+
+/// Builds the schema. Without a database it can still print its SDL (`oppvekstgraf schema`).
+pub fn schema(db: Option<&DatabaseConnection>) -> AppSchema {
+    let mut builder = Schema::build(QueryRoot::default(), EmptyMutation, EmptySubscription)
+        .register_output_type::<Node>();
+    if let Some(db) = db {
+        builder = crate::loader::add_data_loaders(builder.data(db.clone()), db);
+    }
+    builder.finish()
+}
+
+/// The SDL of the schema, as checked in at `schema.graphql`.
+pub fn sdl() -> String {
+    schema(None).sdl()
+}

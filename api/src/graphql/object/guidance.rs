@@ -1,0 +1,309 @@
+//! `Guidance`: national guidance (guideline, guide, circular, white paper, programme …).
+
+use async_graphql::{ComplexObject, Context, ErrorExtensions, ID, Object, Result, SimpleObject};
+use oppvekstgraf_entity::{self as entity, guidance::Model};
+#[allow(unused_imports)]
+use uuid::Uuid;
+
+#[allow(unused_imports)]
+use super::*;
+#[allow(unused_imports)]
+use crate::{
+    error::{ApiError, ApiResult},
+    graphql::common::{Filter, key_select, linked_condition, search_condition, status_condition},
+    loader::find_one,
+    sql::Sql,
+    graphql::{
+        common::{
+            NamedSearch, NoFilter, NodeFields, Rel, SearchFilter, connection, find_by_slug_or_id, load_rel,
+            node_fields,
+        },
+        enums::*,
+    },
+    id::NodeType,
+    loader::{load_node, load_required},
+    page::PageArgs,
+};
+
+/// A national guidance document: a guideline (nasjonal faglig retningslinje), guide (veileder), circular (rundskriv), white paper (stortingsmelding), national programme and the like. Shared by every municipality.
+#[derive(SimpleObject, Clone)]
+#[graphql(complex)]
+pub struct Guidance {
+    #[graphql(flatten)]
+    pub node: NodeFields,
+    /// Publisher's code, e.g. "IS-2826".
+    pub code: Option<String>,
+    /// ISBN, e.g. "978-82-8081-601-6".
+    pub isbn: Option<String>,
+    /// Title.
+    pub title: String,
+    /// Kind of guidance.
+    pub kind: GuidanceKind,
+    /// Where it can be read.
+    pub url: Option<String>,
+    /// Short summary.
+    pub summary: Option<String>,
+    /// The topic a portal lists it under, e.g. "Forebygging og tidlig innsats".
+    pub topic_group: Option<String>,
+    /// Year of publication.
+    pub published_year: Option<i32>,
+    #[graphql(skip)]
+    pub replaces_id: Option<Uuid>,
+}
+
+impl From<Model> for Guidance {
+    fn from(m: Model) -> Self {
+        Guidance {
+            node: node_fields!(Guidance, m),
+            code: m.code,
+            isbn: m.isbn,
+            title: m.title,
+            kind: m.kind.into(),
+            url: m.url,
+            summary: m.summary,
+            topic_group: m.topic_group,
+            published_year: m.published_year,
+            replaces_id: m.replaces_id,
+        }
+    }
+}
+
+connection!(GuidanceConnection, GuidanceEdge, Guidance, Model, "guidance items");
+crate::graphql::common::node_object!(Guidance);
+const REPLACED_BY: Rel = Rel::column("replaces_id", None);
+const PUBLISHERS: Rel = Rel::link("guidance_publisher", "guidance_id", "publisher_id");
+const MEASURES: Rel = Rel::link("measure_guidance", "guidance_id", "measure_id");
+const PLANS: Rel = Rel::link("plan_guidance", "guidance_id", "plan_id");
+const LEGAL_REFERENCES: Rel = Rel::link("guidance_legal_reference", "guidance_id", "legal_reference_id");
+const THEMES: Rel = Rel::link("guidance_theme", "guidance_id", "theme_id");
+const TARGET_GROUPS: Rel = Rel::link("guidance_target_group", "guidance_id", "target_group_id");
+const CONCEPTS: Rel = Rel::column("source_guidance_id", None);
+
+#[ComplexObject]
+impl Guidance {
+
+    /// The older guidance this one replaces (IS-2826 replaces IS-1742 "Fra bekymring til handling").
+    async fn replaces(&self, ctx: &Context<'_>) -> Result<Option<Guidance>> {
+        let Some(id) = self.replaces_id else { return Ok(None) };
+        let found = load_node::<entity::guidance::Entity>(ctx, id).await;
+        found.map(|m| m.map(Guidance::from)).map_err(|e| e.extend())
+    }
+
+    /// Newer guidance that replaces this one.
+    async fn replaced_by(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Returns the first n edges (0-100; default 20).")] first: Option<i32>,
+        #[graphql(desc = "Returns the edges after this cursor.")] after: Option<String>,
+        #[graphql(desc = "Returns the last n edges (0-100).")] last: Option<i32>,
+        #[graphql(desc = "Returns the edges before this cursor.")] before: Option<String>,
+        #[graphql(desc = "Narrows the list.")] filter: Option<GuidanceFilter>,
+        #[graphql(desc = "Sort order (default: the relation's own order).")] order_by: Option<Order>,
+    ) -> Result<GuidanceConnection> {
+        let args = PageArgs { first, after, last, before };
+        let page = load_rel::<entity::guidance::Entity>(ctx, &REPLACED_BY, self.node.uuid, args, &filter, order_by).await;
+        page.and_then(GuidanceConnection::from_page).map_err(|e| e.extend())
+    }
+
+    /// Organisations that publish it (IS-2826 has six directorates).
+    async fn publishers(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Returns the first n edges (0-100; default 20).")] first: Option<i32>,
+        #[graphql(desc = "Returns the edges after this cursor.")] after: Option<String>,
+        #[graphql(desc = "Returns the last n edges (0-100).")] last: Option<i32>,
+        #[graphql(desc = "Returns the edges before this cursor.")] before: Option<String>,
+        #[graphql(desc = "Narrows the list.")] filter: Option<SearchFilter>,
+        #[graphql(desc = "Sort order (default: the relation's own order).")] order_by: Option<Order>,
+    ) -> Result<PublisherConnection> {
+        let args = PageArgs { first, after, last, before };
+        let page = load_rel::<entity::publisher::Entity>(ctx, &PUBLISHERS, self.node.uuid, args, &NamedSearch(&filter, NodeType::Publisher), order_by).await;
+        page.and_then(PublisherConnection::from_page).map_err(|e| e.extend())
+    }
+
+    /// Measures that follow this guidance, from every municipality.
+    async fn measures(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Returns the first n edges (0-100; default 20).")] first: Option<i32>,
+        #[graphql(desc = "Returns the edges after this cursor.")] after: Option<String>,
+        #[graphql(desc = "Returns the last n edges (0-100).")] last: Option<i32>,
+        #[graphql(desc = "Returns the edges before this cursor.")] before: Option<String>,
+        #[graphql(desc = "Narrows the list.")] filter: Option<MeasureFilter>,
+        #[graphql(desc = "Sort order (default: the relation's own order).")] order_by: Option<Order>,
+    ) -> Result<MeasureConnection> {
+        let args = PageArgs { first, after, last, before };
+        let page = load_rel::<entity::measure::Entity>(ctx, &MEASURES, self.node.uuid, args, &filter, order_by).await;
+        page.and_then(MeasureConnection::from_page).map_err(|e| e.extend())
+    }
+
+    /// Plans that build on this guidance, from every municipality.
+    async fn plans(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Returns the first n edges (0-100; default 20).")] first: Option<i32>,
+        #[graphql(desc = "Returns the edges after this cursor.")] after: Option<String>,
+        #[graphql(desc = "Returns the last n edges (0-100).")] last: Option<i32>,
+        #[graphql(desc = "Returns the edges before this cursor.")] before: Option<String>,
+        #[graphql(desc = "Narrows the list.")] filter: Option<PlanFilter>,
+        #[graphql(desc = "Sort order (default: the relation's own order).")] order_by: Option<Order>,
+    ) -> Result<PlanConnection> {
+        let args = PageArgs { first, after, last, before };
+        let page = load_rel::<entity::plan::Entity>(ctx, &PLANS, self.node.uuid, args, &filter, order_by).await;
+        page.and_then(PlanConnection::from_page).map_err(|e| e.extend())
+    }
+
+    /// Provisions this guidance explains.
+    async fn legal_references(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Returns the first n edges (0-100; default 20).")] first: Option<i32>,
+        #[graphql(desc = "Returns the edges after this cursor.")] after: Option<String>,
+        #[graphql(desc = "Returns the last n edges (0-100).")] last: Option<i32>,
+        #[graphql(desc = "Returns the edges before this cursor.")] before: Option<String>,
+        #[graphql(desc = "Sort order (default: the relation's own order).")] order_by: Option<Order>,
+    ) -> Result<LegalReferenceConnection> {
+        let args = PageArgs { first, after, last, before };
+        let page = load_rel::<entity::legal_reference::Entity>(ctx, &LEGAL_REFERENCES, self.node.uuid, args, &NoFilter, order_by).await;
+        page.and_then(LegalReferenceConnection::from_page).map_err(|e| e.extend())
+    }
+
+    /// Themes of this guidance.
+    async fn themes(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Returns the first n edges (0-100; default 20).")] first: Option<i32>,
+        #[graphql(desc = "Returns the edges after this cursor.")] after: Option<String>,
+        #[graphql(desc = "Returns the last n edges (0-100).")] last: Option<i32>,
+        #[graphql(desc = "Returns the edges before this cursor.")] before: Option<String>,
+        #[graphql(desc = "Sort order (default: the relation's own order).")] order_by: Option<Order>,
+    ) -> Result<ThemeConnection> {
+        let args = PageArgs { first, after, last, before };
+        let page = load_rel::<entity::theme::Entity>(ctx, &THEMES, self.node.uuid, args, &NoFilter, order_by).await;
+        page.and_then(ThemeConnection::from_page).map_err(|e| e.extend())
+    }
+
+    /// Target groups the guidance is written for.
+    async fn target_groups(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Returns the first n edges (0-100; default 20).")] first: Option<i32>,
+        #[graphql(desc = "Returns the edges after this cursor.")] after: Option<String>,
+        #[graphql(desc = "Returns the last n edges (0-100).")] last: Option<i32>,
+        #[graphql(desc = "Returns the edges before this cursor.")] before: Option<String>,
+        #[graphql(desc = "Sort order (default: the relation's own order).")] order_by: Option<Order>,
+    ) -> Result<TargetGroupConnection> {
+        let args = PageArgs { first, after, last, before };
+        let page = load_rel::<entity::target_group::Entity>(ctx, &TARGET_GROUPS, self.node.uuid, args, &NoFilter, order_by).await;
+        page.and_then(TargetGroupConnection::from_page).map_err(|e| e.extend())
+    }
+
+    /// Terms this guidance defines.
+    async fn concepts(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Returns the first n edges (0-100; default 20).")] first: Option<i32>,
+        #[graphql(desc = "Returns the edges after this cursor.")] after: Option<String>,
+        #[graphql(desc = "Returns the last n edges (0-100).")] last: Option<i32>,
+        #[graphql(desc = "Returns the edges before this cursor.")] before: Option<String>,
+        #[graphql(desc = "Narrows the list.")] filter: Option<SearchFilter>,
+        #[graphql(desc = "Sort order (default: the relation's own order).")] order_by: Option<Order>,
+    ) -> Result<ConceptConnection> {
+        let args = PageArgs { first, after, last, before };
+        let page = load_rel::<entity::concept::Entity>(ctx, &CONCEPTS, self.node.uuid, args, &NamedSearch(&filter, NodeType::Concept), order_by).await;
+        page.and_then(ConceptConnection::from_page).map_err(|e| e.extend())
+    }
+}
+
+/// Narrows a list of guidance items. All given conditions must hold.
+#[derive(async_graphql::InputObject, Default, Debug, Clone)]
+pub struct GuidanceFilter {
+    /// Case-insensitive substring of the title.
+    pub search: Option<String>,
+    /// Only guidance of these kinds.
+    pub kind: Option<Vec<GuidanceKind>>,
+    /// Only guidance from the publisher with this slug.
+    pub publisher: Option<String>,
+    /// Only guidance listed under this topic group (exact text, e.g. "Forebygging og tidlig innsats").
+    pub topic_group: Option<String>,
+    /// Only guidance about the theme with this slug.
+    pub theme: Option<String>,
+    /// Only guidance for the target group with this slug.
+    pub target_group: Option<String>,
+    /// Only nodes in these publication states (anonymous readers see published nodes only).
+    pub status: Option<Vec<Status>>,
+}
+
+impl Filter for GuidanceFilter {
+    fn conditions(&self) -> ApiResult<Vec<Sql>> {
+        let mut out = Vec::new();
+        if let Some(text) = &self.search {
+            out.push(search_condition("filter.search", "title", text)?);
+        }
+        if let Some(kinds) = &self.kind {
+            use sea_orm::ActiveEnum;
+            let values: Vec<sea_orm::Value> =
+                kinds.iter().map(|k| entity::enums::GuidanceKind::from(*k).to_value().into()).collect();
+            out.push(Sql::with(format!("t.kind IN ({})", Sql::placeholders(values.len())), values));
+        }
+        if let Some(slug) = &self.publisher {
+            let select = key_select("publisher", "slug", slug);
+            out.push(linked_condition("guidance_publisher", "guidance_id", "publisher_id", select));
+        }
+        if let Some(group) = &self.topic_group {
+            out.push(Sql::with("t.topic_group = ?", vec![group.as_str().into()]));
+        }
+        if let Some(slug) = &self.theme {
+            out.push(linked_condition("guidance_theme", "guidance_id", "theme_id", key_select("theme", "slug", slug)));
+        }
+        if let Some(slug) = &self.target_group {
+            let select = key_select("target_group", "slug", slug);
+            out.push(linked_condition("guidance_target_group", "guidance_id", "target_group_id", select));
+        }
+        if let Some(statuses) = &self.status {
+            out.push(status_condition(statuses));
+        }
+        Ok(out)
+    }
+}
+
+/// Root fields for guidance items.
+#[derive(Default)]
+pub struct GuidanceQuery;
+
+#[Object]
+impl GuidanceQuery {
+    /// One guidance item by code (e.g. "IS-2826"), slug or ID. Give exactly one; null when nothing matches.
+    async fn guidance(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Publisher's code, e.g. \"IS-2826\".")] code: Option<String>,
+        #[graphql(desc = "Slug.")] slug: Option<String>,
+        #[graphql(desc = "Global ID.")] id: Option<ID>,
+    ) -> Result<Option<Guidance>> {
+        let found = match code {
+            Some(code) if slug.is_none() && id.is_none() => {
+                find_one::<entity::guidance::Entity>(ctx, Sql::with("t.code = ?", vec![code.trim().into()])).await
+            }
+            Some(_) => Err(ApiError::validation("code", "give exactly one of `code`, `slug` or `id`")),
+            None => find_by_slug_or_id::<entity::guidance::Entity>(ctx, slug, id).await,
+        };
+        found.map(|m| m.map(Guidance::from)).map_err(|e| e.extend())
+    }
+
+    /// All national guidance, by title unless `orderBy` says otherwise.
+    async fn guidances(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Returns the first n edges (0-100; default 20).")] first: Option<i32>,
+        #[graphql(desc = "Returns the edges after this cursor.")] after: Option<String>,
+        #[graphql(desc = "Returns the last n edges (0-100).")] last: Option<i32>,
+        #[graphql(desc = "Returns the edges before this cursor.")] before: Option<String>,
+        #[graphql(desc = "Narrows the list.")] filter: Option<GuidanceFilter>,
+        #[graphql(desc = "Sort order (default: the relation's own order).")] order_by: Option<Order>,
+    ) -> Result<GuidanceConnection> {
+        let args = PageArgs { first, after, last, before };
+        let page = load_rel::<entity::guidance::Entity>(ctx, &Rel::ROOT, uuid::Uuid::nil(), args, &filter, order_by).await;
+        page.and_then(GuidanceConnection::from_page).map_err(|e| e.extend())
+    }
+}

@@ -1,0 +1,228 @@
+//! `Law`: an act or regulation, identified by its Lovdata id.
+
+use async_graphql::{ComplexObject, Context, ErrorExtensions, ID, Object, Result, SimpleObject};
+use oppvekstgraf_entity::{self as entity, law::Model};
+#[allow(unused_imports)]
+use uuid::Uuid;
+
+#[allow(unused_imports)]
+use super::*;
+#[allow(unused_imports)]
+use crate::{
+    error::{ApiError, ApiResult},
+    graphql::common::{Filter, search_condition, status_condition},
+    loader::find_one,
+    sql::Sql,
+    graphql::{
+        common::{
+            NamedSearch, NoFilter, NodeFields, Rel, SearchFilter, connection, find_by_slug_or_id, load_rel,
+            node_fields,
+        },
+        enums::*,
+    },
+    id::NodeType,
+    loader::{load_node, load_required},
+    page::PageArgs,
+};
+
+/// An act or regulation (lov / forskrift), identified by its Lovdata id. Shared by every municipality.
+#[derive(SimpleObject, Clone)]
+#[graphql(complex)]
+pub struct Law {
+    #[graphql(flatten)]
+    pub node: NodeFields,
+    /// Lovdata id, e.g. "LOV-2021-06-18-97" (acts) or "FOR-2011-12-16-1256" (regulations).
+    pub lovdata_id: String,
+    /// Short title, e.g. "barnevernsloven".
+    pub short_title: String,
+    /// Full title, e.g. "Lov om barnevern".
+    pub title: String,
+    /// Kind of act.
+    pub kind: LawKind,
+    /// When the law entered into force.
+    pub in_force_from: Option<chrono::NaiveDate>,
+    /// Editorial note (for example on amendments or a coming replacement).
+    pub note: Option<String>,
+    #[graphql(skip)]
+    pub replaced_by_id: Option<Uuid>,
+}
+
+impl From<Model> for Law {
+    fn from(m: Model) -> Self {
+        Law {
+            node: node_fields!(Law, m),
+            lovdata_id: m.lovdata_id,
+            short_title: m.short_title,
+            title: m.title,
+            kind: m.kind.into(),
+            in_force_from: m.in_force_from,
+            note: m.note,
+            replaced_by_id: m.replaced_by_id,
+        }
+    }
+}
+
+connection!(LawConnection, LawEdge, Law, Model, "laws");
+crate::graphql::common::node_object!(Law);
+const REPLACES: Rel = Rel::column("replaced_by_id", None);
+const LEGAL_REFERENCES: Rel = Rel::column("law_id", None);
+
+#[ComplexObject]
+impl Law {
+    /// The consolidated text at Lovdata, e.g. "https://lovdata.no/dokument/NL/lov/2021-06-18-97".
+    async fn url(&self) -> String {
+        let (kind, path) = lovdata_path(&self.lovdata_id);
+        let base = if kind == "lov" { "NL" } else { "SF" };
+        format!("https://lovdata.no/dokument/{base}/{kind}/{path}")
+    }
+
+    /// The European Legislation Identifier, e.g. "https://lovdata.no/eli/lov/1989/06/02/27/nor"; null for acts
+    /// without a serial number.
+    async fn eli(&self) -> Option<String> {
+        let (kind, path) = lovdata_path(&self.lovdata_id);
+        let parts: Vec<&str> = path.split('-').collect();
+        (parts.len() == 4).then(|| format!("https://lovdata.no/eli/{kind}/{}/{}/{}/{}/nor", parts[0], parts[1], parts[2], parts[3]))
+    }
+
+    /// The law that replaces this one, once it is in force.
+    async fn replaced_by(&self, ctx: &Context<'_>) -> Result<Option<Law>> {
+        let Some(id) = self.replaced_by_id else { return Ok(None) };
+        let found = load_node::<entity::law::Entity>(ctx, id).await;
+        found.map(|m| m.map(Law::from)).map_err(|e| e.extend())
+    }
+
+    /// Laws this law replaces.
+    async fn replaces(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Returns the first n edges (0-100; default 20).")] first: Option<i32>,
+        #[graphql(desc = "Returns the edges after this cursor.")] after: Option<String>,
+        #[graphql(desc = "Returns the last n edges (0-100).")] last: Option<i32>,
+        #[graphql(desc = "Returns the edges before this cursor.")] before: Option<String>,
+        #[graphql(desc = "Narrows the list.")] filter: Option<LawFilter>,
+        #[graphql(desc = "Sort order (default: the relation's own order).")] order_by: Option<Order>,
+    ) -> Result<LawConnection> {
+        let args = PageArgs { first, after, last, before };
+        let page = load_rel::<entity::law::Entity>(ctx, &REPLACES, self.node.uuid, args, &filter, order_by).await;
+        page.and_then(LawConnection::from_page).map_err(|e| e.extend())
+    }
+
+    /// Sections of this law that content cites.
+    async fn legal_references(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Returns the first n edges (0-100; default 20).")] first: Option<i32>,
+        #[graphql(desc = "Returns the edges after this cursor.")] after: Option<String>,
+        #[graphql(desc = "Returns the last n edges (0-100).")] last: Option<i32>,
+        #[graphql(desc = "Returns the edges before this cursor.")] before: Option<String>,
+        #[graphql(desc = "Sort order (default: the relation's own order).")] order_by: Option<Order>,
+    ) -> Result<LegalReferenceConnection> {
+        let args = PageArgs { first, after, last, before };
+        let page = load_rel::<entity::legal_reference::Entity>(ctx, &LEGAL_REFERENCES, self.node.uuid, args, &NoFilter, order_by).await;
+        page.and_then(LegalReferenceConnection::from_page).map_err(|e| e.extend())
+    }
+}
+
+/// Checks a Lovdata id: `LOV-` or `FOR-`, a date `YYYY-MM-DD` and an optional serial number.
+pub fn check_lovdata_id(field: &str, id: &str) -> ApiResult<()> {
+    let valid = (id.starts_with("LOV-") || id.starts_with("FOR-")) && {
+        let rest: Vec<&str> = id[4..].split('-').collect();
+        let digits = |s: &str, n: usize| s.len() == n && s.chars().all(|c| c.is_ascii_digit());
+        (rest.len() == 3 || (rest.len() == 4 && !rest[3].is_empty() && rest[3].len() <= 5 && digits(rest[3], rest[3].len())))
+            && digits(rest[0], 4)
+            && digits(rest[1], 2)
+            && digits(rest[2], 2)
+            && chrono::NaiveDate::parse_from_str(&id[4..14.min(id.len())], "%Y-%m-%d").is_ok()
+    };
+    if valid {
+        Ok(())
+    } else {
+        Err(ApiError::validation(
+            field,
+            format!("{id:?} is not a Lovdata id: use LOV- or FOR-, a date and an optional number, e.g. \"LOV-2021-06-18-97\" or \"LOV-1967-02-10\""),
+        ))
+    }
+}
+
+/// The Lovdata path of a law: `("lov", "2021-06-18-97")` for `LOV-2021-06-18-97`.
+pub fn lovdata_path(lovdata_id: &str) -> (&'static str, &str) {
+    let kind = if lovdata_id.starts_with("FOR-") { "forskrift" } else { "lov" };
+    (kind, lovdata_id.get(4..).unwrap_or_default())
+}
+
+/// Narrows a list of laws.
+#[derive(async_graphql::InputObject, Default, Debug, Clone)]
+pub struct LawFilter {
+    /// Case-insensitive substring of the short title.
+    pub search: Option<String>,
+    /// Only laws of these kinds.
+    pub kind: Option<Vec<LawKind>>,
+    /// Only laws in force (not replaced by another law) when true; only replaced laws when false.
+    pub current: Option<bool>,
+    /// Only nodes in these publication states (anonymous readers see published nodes only).
+    pub status: Option<Vec<Status>>,
+}
+
+impl Filter for LawFilter {
+    fn conditions(&self) -> ApiResult<Vec<Sql>> {
+        let mut out = Vec::new();
+        if let Some(text) = &self.search {
+            out.push(search_condition("filter.search", "short_title", text)?);
+        }
+        if let Some(kinds) = &self.kind {
+            use sea_orm::ActiveEnum;
+            let values: Vec<sea_orm::Value> =
+                kinds.iter().map(|k| entity::enums::LawKind::from(*k).to_value().into()).collect();
+            out.push(Sql::with(format!("t.kind IN ({})", Sql::placeholders(values.len())), values));
+        }
+        if let Some(current) = self.current {
+            out.push(Sql::raw(if current { "t.replaced_by_id IS NULL" } else { "t.replaced_by_id IS NOT NULL" }));
+        }
+        if let Some(statuses) = &self.status {
+            out.push(status_condition(statuses));
+        }
+        Ok(out)
+    }
+}
+
+/// Root fields for laws.
+#[derive(Default)]
+pub struct LawQuery;
+
+#[Object]
+impl LawQuery {
+    /// One law by Lovdata id, slug or ID. Give exactly one; null when nothing matches.
+    async fn law(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Lovdata id, e.g. \"LOV-2021-06-18-97\".")] lovdata_id: Option<String>,
+        #[graphql(desc = "Slug, e.g. \"barnevernsloven\".")] slug: Option<String>,
+        #[graphql(desc = "Global ID.")] id: Option<ID>,
+    ) -> Result<Option<Law>> {
+        let found = match lovdata_id {
+            Some(lovdata_id) if slug.is_none() && id.is_none() => {
+                check_lovdata_id("lovdataId", &lovdata_id).map_err(|e| e.extend())?;
+                find_one::<entity::law::Entity>(ctx, Sql::with("t.lovdata_id = ?", vec![lovdata_id.into()])).await
+            }
+            Some(_) => Err(ApiError::validation("lovdataId", "give exactly one of `lovdataId`, `slug` or `id`")),
+            None => find_by_slug_or_id::<entity::law::Entity>(ctx, slug, id).await,
+        };
+        found.map(|m| m.map(Law::from)).map_err(|e| e.extend())
+    }
+
+    /// All laws and regulations, by short title unless `orderBy` says otherwise.
+    async fn laws(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Returns the first n edges (0-100; default 20).")] first: Option<i32>,
+        #[graphql(desc = "Returns the edges after this cursor.")] after: Option<String>,
+        #[graphql(desc = "Returns the last n edges (0-100).")] last: Option<i32>,
+        #[graphql(desc = "Returns the edges before this cursor.")] before: Option<String>,
+        #[graphql(desc = "Narrows the list.")] filter: Option<LawFilter>,
+        #[graphql(desc = "Sort order (default: the relation's own order).")] order_by: Option<Order>,
+    ) -> Result<LawConnection> {
+        let args = PageArgs { first, after, last, before };
+        let page = load_rel::<entity::law::Entity>(ctx, &Rel::ROOT, uuid::Uuid::nil(), args, &filter, order_by).await;
+        page.and_then(LawConnection::from_page).map_err(|e| e.extend())
+    }
+}

@@ -1,0 +1,293 @@
+//! `Measure`: a concrete action (tiltak), usually numbered inside a plan.
+
+use async_graphql::{ComplexObject, Context, ErrorExtensions, ID, InputObject, Object, Result, SimpleObject};
+use oppvekstgraf_entity::{self as entity, measure::Model};
+use uuid::Uuid;
+
+use super::{
+    guidance::GuidanceConnection,
+    legal_reference::{LegalReferenceConnection, legal_reference_select},
+    municipality::Municipality,
+    plan::{Plan, PlanConnection, PlanFilter},
+    target_group::TargetGroupConnection,
+    theme::ThemeConnection,
+    unit::MeasureUnitConnection,
+};
+use crate::{
+    error::ApiResult,
+    graphql::{
+        common::{
+            find_by_slug_or_id,
+            Filter, NamedSearch, NoFilter, NodeFields, Rel, SearchFilter, connection,
+            id_select, key_select, linked_condition, load_rel, municipality_condition, node_fields, search_condition,
+            status_condition,
+        },
+        enums::{Order, Status},
+    },
+    id::{GlobalId, NodeType},
+    loader::{load_node, load_required},
+    page::PageArgs,
+    sql::Sql,
+};
+
+/// A measure (tiltak): a concrete action in a plan, owned by one municipality, with the units responsible
+/// for it and the laws, guidance, themes and target groups behind it.
+#[derive(SimpleObject, Clone)]
+#[graphql(complex)]
+pub struct Measure {
+    #[graphql(flatten)]
+    pub node: NodeFields,
+    /// Its number in the plan ("1" for "1. Oppvekstforum"), when the plan numbers its measures.
+    pub number: Option<i32>,
+    /// Its place among the plan's measures (0-based).
+    pub position: i32,
+    /// Title, e.g. "Oppvekstforum".
+    pub title: String,
+    /// Short summary.
+    pub summary: Option<String>,
+    /// Longer text.
+    pub body: Option<String>,
+    /// How often it happens, where the plan says ("fire ganger pr år").
+    pub frequency: Option<String>,
+    #[graphql(skip)]
+    pub plan_id: Option<Uuid>,
+    #[graphql(skip)]
+    pub municipality_id: Uuid,
+}
+
+impl From<Model> for Measure {
+    fn from(m: Model) -> Self {
+        Measure {
+            node: node_fields!(Measure, m),
+            number: m.number,
+            position: m.position,
+            title: m.title,
+            summary: m.summary,
+            body: m.body,
+            frequency: m.frequency,
+            plan_id: m.plan_id,
+            municipality_id: m.municipality_id,
+        }
+    }
+}
+
+connection!(MeasureConnection, MeasureEdge, Measure, Model, "measures");
+crate::graphql::common::node_object!(Measure);
+
+const UNITS: Rel = Rel::link_with_role("measure_unit", "measure_id", "unit_id");
+const LEGAL_REFERENCES: Rel = Rel::link("measure_legal_reference", "measure_id", "legal_reference_id");
+const GUIDANCE: Rel = Rel::link("measure_guidance", "measure_id", "guidance_id");
+const THEMES: Rel = Rel::link("measure_theme", "measure_id", "theme_id");
+const TARGET_GROUPS: Rel = Rel::link("measure_target_group", "measure_id", "target_group_id");
+const RELATED_PLANS: Rel = Rel::link("measure_related_plan", "measure_id", "plan_id");
+
+#[ComplexObject]
+impl Measure {
+
+    /// The plan the measure belongs to.
+    async fn plan(&self, ctx: &Context<'_>) -> Result<Option<Plan>> {
+        let Some(id) = self.plan_id else { return Ok(None) };
+        let found = load_node::<entity::plan::Entity>(ctx, id).await;
+        found.map(|m| m.map(Plan::from)).map_err(|e| e.extend())
+    }
+
+    /// The municipality that owns the measure.
+    async fn municipality(&self, ctx: &Context<'_>) -> Result<Municipality> {
+        let found = load_required::<entity::municipality::Entity>(ctx, self.municipality_id).await;
+        found.map(Municipality::from).map_err(|e| e.extend())
+    }
+
+    /// Units responsible for the measure; each edge says whether the unit leads or takes part.
+    async fn units(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Returns the first n edges (0-100; default 20).")] first: Option<i32>,
+        #[graphql(desc = "Returns the edges after this cursor.")] after: Option<String>,
+        #[graphql(desc = "Returns the last n edges (0-100).")] last: Option<i32>,
+        #[graphql(desc = "Returns the edges before this cursor.")] before: Option<String>,
+        #[graphql(desc = "Sort order (default: the relation's own order).")] order_by: Option<Order>,
+    ) -> Result<MeasureUnitConnection> {
+        let args = PageArgs { first, after, last, before };
+        let page = load_rel::<entity::unit::Entity>(ctx, &UNITS, self.node.uuid, args, &NoFilter, order_by).await;
+        page.and_then(MeasureUnitConnection::from_page).map_err(|e| e.extend())
+    }
+
+    /// Legal references the measure cites.
+    async fn legal_references(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Returns the first n edges (0-100; default 20).")] first: Option<i32>,
+        #[graphql(desc = "Returns the edges after this cursor.")] after: Option<String>,
+        #[graphql(desc = "Returns the last n edges (0-100).")] last: Option<i32>,
+        #[graphql(desc = "Returns the edges before this cursor.")] before: Option<String>,
+        #[graphql(desc = "Sort order (default: the relation's own order).")] order_by: Option<Order>,
+    ) -> Result<LegalReferenceConnection> {
+        let args = PageArgs { first, after, last, before };
+        let page = load_rel::<entity::legal_reference::Entity>(ctx, &LEGAL_REFERENCES, self.node.uuid, args, &NoFilter, order_by).await;
+        page.and_then(LegalReferenceConnection::from_page).map_err(|e| e.extend())
+    }
+
+    /// National guidance the measure follows.
+    async fn guidance(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Returns the first n edges (0-100; default 20).")] first: Option<i32>,
+        #[graphql(desc = "Returns the edges after this cursor.")] after: Option<String>,
+        #[graphql(desc = "Returns the last n edges (0-100).")] last: Option<i32>,
+        #[graphql(desc = "Returns the edges before this cursor.")] before: Option<String>,
+        #[graphql(desc = "Narrows the list.")] filter: Option<SearchFilter>,
+        #[graphql(desc = "Sort order (default: the relation's own order).")] order_by: Option<Order>,
+    ) -> Result<GuidanceConnection> {
+        let args = PageArgs { first, after, last, before };
+        let page = load_rel::<entity::guidance::Entity>(ctx, &GUIDANCE, self.node.uuid, args, &NamedSearch(&filter, NodeType::Guidance), order_by).await;
+        page.and_then(GuidanceConnection::from_page).map_err(|e| e.extend())
+    }
+
+    /// Themes the measure addresses.
+    async fn themes(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Returns the first n edges (0-100; default 20).")] first: Option<i32>,
+        #[graphql(desc = "Returns the edges after this cursor.")] after: Option<String>,
+        #[graphql(desc = "Returns the last n edges (0-100).")] last: Option<i32>,
+        #[graphql(desc = "Returns the edges before this cursor.")] before: Option<String>,
+        #[graphql(desc = "Sort order (default: the relation's own order).")] order_by: Option<Order>,
+    ) -> Result<ThemeConnection> {
+        let args = PageArgs { first, after, last, before };
+        let page = load_rel::<entity::theme::Entity>(ctx, &THEMES, self.node.uuid, args, &NoFilter, order_by).await;
+        page.and_then(ThemeConnection::from_page).map_err(|e| e.extend())
+    }
+
+    /// Target groups of the measure.
+    async fn target_groups(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Returns the first n edges (0-100; default 20).")] first: Option<i32>,
+        #[graphql(desc = "Returns the edges after this cursor.")] after: Option<String>,
+        #[graphql(desc = "Returns the last n edges (0-100).")] last: Option<i32>,
+        #[graphql(desc = "Returns the edges before this cursor.")] before: Option<String>,
+        #[graphql(desc = "Sort order (default: the relation's own order).")] order_by: Option<Order>,
+    ) -> Result<TargetGroupConnection> {
+        let args = PageArgs { first, after, last, before };
+        let page = load_rel::<entity::target_group::Entity>(ctx, &TARGET_GROUPS, self.node.uuid, args, &NoFilter, order_by).await;
+        page.and_then(TargetGroupConnection::from_page).map_err(|e| e.extend())
+    }
+
+    /// Other plans the measure refers to.
+    async fn related_plans(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Returns the first n edges (0-100; default 20).")] first: Option<i32>,
+        #[graphql(desc = "Returns the edges after this cursor.")] after: Option<String>,
+        #[graphql(desc = "Returns the last n edges (0-100).")] last: Option<i32>,
+        #[graphql(desc = "Returns the edges before this cursor.")] before: Option<String>,
+        #[graphql(desc = "Narrows the list.")] filter: Option<PlanFilter>,
+        #[graphql(desc = "Sort order (default: the relation's own order).")] order_by: Option<Order>,
+    ) -> Result<PlanConnection> {
+        let args = PageArgs { first, after, last, before };
+        let page = load_rel::<entity::plan::Entity>(ctx, &RELATED_PLANS, self.node.uuid, args, &filter, order_by).await;
+        page.and_then(PlanConnection::from_page).map_err(|e| e.extend())
+    }
+}
+
+/// Narrows a list of measures. All given conditions must hold.
+#[derive(InputObject, Default, Debug, Clone)]
+pub struct MeasureFilter {
+    /// Case-insensitive substring of the title.
+    pub search: Option<String>,
+    /// Only measures owned by the municipality with this kommunenummer.
+    pub municipality: Option<String>,
+    /// Only measures in this plan (global ID).
+    pub plan: Option<ID>,
+    /// Only measures that address the theme with this slug.
+    pub theme: Option<String>,
+    /// Only measures for the target group with this slug.
+    pub target_group: Option<String>,
+    /// Only measures this unit is responsible for (global ID).
+    pub unit: Option<ID>,
+    /// Only measures that cite a section of the law with this Lovdata id, e.g. "LOV-2021-06-18-97".
+    pub law: Option<String>,
+    /// Only measures that cite this legal reference (global ID).
+    pub legal_reference: Option<ID>,
+    /// Only measures that follow the guidance item with this slug.
+    pub guidance: Option<String>,
+    /// Only nodes in these publication states (anonymous readers see published nodes only).
+    pub status: Option<Vec<Status>>,
+}
+
+impl Filter for MeasureFilter {
+    fn conditions(&self) -> ApiResult<Vec<Sql>> {
+        let mut out = Vec::new();
+        if let Some(text) = &self.search {
+            out.push(search_condition("filter.search", "title", text)?);
+        }
+        if let Some(number) = &self.municipality {
+            out.push(municipality_condition("filter.municipality", "municipality_id", number)?);
+        }
+        if let Some(id) = &self.plan {
+            let uuid = GlobalId::decode_as("filter.plan", id, NodeType::Plan)?;
+            out.push(Sql::with("t.plan_id = ?", vec![uuid.into()]));
+        }
+        if let Some(slug) = &self.theme {
+            out.push(linked_condition("measure_theme", "measure_id", "theme_id", key_select("theme", "slug", slug)));
+        }
+        if let Some(slug) = &self.target_group {
+            let select = key_select("target_group", "slug", slug);
+            out.push(linked_condition("measure_target_group", "measure_id", "target_group_id", select));
+        }
+        if let Some(id) = &self.unit {
+            let select = id_select("filter.unit", id, NodeType::Unit)?;
+            out.push(linked_condition("measure_unit", "measure_id", "unit_id", select));
+        }
+        if let Some(law) = &self.law {
+            let select = legal_reference_select("filter.law", law)?;
+            out.push(linked_condition("measure_legal_reference", "measure_id", "legal_reference_id", select));
+        }
+        if let Some(id) = &self.legal_reference {
+            let select = id_select("filter.legalReference", id, NodeType::LegalReference)?;
+            out.push(linked_condition("measure_legal_reference", "measure_id", "legal_reference_id", select));
+        }
+        if let Some(slug) = &self.guidance {
+            let select = key_select("guidance", "slug", slug);
+            out.push(linked_condition("measure_guidance", "measure_id", "guidance_id", select));
+        }
+        if let Some(statuses) = &self.status {
+            out.push(status_condition(statuses));
+        }
+        Ok(out)
+    }
+}
+
+/// Root fields for measures.
+#[derive(Default)]
+pub struct MeasureQuery;
+
+#[Object]
+impl MeasureQuery {
+    /// One measure. Give exactly one of `slug` or `id`; null when nothing matches.
+    async fn measure(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Slug, e.g. \"rauma-etablere-oppvekstforum\".")] slug: Option<String>,
+        #[graphql(desc = "Global ID.")] id: Option<ID>,
+    ) -> Result<Option<Measure>> {
+        let found = find_by_slug_or_id::<entity::measure::Entity>(ctx, slug, id).await;
+        found.map(|m| m.map(Measure::from)).map_err(|e| e.extend())
+    }
+
+    /// All measures of every municipality, by title unless `orderBy` says otherwise.
+    async fn measures(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Returns the first n edges (0-100; default 20).")] first: Option<i32>,
+        #[graphql(desc = "Returns the edges after this cursor.")] after: Option<String>,
+        #[graphql(desc = "Returns the last n edges (0-100).")] last: Option<i32>,
+        #[graphql(desc = "Returns the edges before this cursor.")] before: Option<String>,
+        #[graphql(desc = "Narrows the list.")] filter: Option<MeasureFilter>,
+        #[graphql(desc = "Sort order (default: the relation's own order).")] order_by: Option<Order>,
+    ) -> Result<MeasureConnection> {
+        let args = PageArgs { first, after, last, before };
+        let page = load_rel::<entity::measure::Entity>(ctx, &Rel::ROOT, uuid::Uuid::nil(), args, &filter, order_by).await;
+        page.and_then(MeasureConnection::from_page).map_err(|e| e.extend())
+    }
+}

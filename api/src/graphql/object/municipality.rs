@@ -1,0 +1,294 @@
+//! `Municipality`: the tenant, identified by its kommunenummer.
+
+use async_graphql::{ComplexObject, Context, ErrorExtensions, ID, InputObject, Object, Result, SimpleObject};
+use chrono::NaiveDate;
+use oppvekstgraf_entity::{self as entity, municipality::Model};
+use sea_orm::{DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
+
+use super::{
+    measure::{MeasureConnection, MeasureFilter},
+    plan::{PlanConnection, PlanFilter},
+    region::RegionConnection,
+    unit::{UnitConnection, UnitFilter},
+};
+use crate::{
+    error::{ApiError, ApiResult},
+    graphql::{
+        common::{
+            Filter, NamedSearch, NoFilter, NodeFields, Rel, check_municipality_number, connection, load_rel,
+            node_fields, search_condition, status_condition,
+        },
+        enums::{Order, Status},
+    },
+    id::{GlobalId, NodeType},
+    loader::find_one,
+    page::PageArgs,
+    sql::Sql,
+};
+
+/// A municipality (kommune): the tenant that owns plans, measures and units. Identified by its 4-digit
+/// kommunenummer, which can change at mergers and county reforms (see `formerNumbers`).
+#[derive(SimpleObject, Clone)]
+#[graphql(complex)]
+pub struct Municipality {
+    #[graphql(flatten)]
+    pub node: NodeFields,
+    /// Current kommunenummer (4 digits), e.g. "1539".
+    pub number: String,
+    /// Name, e.g. "Rauma". Names are not unique (there are two Vålers); numbers are.
+    pub name: String,
+    /// Organisation number in Enhetsregisteret (9 digits).
+    pub organization_number: Option<String>,
+    /// County (fylke).
+    pub county: String,
+    /// When the current number took effect.
+    pub valid_from: Option<NaiveDate>,
+}
+
+impl From<Model> for Municipality {
+    fn from(m: Model) -> Self {
+        Municipality {
+            node: node_fields!(Municipality, m),
+            number: m.number,
+            name: m.name,
+            organization_number: m.organization_number,
+            county: m.county,
+            valid_from: m.valid_from,
+        }
+    }
+}
+
+connection!(MunicipalityConnection, MunicipalityEdge, Municipality, Model, "municipalities");
+crate::graphql::common::node_object!(Municipality);
+
+/// A kommunenummer a municipality had before.
+#[derive(SimpleObject, Clone)]
+pub struct FormerNumber {
+    /// The former kommunenummer.
+    pub number: String,
+    /// First day it was valid.
+    pub valid_from: Option<NaiveDate>,
+    /// Last day it was valid.
+    pub valid_to: Option<NaiveDate>,
+}
+
+const PLANS: Rel = Rel::link("plan_owner", "municipality_id", "plan_id");
+const MEASURES: Rel = Rel::column("municipality_id", None);
+const UNITS: Rel = Rel::column("municipality_id", None);
+const NEIGHBOURS: Rel = Rel::link("municipality_neighbour", "municipality_id", "neighbour_id");
+const REGIONS: Rel = Rel::link("region_member", "municipality_id", "region_id");
+
+impl Municipality {
+    fn uuid(&self) -> uuid::Uuid {
+        self.node.uuid
+    }
+}
+
+#[ComplexObject]
+impl Municipality {
+    /// Kommunenummer this municipality had before, oldest first.
+    async fn former_numbers(&self, ctx: &Context<'_>) -> Result<Vec<FormerNumber>> {
+        let db = ctx.data::<DatabaseConnection>()?;
+        let rows = entity::municipality_former_number::Entity::find()
+            .filter(sea_orm::ColumnTrait::eq(&entity::municipality_former_number::Column::MunicipalityId, self.uuid()))
+            .order_by_asc(entity::municipality_former_number::Column::ValidFrom)
+            .all(db)
+            .await
+            .map_err(|e| ApiError::from(e).extend())?;
+        Ok(rows
+            .into_iter()
+            .map(|r| FormerNumber {
+                number: r.number,
+                valid_from: r.valid_from,
+                valid_to: r.valid_to,
+            })
+            .collect())
+    }
+
+    /// Plans this municipality owns, alone or jointly with others.
+    async fn plans(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Returns the first n edges (0-100; default 20).")] first: Option<i32>,
+        #[graphql(desc = "Returns the edges after this cursor.")] after: Option<String>,
+        #[graphql(desc = "Returns the last n edges (0-100).")] last: Option<i32>,
+        #[graphql(desc = "Returns the edges before this cursor.")] before: Option<String>,
+        #[graphql(desc = "Narrows the list.")] filter: Option<PlanFilter>,
+        #[graphql(desc = "Sort order (default: name).")] order_by: Option<Order>,
+    ) -> Result<PlanConnection> {
+        let args = PageArgs { first, after, last, before };
+        let order = Some(order_by.unwrap_or(Order::NameAsc));
+        let page = load_rel::<entity::plan::Entity>(ctx, &PLANS, self.uuid(), args, &filter, order).await;
+        page.and_then(PlanConnection::from_page).map_err(|e| e.extend())
+    }
+
+    /// Plans this municipality owns together with other municipalities.
+    async fn joint_plans(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Returns the first n edges (0-100; default 20).")] first: Option<i32>,
+        #[graphql(desc = "Returns the edges after this cursor.")] after: Option<String>,
+        #[graphql(desc = "Returns the last n edges (0-100).")] last: Option<i32>,
+        #[graphql(desc = "Returns the edges before this cursor.")] before: Option<String>,
+    ) -> Result<PlanConnection> {
+        let args = PageArgs { first, after, last, before };
+        let filter = PlanFilter {
+            joint: Some(true),
+            ..Default::default()
+        };
+        let page = load_rel::<entity::plan::Entity>(ctx, &PLANS, self.uuid(), args, &filter, Some(Order::NameAsc)).await;
+        page.and_then(PlanConnection::from_page).map_err(|e| e.extend())
+    }
+
+    /// Measures this municipality owns, in every plan.
+    async fn measures(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Returns the first n edges (0-100; default 20).")] first: Option<i32>,
+        #[graphql(desc = "Returns the edges after this cursor.")] after: Option<String>,
+        #[graphql(desc = "Returns the last n edges (0-100).")] last: Option<i32>,
+        #[graphql(desc = "Returns the edges before this cursor.")] before: Option<String>,
+        #[graphql(desc = "Narrows the list.")] filter: Option<MeasureFilter>,
+        #[graphql(desc = "Sort order (default: name).")] order_by: Option<Order>,
+    ) -> Result<MeasureConnection> {
+        let args = PageArgs { first, after, last, before };
+        let page = load_rel::<entity::measure::Entity>(ctx, &MEASURES, self.uuid(), args, &filter, order_by).await;
+        page.and_then(MeasureConnection::from_page).map_err(|e| e.extend())
+    }
+
+    /// Responsible units of this municipality.
+    async fn units(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Returns the first n edges (0-100; default 20).")] first: Option<i32>,
+        #[graphql(desc = "Returns the edges after this cursor.")] after: Option<String>,
+        #[graphql(desc = "Returns the last n edges (0-100).")] last: Option<i32>,
+        #[graphql(desc = "Returns the edges before this cursor.")] before: Option<String>,
+        #[graphql(desc = "Narrows the list.")] filter: Option<UnitFilter>,
+        #[graphql(desc = "Sort order (default: name).")] order_by: Option<Order>,
+    ) -> Result<UnitConnection> {
+        let args = PageArgs { first, after, last, before };
+        let page = load_rel::<entity::unit::Entity>(ctx, &UNITS, self.uuid(), args, &filter, order_by).await;
+        page.and_then(UnitConnection::from_page).map_err(|e| e.extend())
+    }
+
+    /// Municipalities that border this one.
+    async fn neighbours(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Returns the first n edges (0-100; default 20).")] first: Option<i32>,
+        #[graphql(desc = "Returns the edges after this cursor.")] after: Option<String>,
+        #[graphql(desc = "Returns the last n edges (0-100).")] last: Option<i32>,
+        #[graphql(desc = "Returns the edges before this cursor.")] before: Option<String>,
+    ) -> Result<MunicipalityConnection> {
+        let args = PageArgs { first, after, last, before };
+        let order = Some(Order::NameAsc);
+        let page =
+            load_rel::<entity::municipality::Entity>(ctx, &NEIGHBOURS, self.uuid(), args, &NoFilter, order).await;
+        page.and_then(MunicipalityConnection::from_page).map_err(|e| e.extend())
+    }
+
+    /// Regions this municipality belongs to.
+    async fn regions(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Returns the first n edges (0-100; default 20).")] first: Option<i32>,
+        #[graphql(desc = "Returns the edges after this cursor.")] after: Option<String>,
+        #[graphql(desc = "Returns the last n edges (0-100).")] last: Option<i32>,
+        #[graphql(desc = "Returns the edges before this cursor.")] before: Option<String>,
+    ) -> Result<RegionConnection> {
+        let args = PageArgs { first, after, last, before };
+        let filter = NamedSearch(&None, NodeType::Region);
+        let page = load_rel::<entity::region::Entity>(ctx, &REGIONS, self.uuid(), args, &filter, None).await;
+        page.and_then(RegionConnection::from_page).map_err(|e| e.extend())
+    }
+}
+
+/// Narrows a list of municipalities.
+#[derive(InputObject, Default, Debug, Clone)]
+pub struct MunicipalityFilter {
+    /// Case-insensitive substring of the name.
+    pub search: Option<String>,
+    /// Only municipalities in this county (exact name, e.g. "Østfold").
+    pub county: Option<String>,
+    /// Only municipalities in the region with this slug (e.g. "mosseregionen").
+    pub region: Option<String>,
+    /// Only nodes in these publication states (anonymous readers see published nodes only).
+    pub status: Option<Vec<Status>>,
+}
+
+impl Filter for MunicipalityFilter {
+    fn conditions(&self) -> ApiResult<Vec<Sql>> {
+        let mut out = Vec::new();
+        if let Some(text) = &self.search {
+            out.push(search_condition("filter.search", "name", text)?);
+        }
+        if let Some(county) = &self.county {
+            out.push(Sql::with("t.county = ?", vec![county.as_str().into()]));
+        }
+        if let Some(region) = &self.region {
+            out.push(Sql::with(
+                "t.id IN (SELECT rm.municipality_id FROM region_member rm JOIN region r ON r.id = rm.region_id WHERE r.slug = ?)",
+                vec![region.as_str().into()],
+            ));
+        }
+        if let Some(statuses) = &self.status {
+            out.push(status_condition(statuses));
+        }
+        Ok(out)
+    }
+}
+
+/// Root fields for municipalities.
+#[derive(Default)]
+pub struct MunicipalityQuery;
+
+#[Object]
+impl MunicipalityQuery {
+    /// One municipality by its kommunenummer (current or former), slug or ID. Give exactly one; null when
+    /// nothing matches.
+    async fn municipality(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Kommunenummer, e.g. \"1539\". A former number finds the municipality that had it.")]
+        number: Option<String>,
+        #[graphql(desc = "Slug, e.g. \"rauma\".")] slug: Option<String>,
+        #[graphql(desc = "Global ID.")] id: Option<ID>,
+    ) -> Result<Option<Municipality>> {
+        let condition = match (number, slug, id) {
+            (Some(number), None, None) => {
+                check_municipality_number("number", &number).map_err(|e| e.extend())?;
+                Sql::with(
+                    "t.number = ? OR t.id IN (SELECT f.municipality_id FROM municipality_former_number f WHERE f.number = ? \
+                     AND NOT EXISTS (SELECT 1 FROM municipality c WHERE c.number = ?))",
+                    vec![number.as_str().into(), number.as_str().into(), number.as_str().into()],
+                )
+            }
+            (None, Some(slug), None) => Sql::with("t.slug = ?", vec![slug.into()]),
+            (None, None, Some(id)) => {
+                let uuid = GlobalId::decode_as("id", &id, NodeType::Municipality).map_err(|e| e.extend())?;
+                Sql::with("t.id = ?", vec![uuid.into()])
+            }
+            _ => return Err(ApiError::validation("number", "give exactly one of `number`, `slug` or `id`").extend()),
+        };
+        let found = find_one::<entity::municipality::Entity>(ctx, condition).await;
+        found.map(|m| m.map(Municipality::from)).map_err(|e| e.extend())
+    }
+
+    /// All municipalities, by kommunenummer unless `orderBy` says otherwise.
+    async fn municipalities(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Returns the first n edges (0-100; default 20).")] first: Option<i32>,
+        #[graphql(desc = "Returns the edges after this cursor.")] after: Option<String>,
+        #[graphql(desc = "Returns the last n edges (0-100).")] last: Option<i32>,
+        #[graphql(desc = "Returns the edges before this cursor.")] before: Option<String>,
+        #[graphql(desc = "Narrows the list.")] filter: Option<MunicipalityFilter>,
+        #[graphql(desc = "Sort order (default: by kommunenummer).")] order_by: Option<Order>,
+    ) -> Result<MunicipalityConnection> {
+        let args = PageArgs { first, after, last, before };
+        let page =
+            load_rel::<entity::municipality::Entity>(ctx, &Rel::ROOT, uuid::Uuid::nil(), args, &filter, order_by).await;
+        page.and_then(MunicipalityConnection::from_page).map_err(|e| e.extend())
+    }
+}

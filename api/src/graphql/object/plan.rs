@@ -1,0 +1,393 @@
+//! `Plan`: an adopted document owned by one or more municipalities, and its `Goal`s.
+
+use async_graphql::{ComplexObject, Context, ErrorExtensions, ID, InputObject, Object, Result, SimpleObject};
+use chrono::NaiveDate;
+use oppvekstgraf_entity::{self as entity, plan::Model};
+use uuid::Uuid;
+
+use super::{
+    concept::ConceptConnection,
+    goal::GoalConnection,
+    guidance::GuidanceConnection,
+    legal_reference::LegalReferenceConnection,
+    measure::{MeasureConnection, MeasureFilter},
+    municipality::MunicipalityConnection,
+    target_group::TargetGroupConnection,
+    theme::ThemeConnection,
+    unit::Unit,
+};
+use crate::{
+    error::ApiResult,
+    graphql::{
+        common::{
+            find_by_slug_or_id,
+            Filter, NamedSearch, NoFilter, NodeFields, Rel, SearchFilter, connection, id_select, key_select,
+            linked_condition, load_rel, check_municipality_number, node_fields, search_condition, status_condition,
+        },
+        enums::{Order, PlanKind, Status},
+        object::legal_reference::legal_reference_select,
+    },
+    id::NodeType,
+    loader::{load_node},
+    page::PageArgs,
+    sql::Sql,
+};
+
+/// A plan adopted by one or more municipalities: a samfunnsdel, kommunedelplan, handlingsplan, handlingsdel,
+/// temaplan, strategiplan, økonomiplan, planstrategi or plan for forebyggende arbeid. A joint plan (the
+/// Mosseregionen plan against domestic violence) has several `owners`.
+#[derive(SimpleObject, Clone)]
+#[graphql(complex)]
+pub struct Plan {
+    #[graphql(flatten)]
+    pub node: NodeFields,
+    /// Title as adopted, e.g. "Oppvekstplan for 2023-2033".
+    pub title: String,
+    /// Kind of plan.
+    pub kind: PlanKind,
+    /// First year of the plan period.
+    pub period_start: Option<i32>,
+    /// Last year of the plan period.
+    pub period_end: Option<i32>,
+    /// Date of adoption.
+    pub adopted_on: Option<NaiveDate>,
+    /// Political case number of the adoption, e.g. "PS-50/23".
+    pub case_number: Option<String>,
+    /// Archive (Noark 5) case number, e.g. "2015/545".
+    pub archive_case_number: Option<String>,
+    /// Where the plan document can be read.
+    pub document_url: Option<String>,
+    /// Short summary.
+    pub summary: Option<String>,
+    /// Longer text.
+    pub body: Option<String>,
+    #[graphql(skip)]
+    pub adopted_by_id: Option<Uuid>,
+    #[graphql(skip)]
+    pub parent_id: Option<Uuid>,
+}
+
+impl From<Model> for Plan {
+    fn from(m: Model) -> Self {
+        Plan {
+            node: node_fields!(Plan, m),
+            title: m.title,
+            kind: m.kind.into(),
+            period_start: m.period_start,
+            period_end: m.period_end,
+            adopted_on: m.adopted_on,
+            case_number: m.case_number,
+            archive_case_number: m.archive_case_number,
+            document_url: m.document_url,
+            summary: m.summary,
+            body: m.body,
+            adopted_by_id: m.adopted_by_id,
+            parent_id: m.parent_id,
+        }
+    }
+}
+
+connection!(PlanConnection, PlanEdge, Plan, Model, "plans");
+crate::graphql::common::node_object!(Plan);
+
+const OWNERS: Rel = Rel::link("plan_owner", "plan_id", "municipality_id");
+const PARTS: Rel = Rel::column("parent_id", None);
+const GOALS: Rel = Rel::column("plan_id", Some(&["t.position"]));
+const MEASURES: Rel = Rel::column("plan_id", Some(&["t.position"]));
+const RELATED_MEASURES: Rel = Rel::link("measure_related_plan", "plan_id", "measure_id");
+const LEGAL_REFERENCES: Rel = Rel::link("plan_legal_reference", "plan_id", "legal_reference_id");
+const GUIDANCE: Rel = Rel::link("plan_guidance", "plan_id", "guidance_id");
+const THEMES: Rel = Rel::link("plan_theme", "plan_id", "theme_id");
+const TARGET_GROUPS: Rel = Rel::link("plan_target_group", "plan_id", "target_group_id");
+const CONCEPTS: Rel = Rel::link("plan_concept", "plan_id", "concept_id");
+
+/// The span of a plan period as text, e.g. "2023-2033".
+fn period_text(start: Option<i32>, end: Option<i32>) -> Option<String> {
+    match (start, end) {
+        (Some(s), Some(e)) => Some(format!("{s}-{e}")),
+        (Some(s), None) => Some(format!("{s}-")),
+        (None, Some(e)) => Some(format!("-{e}")),
+        (None, None) => None,
+    }
+}
+
+#[ComplexObject]
+impl Plan {
+    /// The plan period as text, e.g. "2023-2033".
+    async fn period(&self) -> Option<String> {
+        period_text(self.period_start, self.period_end)
+    }
+
+    /// The unit that adopted the plan (usually kommunestyret).
+    async fn adopted_by(&self, ctx: &Context<'_>) -> Result<Option<Unit>> {
+        let Some(id) = self.adopted_by_id else { return Ok(None) };
+        let found = load_node::<entity::unit::Entity>(ctx, id).await;
+        found.map(|m| m.map(Unit::from)).map_err(|e| e.extend())
+    }
+
+    /// The plan this plan is a part of (a handlingsdel belongs to its plan).
+    async fn parent(&self, ctx: &Context<'_>) -> Result<Option<Plan>> {
+        let Some(id) = self.parent_id else { return Ok(None) };
+        let found = load_node::<entity::plan::Entity>(ctx, id).await;
+        found.map(|m| m.map(Plan::from)).map_err(|e| e.extend())
+    }
+
+    /// Municipalities that own the plan; a joint plan has several.
+    async fn owners(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Returns the first n edges (0-100; default 20).")] first: Option<i32>,
+        #[graphql(desc = "Returns the edges after this cursor.")] after: Option<String>,
+        #[graphql(desc = "Returns the last n edges (0-100).")] last: Option<i32>,
+        #[graphql(desc = "Returns the edges before this cursor.")] before: Option<String>,
+        #[graphql(desc = "Sort order (default: the relation's own order).")] order_by: Option<Order>,
+    ) -> Result<MunicipalityConnection> {
+        let args = PageArgs { first, after, last, before };
+        let page = load_rel::<entity::municipality::Entity>(ctx, &OWNERS, self.node.uuid, args, &NoFilter, order_by).await;
+        page.and_then(MunicipalityConnection::from_page).map_err(|e| e.extend())
+    }
+
+    /// Plans that are parts of this plan (its handlingsdel, for example).
+    async fn parts(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Returns the first n edges (0-100; default 20).")] first: Option<i32>,
+        #[graphql(desc = "Returns the edges after this cursor.")] after: Option<String>,
+        #[graphql(desc = "Returns the last n edges (0-100).")] last: Option<i32>,
+        #[graphql(desc = "Returns the edges before this cursor.")] before: Option<String>,
+        #[graphql(desc = "Narrows the list.")] filter: Option<PlanFilter>,
+        #[graphql(desc = "Sort order (default: the relation's own order).")] order_by: Option<Order>,
+    ) -> Result<PlanConnection> {
+        let args = PageArgs { first, after, last, before };
+        let page = load_rel::<entity::plan::Entity>(ctx, &PARTS, self.node.uuid, args, &filter, order_by).await;
+        page.and_then(PlanConnection::from_page).map_err(|e| e.extend())
+    }
+
+    /// The plan's main goals (hovedmål), one per focus area, in order.
+    async fn goals(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Returns the first n edges (0-100; default 20).")] first: Option<i32>,
+        #[graphql(desc = "Returns the edges after this cursor.")] after: Option<String>,
+        #[graphql(desc = "Returns the last n edges (0-100).")] last: Option<i32>,
+        #[graphql(desc = "Returns the edges before this cursor.")] before: Option<String>,
+        #[graphql(desc = "Sort order (default: the relation's own order).")] order_by: Option<Order>,
+    ) -> Result<GoalConnection> {
+        let args = PageArgs { first, after, last, before };
+        let page = load_rel::<entity::goal::Entity>(ctx, &GOALS, self.node.uuid, args, &NoFilter, order_by).await;
+        page.and_then(GoalConnection::from_page).map_err(|e| e.extend())
+    }
+
+    /// The plan's measures, in their order in the plan.
+    async fn measures(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Returns the first n edges (0-100; default 20).")] first: Option<i32>,
+        #[graphql(desc = "Returns the edges after this cursor.")] after: Option<String>,
+        #[graphql(desc = "Returns the last n edges (0-100).")] last: Option<i32>,
+        #[graphql(desc = "Returns the edges before this cursor.")] before: Option<String>,
+        #[graphql(desc = "Narrows the list.")] filter: Option<MeasureFilter>,
+        #[graphql(desc = "Sort order (default: the relation's own order).")] order_by: Option<Order>,
+    ) -> Result<MeasureConnection> {
+        let args = PageArgs { first, after, last, before };
+        let page = load_rel::<entity::measure::Entity>(ctx, &MEASURES, self.node.uuid, args, &filter, order_by).await;
+        page.and_then(MeasureConnection::from_page).map_err(|e| e.extend())
+    }
+
+    /// Measures in other plans that refer to this plan.
+    async fn related_measures(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Returns the first n edges (0-100; default 20).")] first: Option<i32>,
+        #[graphql(desc = "Returns the edges after this cursor.")] after: Option<String>,
+        #[graphql(desc = "Returns the last n edges (0-100).")] last: Option<i32>,
+        #[graphql(desc = "Returns the edges before this cursor.")] before: Option<String>,
+        #[graphql(desc = "Narrows the list.")] filter: Option<MeasureFilter>,
+        #[graphql(desc = "Sort order (default: the relation's own order).")] order_by: Option<Order>,
+    ) -> Result<MeasureConnection> {
+        let args = PageArgs { first, after, last, before };
+        let page = load_rel::<entity::measure::Entity>(ctx, &RELATED_MEASURES, self.node.uuid, args, &filter, order_by).await;
+        page.and_then(MeasureConnection::from_page).map_err(|e| e.extend())
+    }
+
+    /// Legal references the plan cites.
+    async fn legal_references(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Returns the first n edges (0-100; default 20).")] first: Option<i32>,
+        #[graphql(desc = "Returns the edges after this cursor.")] after: Option<String>,
+        #[graphql(desc = "Returns the last n edges (0-100).")] last: Option<i32>,
+        #[graphql(desc = "Returns the edges before this cursor.")] before: Option<String>,
+        #[graphql(desc = "Sort order (default: the relation's own order).")] order_by: Option<Order>,
+    ) -> Result<LegalReferenceConnection> {
+        let args = PageArgs { first, after, last, before };
+        let page = load_rel::<entity::legal_reference::Entity>(ctx, &LEGAL_REFERENCES, self.node.uuid, args, &NoFilter, order_by).await;
+        page.and_then(LegalReferenceConnection::from_page).map_err(|e| e.extend())
+    }
+
+    /// National guidance the plan builds on.
+    async fn guidance(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Returns the first n edges (0-100; default 20).")] first: Option<i32>,
+        #[graphql(desc = "Returns the edges after this cursor.")] after: Option<String>,
+        #[graphql(desc = "Returns the last n edges (0-100).")] last: Option<i32>,
+        #[graphql(desc = "Returns the edges before this cursor.")] before: Option<String>,
+        #[graphql(desc = "Narrows the list.")] filter: Option<SearchFilter>,
+        #[graphql(desc = "Sort order (default: the relation's own order).")] order_by: Option<Order>,
+    ) -> Result<GuidanceConnection> {
+        let args = PageArgs { first, after, last, before };
+        let page = load_rel::<entity::guidance::Entity>(ctx, &GUIDANCE, self.node.uuid, args, &NamedSearch(&filter, NodeType::Guidance), order_by).await;
+        page.and_then(GuidanceConnection::from_page).map_err(|e| e.extend())
+    }
+
+    /// Themes the plan addresses.
+    async fn themes(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Returns the first n edges (0-100; default 20).")] first: Option<i32>,
+        #[graphql(desc = "Returns the edges after this cursor.")] after: Option<String>,
+        #[graphql(desc = "Returns the last n edges (0-100).")] last: Option<i32>,
+        #[graphql(desc = "Returns the edges before this cursor.")] before: Option<String>,
+        #[graphql(desc = "Sort order (default: the relation's own order).")] order_by: Option<Order>,
+    ) -> Result<ThemeConnection> {
+        let args = PageArgs { first, after, last, before };
+        let page = load_rel::<entity::theme::Entity>(ctx, &THEMES, self.node.uuid, args, &NoFilter, order_by).await;
+        page.and_then(ThemeConnection::from_page).map_err(|e| e.extend())
+    }
+
+    /// Target groups of the plan.
+    async fn target_groups(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Returns the first n edges (0-100; default 20).")] first: Option<i32>,
+        #[graphql(desc = "Returns the edges after this cursor.")] after: Option<String>,
+        #[graphql(desc = "Returns the last n edges (0-100).")] last: Option<i32>,
+        #[graphql(desc = "Returns the edges before this cursor.")] before: Option<String>,
+        #[graphql(desc = "Sort order (default: the relation's own order).")] order_by: Option<Order>,
+    ) -> Result<TargetGroupConnection> {
+        let args = PageArgs { first, after, last, before };
+        let page = load_rel::<entity::target_group::Entity>(ctx, &TARGET_GROUPS, self.node.uuid, args, &NoFilter, order_by).await;
+        page.and_then(TargetGroupConnection::from_page).map_err(|e| e.extend())
+    }
+
+    /// Defined terms the plan uses.
+    async fn concepts(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Returns the first n edges (0-100; default 20).")] first: Option<i32>,
+        #[graphql(desc = "Returns the edges after this cursor.")] after: Option<String>,
+        #[graphql(desc = "Returns the last n edges (0-100).")] last: Option<i32>,
+        #[graphql(desc = "Returns the edges before this cursor.")] before: Option<String>,
+        #[graphql(desc = "Sort order (default: the relation's own order).")] order_by: Option<Order>,
+    ) -> Result<ConceptConnection> {
+        let args = PageArgs { first, after, last, before };
+        let page = load_rel::<entity::concept::Entity>(ctx, &CONCEPTS, self.node.uuid, args, &NoFilter, order_by).await;
+        page.and_then(ConceptConnection::from_page).map_err(|e| e.extend())
+    }
+}
+
+/// Narrows a list of plans. All given conditions must hold.
+#[derive(InputObject, Default, Debug, Clone)]
+pub struct PlanFilter {
+    /// Case-insensitive substring of the title.
+    pub search: Option<String>,
+    /// Only plans owned (alone or jointly) by the municipality with this kommunenummer.
+    pub municipality: Option<String>,
+    /// Only plans of these kinds.
+    pub kind: Option<Vec<PlanKind>>,
+    /// Only plans that address the theme with this slug.
+    pub theme: Option<String>,
+    /// Only plans for the target group with this slug.
+    pub target_group: Option<String>,
+    /// Only plans that cite a section of the law with this Lovdata id, e.g. "LOV-2021-06-18-97".
+    pub law: Option<String>,
+    /// Only plans that cite this legal reference (global ID).
+    pub legal_reference: Option<ID>,
+    /// Only plans that build on the guidance item with this slug.
+    pub guidance: Option<String>,
+    /// Only plans with (true) or without (false) more than one owner.
+    pub joint: Option<bool>,
+    /// Only nodes in these publication states (anonymous readers see published nodes only).
+    pub status: Option<Vec<Status>>,
+}
+
+impl Filter for PlanFilter {
+    fn conditions(&self) -> ApiResult<Vec<Sql>> {
+        let mut out = Vec::new();
+        if let Some(text) = &self.search {
+            out.push(search_condition("filter.search", "title", text)?);
+        }
+        if let Some(number) = &self.municipality {
+            check_municipality_number("filter.municipality", number)?;
+            let select = key_select("municipality", "number", number);
+            out.push(linked_condition("plan_owner", "plan_id", "municipality_id", select));
+        }
+        if let Some(kinds) = &self.kind {
+            use sea_orm::ActiveEnum;
+            let values: Vec<sea_orm::Value> =
+                kinds.iter().map(|k| entity::enums::PlanKind::from(*k).to_value().into()).collect();
+            out.push(Sql::with(format!("t.kind IN ({})", Sql::placeholders(values.len())), values));
+        }
+        if let Some(slug) = &self.theme {
+            out.push(linked_condition("plan_theme", "plan_id", "theme_id", key_select("theme", "slug", slug)));
+        }
+        if let Some(slug) = &self.target_group {
+            let select = key_select("target_group", "slug", slug);
+            out.push(linked_condition("plan_target_group", "plan_id", "target_group_id", select));
+        }
+        if let Some(law) = &self.law {
+            let select = legal_reference_select("filter.law", law)?;
+            out.push(linked_condition("plan_legal_reference", "plan_id", "legal_reference_id", select));
+        }
+        if let Some(id) = &self.legal_reference {
+            let select = id_select("filter.legalReference", id, NodeType::LegalReference)?;
+            out.push(linked_condition("plan_legal_reference", "plan_id", "legal_reference_id", select));
+        }
+        if let Some(slug) = &self.guidance {
+            out.push(linked_condition("plan_guidance", "plan_id", "guidance_id", key_select("guidance", "slug", slug)));
+        }
+        if let Some(joint) = self.joint {
+            let op = if joint { ">" } else { "<=" };
+            out.push(Sql::raw(format!("(SELECT COUNT(*) FROM plan_owner jo WHERE jo.plan_id = t.id) {op} 1")));
+        }
+        if let Some(statuses) = &self.status {
+            out.push(status_condition(statuses));
+        }
+        Ok(out)
+    }
+}
+
+/// Root fields for plans.
+#[derive(Default)]
+pub struct PlanQuery;
+
+#[Object]
+impl PlanQuery {
+    /// One plan. Give exactly one of `slug` or `id`; null when nothing matches.
+    async fn plan(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Slug, e.g. \"rauma-oppvekstplan-2023-2033\".")] slug: Option<String>,
+        #[graphql(desc = "Global ID.")] id: Option<ID>,
+    ) -> Result<Option<Plan>> {
+        let found = find_by_slug_or_id::<entity::plan::Entity>(ctx, slug, id).await;
+        found.map(|m| m.map(Plan::from)).map_err(|e| e.extend())
+    }
+
+    /// All plans of every municipality, by title unless `orderBy` says otherwise.
+    async fn plans(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Returns the first n edges (0-100; default 20).")] first: Option<i32>,
+        #[graphql(desc = "Returns the edges after this cursor.")] after: Option<String>,
+        #[graphql(desc = "Returns the last n edges (0-100).")] last: Option<i32>,
+        #[graphql(desc = "Returns the edges before this cursor.")] before: Option<String>,
+        #[graphql(desc = "Narrows the list.")] filter: Option<PlanFilter>,
+        #[graphql(desc = "Sort order (default: the relation's own order).")] order_by: Option<Order>,
+    ) -> Result<PlanConnection> {
+        let args = PageArgs { first, after, last, before };
+        let page = load_rel::<entity::plan::Entity>(ctx, &Rel::ROOT, uuid::Uuid::nil(), args, &filter, order_by).await;
+        page.and_then(PlanConnection::from_page).map_err(|e| e.extend())
+    }
+}

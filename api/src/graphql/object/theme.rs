@@ -1,0 +1,140 @@
+//! `Theme`: a theme or focus area (tema / innsatsområde).
+
+use async_graphql::{ComplexObject, Context, ErrorExtensions, ID, Object, Result, SimpleObject};
+use oppvekstgraf_entity::{self as entity, theme::Model};
+#[allow(unused_imports)]
+use uuid::Uuid;
+
+#[allow(unused_imports)]
+use super::*;
+#[allow(unused_imports)]
+use crate::{
+    graphql::{
+        common::{
+            NamedSearch, NoFilter, NodeFields, Rel, SearchFilter, connection, find_by_slug_or_id, load_rel,
+            node_fields,
+        },
+        enums::*,
+    },
+    id::NodeType,
+    loader::{load_node, load_required},
+    page::PageArgs,
+};
+
+/// A theme or focus area (tema / innsatsområde), e.g. "Vold i nære relasjoner". Shared by every municipality.
+#[derive(SimpleObject, Clone)]
+#[graphql(complex)]
+pub struct Theme {
+    #[graphql(flatten)]
+    pub node: NodeFields,
+    /// Label, e.g. "Vold i nære relasjoner".
+    pub label: String,
+    /// What the theme covers.
+    pub description: Option<String>,
+    /// The theme in the Norwegian LOS vocabulary, e.g. "http://psi.norge.no/los/tema/folkehelse".
+    pub los_uri: Option<String>,
+}
+
+impl From<Model> for Theme {
+    fn from(m: Model) -> Self {
+        Theme {
+            node: node_fields!(Theme, m),
+            label: m.label,
+            description: m.description,
+            los_uri: m.los_uri,
+        }
+    }
+}
+
+connection!(ThemeConnection, ThemeEdge, Theme, Model, "themes");
+crate::graphql::common::node_object!(Theme);
+const MEASURES: Rel = Rel::link("measure_theme", "theme_id", "measure_id");
+const PLANS: Rel = Rel::link("plan_theme", "theme_id", "plan_id");
+const GUIDANCE: Rel = Rel::link("guidance_theme", "theme_id", "guidance_id");
+
+#[ComplexObject]
+impl Theme {
+
+    /// Measures that address the theme, from every municipality.
+    async fn measures(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Returns the first n edges (0-100; default 20).")] first: Option<i32>,
+        #[graphql(desc = "Returns the edges after this cursor.")] after: Option<String>,
+        #[graphql(desc = "Returns the last n edges (0-100).")] last: Option<i32>,
+        #[graphql(desc = "Returns the edges before this cursor.")] before: Option<String>,
+        #[graphql(desc = "Narrows the list.")] filter: Option<MeasureFilter>,
+        #[graphql(desc = "Sort order (default: the relation's own order).")] order_by: Option<Order>,
+    ) -> Result<MeasureConnection> {
+        let args = PageArgs { first, after, last, before };
+        let page = load_rel::<entity::measure::Entity>(ctx, &MEASURES, self.node.uuid, args, &filter, order_by).await;
+        page.and_then(MeasureConnection::from_page).map_err(|e| e.extend())
+    }
+
+    /// Plans that address the theme, from every municipality.
+    async fn plans(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Returns the first n edges (0-100; default 20).")] first: Option<i32>,
+        #[graphql(desc = "Returns the edges after this cursor.")] after: Option<String>,
+        #[graphql(desc = "Returns the last n edges (0-100).")] last: Option<i32>,
+        #[graphql(desc = "Returns the edges before this cursor.")] before: Option<String>,
+        #[graphql(desc = "Narrows the list.")] filter: Option<PlanFilter>,
+        #[graphql(desc = "Sort order (default: the relation's own order).")] order_by: Option<Order>,
+    ) -> Result<PlanConnection> {
+        let args = PageArgs { first, after, last, before };
+        let page = load_rel::<entity::plan::Entity>(ctx, &PLANS, self.node.uuid, args, &filter, order_by).await;
+        page.and_then(PlanConnection::from_page).map_err(|e| e.extend())
+    }
+
+    /// Guidance about the theme.
+    async fn guidance(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Returns the first n edges (0-100; default 20).")] first: Option<i32>,
+        #[graphql(desc = "Returns the edges after this cursor.")] after: Option<String>,
+        #[graphql(desc = "Returns the last n edges (0-100).")] last: Option<i32>,
+        #[graphql(desc = "Returns the edges before this cursor.")] before: Option<String>,
+        #[graphql(desc = "Narrows the list.")] filter: Option<SearchFilter>,
+        #[graphql(desc = "Sort order (default: the relation's own order).")] order_by: Option<Order>,
+    ) -> Result<GuidanceConnection> {
+        let args = PageArgs { first, after, last, before };
+        let page = load_rel::<entity::guidance::Entity>(ctx, &GUIDANCE, self.node.uuid, args, &NamedSearch(&filter, NodeType::Guidance), order_by).await;
+        page.and_then(GuidanceConnection::from_page).map_err(|e| e.extend())
+    }
+}
+
+/// Root fields for themes.
+#[derive(Default)]
+pub struct ThemeQuery;
+
+#[Object]
+impl ThemeQuery {
+
+    /// One theme. Give exactly one of `slug` or `id`; null when nothing matches.
+    async fn theme(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Slug, e.g. \"vold-i-naere-relasjoner\".")] slug: Option<String>,
+        #[graphql(desc = "Global ID.")] id: Option<ID>,
+    ) -> Result<Option<Theme>> {
+        let found = find_by_slug_or_id::<entity::theme::Entity>(ctx, slug, id).await;
+        found.map(|m| m.map(Theme::from)).map_err(|e| e.extend())
+    }
+
+    /// All themes, by label unless `orderBy` says otherwise.
+    async fn themes(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Returns the first n edges (0-100; default 20).")] first: Option<i32>,
+        #[graphql(desc = "Returns the edges after this cursor.")] after: Option<String>,
+        #[graphql(desc = "Returns the last n edges (0-100).")] last: Option<i32>,
+        #[graphql(desc = "Returns the edges before this cursor.")] before: Option<String>,
+        #[graphql(desc = "Narrows the list.")] filter: Option<SearchFilter>,
+        #[graphql(desc = "Sort order (default: the relation's own order).")] order_by: Option<Order>,
+    ) -> Result<ThemeConnection> {
+        let args = PageArgs { first, after, last, before };
+        let page = load_rel::<entity::theme::Entity>(ctx, &Rel::ROOT, uuid::Uuid::nil(), args, &NamedSearch(&filter, NodeType::Theme), order_by).await;
+        page.and_then(ThemeConnection::from_page).map_err(|e| e.extend())
+    }
+}

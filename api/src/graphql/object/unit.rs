@@ -1,0 +1,254 @@
+//! `Unit`: a responsible unit (ansvarlig enhet) — a body, service, role, forum or external partner.
+
+use async_graphql::{ComplexObject, Context, ErrorExtensions, ID, InputObject, Object, Result, SimpleObject};
+use oppvekstgraf_entity::{self as entity, unit::Model};
+use uuid::Uuid;
+
+use super::{
+    measure::{Measure, MeasureFilter},
+    municipality::Municipality,
+    plan::{PlanConnection, PlanFilter},
+};
+use crate::{
+    error::ApiResult,
+    graphql::{
+        common::{
+            find_by_slug_or_id,
+            Filter, NoFilter, NodeFields, Rel, connection, load_rel, municipality_condition, node_fields,
+            search_condition, status_condition,
+        },
+        enums::{MembershipRole, Order, ResponsibilityRole, Status, UnitKind},
+    },
+    loader::{load_node},
+    page::PageArgs,
+    sql::Sql,
+};
+
+/// A responsible unit (ansvarlig enhet): a political body (kommunestyret), the administration
+/// (kommunedirektøren), a service (helsestasjon, PPT, NAV), a role (skolesjef), a forum (Oppvekstforum) or an
+/// external partner (KORUS). National bodies and external partners have no municipality.
+#[derive(SimpleObject, Clone)]
+#[graphql(complex)]
+pub struct Unit {
+    #[graphql(flatten)]
+    pub node: NodeFields,
+    /// Name, e.g. "Skolesjef".
+    pub name: String,
+    /// Kind of unit.
+    pub kind: UnitKind,
+    /// What the unit does or is responsible for.
+    pub description: Option<String>,
+    #[graphql(skip)]
+    pub municipality_id: Option<Uuid>,
+    #[graphql(skip)]
+    pub parent_id: Option<Uuid>,
+}
+
+impl From<Model> for Unit {
+    fn from(m: Model) -> Self {
+        Unit {
+            node: node_fields!(Unit, m),
+            name: m.name,
+            kind: m.kind.into(),
+            description: m.description,
+            municipality_id: m.municipality_id,
+            parent_id: m.parent_id,
+        }
+    }
+}
+
+connection!(UnitConnection, UnitEdge, Unit, Model, "units");
+crate::graphql::common::node_object!(Unit);
+connection!(
+    MeasureUnitConnection, MeasureUnitEdge, Unit, Model, "units responsible for a measure",
+    role: ResponsibilityRole, entity::enums::ResponsibilityRole
+);
+connection!(
+    UnitMemberConnection, UnitMemberEdge, Unit, Model, "members of a unit",
+    role: MembershipRole, entity::enums::MembershipRole
+);
+connection!(
+    UnitMembershipConnection, UnitMembershipEdge, Unit, Model, "units a unit is a member of",
+    role: MembershipRole, entity::enums::MembershipRole
+);
+connection!(
+    UnitMeasureConnection, UnitMeasureEdge, Measure, entity::measure::Model, "measures a unit is responsible for",
+    role: ResponsibilityRole, entity::enums::ResponsibilityRole
+);
+
+const CHILDREN: Rel = Rel::column("parent_id", None);
+const MEMBERS: Rel = Rel::link_with_role("unit_member", "unit_id", "member_id");
+const MEMBER_OF: Rel = Rel::link_with_role("unit_member", "member_id", "unit_id");
+const MEASURES: Rel = Rel::link_with_role("measure_unit", "unit_id", "measure_id");
+const ADOPTED_PLANS: Rel = Rel::column("adopted_by_id", None);
+
+#[ComplexObject]
+impl Unit {
+
+    /// The municipality the unit belongs to; null for national bodies and external partners.
+    async fn municipality(&self, ctx: &Context<'_>) -> Result<Option<Municipality>> {
+        let Some(id) = self.municipality_id else { return Ok(None) };
+        let found = load_node::<entity::municipality::Entity>(ctx, id).await;
+        found.map(|m| m.map(Municipality::from)).map_err(|e| e.extend())
+    }
+
+    /// The unit this unit is part of.
+    async fn parent(&self, ctx: &Context<'_>) -> Result<Option<Unit>> {
+        let Some(id) = self.parent_id else { return Ok(None) };
+        let found = load_node::<entity::unit::Entity>(ctx, id).await;
+        found.map(|m| m.map(Unit::from)).map_err(|e| e.extend())
+    }
+
+    /// Units that are part of this unit.
+    async fn children(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Returns the first n edges (0-100; default 20).")] first: Option<i32>,
+        #[graphql(desc = "Returns the edges after this cursor.")] after: Option<String>,
+        #[graphql(desc = "Returns the last n edges (0-100).")] last: Option<i32>,
+        #[graphql(desc = "Returns the edges before this cursor.")] before: Option<String>,
+        #[graphql(desc = "Narrows the list.")] filter: Option<UnitFilter>,
+        #[graphql(desc = "Sort order (default: the relation's own order).")] order_by: Option<Order>,
+    ) -> Result<UnitConnection> {
+        let args = PageArgs { first, after, last, before };
+        let page = load_rel::<entity::unit::Entity>(ctx, &CHILDREN, self.node.uuid, args, &filter, order_by).await;
+        page.and_then(UnitConnection::from_page).map_err(|e| e.extend())
+    }
+
+    /// The unit's members (a forum's composition); each edge says leader, member or invited.
+    async fn members(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Returns the first n edges (0-100; default 20).")] first: Option<i32>,
+        #[graphql(desc = "Returns the edges after this cursor.")] after: Option<String>,
+        #[graphql(desc = "Returns the last n edges (0-100).")] last: Option<i32>,
+        #[graphql(desc = "Returns the edges before this cursor.")] before: Option<String>,
+        #[graphql(desc = "Sort order (default: the relation's own order).")] order_by: Option<Order>,
+    ) -> Result<UnitMemberConnection> {
+        let args = PageArgs { first, after, last, before };
+        let page = load_rel::<entity::unit::Entity>(ctx, &MEMBERS, self.node.uuid, args, &NoFilter, order_by).await;
+        page.and_then(UnitMemberConnection::from_page).map_err(|e| e.extend())
+    }
+
+    /// Units (forums) this unit is a member of, with its role there.
+    async fn member_of(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Returns the first n edges (0-100; default 20).")] first: Option<i32>,
+        #[graphql(desc = "Returns the edges after this cursor.")] after: Option<String>,
+        #[graphql(desc = "Returns the last n edges (0-100).")] last: Option<i32>,
+        #[graphql(desc = "Returns the edges before this cursor.")] before: Option<String>,
+        #[graphql(desc = "Sort order (default: the relation's own order).")] order_by: Option<Order>,
+    ) -> Result<UnitMembershipConnection> {
+        let args = PageArgs { first, after, last, before };
+        let page = load_rel::<entity::unit::Entity>(ctx, &MEMBER_OF, self.node.uuid, args, &NoFilter, order_by).await;
+        page.and_then(UnitMembershipConnection::from_page).map_err(|e| e.extend())
+    }
+
+    /// Measures the unit is responsible for; each edge says whether it leads or takes part.
+    async fn measures(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Returns the first n edges (0-100; default 20).")] first: Option<i32>,
+        #[graphql(desc = "Returns the edges after this cursor.")] after: Option<String>,
+        #[graphql(desc = "Returns the last n edges (0-100).")] last: Option<i32>,
+        #[graphql(desc = "Returns the edges before this cursor.")] before: Option<String>,
+        #[graphql(desc = "Narrows the list.")] filter: Option<MeasureFilter>,
+        #[graphql(desc = "Sort order (default: the relation's own order).")] order_by: Option<Order>,
+    ) -> Result<UnitMeasureConnection> {
+        let args = PageArgs { first, after, last, before };
+        let page = load_rel::<entity::measure::Entity>(ctx, &MEASURES, self.node.uuid, args, &filter, order_by).await;
+        page.and_then(UnitMeasureConnection::from_page).map_err(|e| e.extend())
+    }
+
+    /// Plans this unit adopted.
+    async fn adopted_plans(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Returns the first n edges (0-100; default 20).")] first: Option<i32>,
+        #[graphql(desc = "Returns the edges after this cursor.")] after: Option<String>,
+        #[graphql(desc = "Returns the last n edges (0-100).")] last: Option<i32>,
+        #[graphql(desc = "Returns the edges before this cursor.")] before: Option<String>,
+        #[graphql(desc = "Narrows the list.")] filter: Option<PlanFilter>,
+        #[graphql(desc = "Sort order (default: the relation's own order).")] order_by: Option<Order>,
+    ) -> Result<PlanConnection> {
+        let args = PageArgs { first, after, last, before };
+        let page = load_rel::<entity::plan::Entity>(ctx, &ADOPTED_PLANS, self.node.uuid, args, &filter, order_by).await;
+        page.and_then(PlanConnection::from_page).map_err(|e| e.extend())
+    }
+}
+
+/// Narrows a list of units. All given conditions must hold.
+#[derive(InputObject, Default, Debug, Clone)]
+pub struct UnitFilter {
+    /// Case-insensitive substring of the name.
+    pub search: Option<String>,
+    /// Only units of the municipality with this kommunenummer.
+    pub municipality: Option<String>,
+    /// Only units of these kinds.
+    pub kind: Option<Vec<UnitKind>>,
+    /// Only national bodies and external partners without a municipality (true), or only municipal units
+    /// (false).
+    pub national: Option<bool>,
+    /// Only nodes in these publication states (anonymous readers see published nodes only).
+    pub status: Option<Vec<Status>>,
+}
+
+impl Filter for UnitFilter {
+    fn conditions(&self) -> ApiResult<Vec<Sql>> {
+        let mut out = Vec::new();
+        if let Some(text) = &self.search {
+            out.push(search_condition("filter.search", "name", text)?);
+        }
+        if let Some(number) = &self.municipality {
+            out.push(municipality_condition("filter.municipality", "municipality_id", number)?);
+        }
+        if let Some(kinds) = &self.kind {
+            use sea_orm::ActiveEnum;
+            let values: Vec<sea_orm::Value> =
+                kinds.iter().map(|k| entity::enums::UnitKind::from(*k).to_value().into()).collect();
+            out.push(Sql::with(format!("t.kind IN ({})", Sql::placeholders(values.len())), values));
+        }
+        if let Some(national) = self.national {
+            out.push(Sql::raw(if national { "t.municipality_id IS NULL" } else { "t.municipality_id IS NOT NULL" }));
+        }
+        if let Some(statuses) = &self.status {
+            out.push(status_condition(statuses));
+        }
+        Ok(out)
+    }
+}
+
+/// Root fields for units.
+#[derive(Default)]
+pub struct UnitQuery;
+
+#[Object]
+impl UnitQuery {
+    /// One unit. Give exactly one of `slug` or `id`; null when nothing matches.
+    async fn unit(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Slug, e.g. \"rauma-skolesjef\".")] slug: Option<String>,
+        #[graphql(desc = "Global ID.")] id: Option<ID>,
+    ) -> Result<Option<Unit>> {
+        let found = find_by_slug_or_id::<entity::unit::Entity>(ctx, slug, id).await;
+        found.map(|m| m.map(Unit::from)).map_err(|e| e.extend())
+    }
+
+    /// All units, municipal and national, by name unless `orderBy` says otherwise.
+    async fn units(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Returns the first n edges (0-100; default 20).")] first: Option<i32>,
+        #[graphql(desc = "Returns the edges after this cursor.")] after: Option<String>,
+        #[graphql(desc = "Returns the last n edges (0-100).")] last: Option<i32>,
+        #[graphql(desc = "Returns the edges before this cursor.")] before: Option<String>,
+        #[graphql(desc = "Narrows the list.")] filter: Option<UnitFilter>,
+        #[graphql(desc = "Sort order (default: the relation's own order).")] order_by: Option<Order>,
+    ) -> Result<UnitConnection> {
+        let args = PageArgs { first, after, last, before };
+        let page = load_rel::<entity::unit::Entity>(ctx, &Rel::ROOT, uuid::Uuid::nil(), args, &filter, order_by).await;
+        page.and_then(UnitConnection::from_page).map_err(|e| e.extend())
+    }
+}

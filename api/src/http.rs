@@ -1,0 +1,107 @@
+//! The HTTP surface: `/graphql`, the GraphiQL console, health checks.
+
+use std::time::Duration;
+
+use async_graphql_axum::{GraphQLRequest, GraphQLResponse};
+use axum::{
+    Router,
+    extract::State,
+    http::{HeaderMap, HeaderName, StatusCode, header},
+    response::{IntoResponse, Response},
+    routing::get,
+};
+use sea_orm::{ConnectionTrait, DatabaseConnection};
+use tower_http::{
+    limit::RequestBodyLimitLayer,
+    request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer},
+    timeout::TimeoutLayer,
+    trace::TraceLayer,
+};
+
+use crate::{db::StatementCounter, graphql::AppSchema};
+
+/// Largest request body accepted, in bytes.
+pub const MAX_BODY_BYTES: usize = 256 * 1024;
+/// Longest time a request may take.
+pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// What every handler can reach.
+#[derive(Clone)]
+pub struct AppState {
+    pub schema: AppSchema,
+    pub db: DatabaseConnection,
+    pub statements: StatementCounter,
+}
+
+impl AppState {
+    /// State over an open database.
+    pub fn new(db: DatabaseConnection, statements: StatementCounter) -> Self {
+        AppState {
+            schema: crate::graphql::schema(Some(&db)),
+            db,
+            statements,
+        }
+    }
+}
+
+fn wants_html(headers: &HeaderMap) -> bool {
+    headers
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|accept| accept.contains("text/html"))
+}
+
+async fn graphql_get(State(state): State<AppState>, headers: HeaderMap, request: GraphQLRequest) -> Response {
+    if wants_html(&headers) {
+        return crate::console::index().await;
+    }
+    GraphQLResponse::from(state.schema.execute(request.into_inner()).await).into_response()
+}
+
+async fn graphql_post(State(state): State<AppState>, request: GraphQLRequest) -> GraphQLResponse {
+    state.schema.execute(request.into_inner()).await.into()
+}
+
+async fn graphql_get_or_console(state: State<AppState>, headers: HeaderMap, request: Result<GraphQLRequest, async_graphql_axum::rejection::GraphQLRejection>) -> Response {
+    match request {
+        Ok(request) => graphql_get(state, headers, request).await,
+        Err(_) if wants_html(&headers) => crate::console::index().await,
+        Err(rejection) => rejection.into_response(),
+    }
+}
+
+/// Liveness: the process answers.
+async fn healthz() -> &'static str {
+    "ok"
+}
+
+/// Readiness: the database answers and the migrations are applied.
+async fn readyz(State(state): State<AppState>) -> Response {
+    use oppvekstgraf_migration::MigratorTrait;
+    let reachable = state.db.execute_unprepared("SELECT 1").await.is_ok();
+    let pending = match oppvekstgraf_migration::Migrator::get_pending_migrations(&state.db).await {
+        Ok(pending) => pending.len(),
+        Err(_) => usize::MAX,
+    };
+    if reachable && pending == 0 {
+        (StatusCode::OK, "ready").into_response()
+    } else {
+        (StatusCode::SERVICE_UNAVAILABLE, "not ready").into_response()
+    }
+}
+
+/// The router over `state`, with request ids, tracing, a body limit and a timeout.
+pub fn app(state: AppState) -> Router {
+    let request_id = HeaderName::from_static("x-request-id");
+    Router::new()
+        .route("/graphql", get(graphql_get_or_console).post(graphql_post))
+        .route("/healthz", get(healthz))
+        .route("/readyz", get(readyz))
+        .merge(crate::console::router())
+        .with_state(state)
+        .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
+        .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, REQUEST_TIMEOUT))
+        .layer(PropagateRequestIdLayer::new(request_id.clone()))
+        .layer(TraceLayer::new_for_http())
+        .layer(SetRequestIdLayer::new(request_id, MakeRequestUuid))
+}

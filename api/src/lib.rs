@@ -1,0 +1,17 @@
+//! Oppvekstgraf API: the GraphQL schema, its loaders, the HTTP server and configuration.
+
+pub mod config;
+pub mod console;
+pub mod db;
+pub mod error;
+pub mod graphql;
+pub mod http;
+pub mod id;
+pub mod loader;
+pub mod page;
+pub mod sql;
+pub mod validate;
+
+pub use config::Config;
+pub use graphql::{AppSchema, schema, sdl};
+pub use http::{AppState, app};

@@ -1,0 +1,329 @@
+//! DataLoaders: every relation field goes through one, so a nested query issues one statement per level.
+//!
+//! Two generic loaders serve every node table:
+//! - [`NodeLoader`] loads nodes by id:
+//!   `SELECT t.* FROM <table> t WHERE t.id IN (…) AND <visibility>`
+//! - [`PageLoader`] loads one page of a to-many relation for many parents at once, paginated in SQL with
+//!   window functions (SQLite ≥ 3.25 and PostgreSQL alike):
+//!   ```sql
+//!   SELECT * FROM (
+//!     SELECT t.*, <parent> AS o__parent, [l.role AS o__role,]
+//!            ROW_NUMBER() OVER (PARTITION BY <parent> ORDER BY <order>, t.id) AS o__rn,
+//!            COUNT(*) OVER (PARTITION BY <parent>) AS o__cnt
+//!     FROM <table> t [JOIN <link> l ON l.<target> = t.id]
+//!     WHERE <parent> IN (…) AND <visibility> AND <filters>
+//!   ) w WHERE (<window>) OR o__rn = 1 ORDER BY o__parent, o__rn
+//!   ```
+//!   The first row of every partition is always returned so `totalCount` is known even for an empty page.
+
+mod tables;
+
+use std::{
+    collections::HashMap,
+    hash::{Hash, Hasher},
+    marker::PhantomData,
+    sync::Arc,
+};
+
+use async_graphql::{Context, dataloader::DataLoader};
+use oppvekstgraf_entity::enums::Status;
+use sea_orm::{DatabaseConnection, FromQueryResult, QueryResult, Value};
+pub use tables::{NodeTable, add_data_loaders};
+use uuid::Uuid;
+
+use crate::{
+    error::{ApiError, ApiResult},
+    page::{Page, Window},
+    sql::Sql,
+};
+
+/// Which publication states a request may see.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum Scope {
+    /// Anonymous readers: published content only.
+    #[default]
+    Published,
+}
+
+impl Scope {
+    /// The condition on `t.status`.
+    pub fn sql(self) -> Sql {
+        match self {
+            Scope::Published => Sql::with("t.status = ?", vec![Value::from(status_value(Status::Published))]),
+        }
+    }
+}
+
+fn status_value(status: Status) -> String {
+    use sea_orm::ActiveEnum;
+    status.to_value()
+}
+
+/// How the target rows of a relation hang off their parent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Via {
+    /// A root connection: every visible row of the table.
+    Root,
+    /// `t.<column> = parent`.
+    Column(&'static str),
+    /// Through a link table: `l.<parent> = parent AND l.<target> = t.id`, optionally with `l.role`.
+    Link {
+        table: &'static str,
+        parent: &'static str,
+        target: &'static str,
+        role: bool,
+    },
+}
+
+impl Via {
+    fn parent_expr(self) -> Option<String> {
+        match self {
+            Via::Root => None,
+            Via::Column(col) => Some(format!("t.{col}")),
+            Via::Link { parent, .. } => Some(format!("l.{parent}")),
+        }
+    }
+}
+
+/// Everything that selects a page, apart from the parent: relation, filters, order, window, scope.
+#[derive(Debug, Clone)]
+pub struct PageQuery {
+    via: Via,
+    filters: Vec<Sql>,
+    order: Vec<String>,
+    window: Window,
+    scope: Scope,
+    fingerprint: String,
+}
+
+impl PageQuery {
+    /// A page query; `order` terms refer to `t.` (the target) or `l.` (the link row).
+    pub fn new(via: Via, filters: Vec<Sql>, order: Vec<String>, window: Window, scope: Scope) -> Self {
+        let fingerprint = format!(
+            "{via:?}|{}|{}|{window:?}|{scope:?}",
+            filters.iter().map(Sql::fingerprint).collect::<Vec<_>>().join("&"),
+            order.join(",")
+        );
+        PageQuery {
+            via,
+            filters,
+            order,
+            window,
+            scope,
+            fingerprint,
+        }
+    }
+}
+
+/// Key of [`PageLoader`]: a parent and the page query.
+#[derive(Debug, Clone)]
+pub struct PageKey {
+    pub parent: Uuid,
+    pub query: Arc<PageQuery>,
+}
+
+impl PartialEq for PageKey {
+    fn eq(&self, other: &Self) -> bool {
+        self.parent == other.parent && self.query.fingerprint == other.query.fingerprint
+    }
+}
+
+impl Eq for PageKey {}
+
+impl Hash for PageKey {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        self.parent.hash(state);
+        self.query.fingerprint.hash(state);
+    }
+}
+
+/// Key of [`NodeLoader`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct NodeKey {
+    pub id: Uuid,
+    pub scope: Scope,
+}
+
+/// A windowed row: the target row plus the window columns.
+struct Row<M> {
+    parent: Option<Uuid>,
+    rn: i64,
+    cnt: i64,
+    role: Option<String>,
+    model: M,
+}
+
+impl<M: FromQueryResult> FromQueryResult for Row<M> {
+    fn from_query_result(res: &QueryResult, pre: &str) -> Result<Self, sea_orm::DbErr> {
+        Ok(Row {
+            parent: res.try_get(pre, "o__parent")?,
+            rn: res.try_get(pre, "o__rn")?,
+            cnt: res.try_get(pre, "o__cnt")?,
+            role: res.try_get(pre, "o__role")?,
+            model: M::from_query_result(res, pre)?,
+        })
+    }
+}
+
+/// Loads nodes of one table by id.
+pub struct NodeLoader<T> {
+    db: DatabaseConnection,
+    _table: PhantomData<T>,
+}
+
+impl<T: NodeTable> async_graphql::dataloader::Loader<NodeKey> for NodeLoader<T> {
+    type Value = T::Model;
+    type Error = ApiError;
+
+    async fn load(&self, keys: &[NodeKey]) -> Result<HashMap<NodeKey, T::Model>, ApiError> {
+        let mut out = HashMap::with_capacity(keys.len());
+        let mut by_scope: HashMap<Scope, Vec<Uuid>> = HashMap::new();
+        for key in keys {
+            by_scope.entry(key.scope).or_default().push(key.id);
+        }
+        for (scope, ids) in by_scope {
+            let mut sql = Sql::with(
+                format!("SELECT t.* FROM {} t WHERE t.id IN ({}) AND ", T::TABLE, Sql::placeholders(ids.len())),
+                ids.iter().copied().map(Value::from).collect(),
+            );
+            sql.append(scope.sql());
+            let stmt = sql.build(self.db.get_database_backend());
+            for model in T::Model::find_by_statement(stmt).all(&self.db).await? {
+                out.insert(NodeKey { id: T::id(&model), scope }, model);
+            }
+        }
+        Ok(out)
+    }
+}
+
+/// Loads pages of a to-many relation (or a root connection) whose targets live in `T`'s table.
+pub struct PageLoader<T> {
+    db: DatabaseConnection,
+    _table: PhantomData<T>,
+}
+
+impl<T: NodeTable> PageLoader<T> {
+    async fn load_group(&self, query: &PageQuery, parents: &[Uuid]) -> ApiResult<HashMap<Uuid, Page<T::Model>>> {
+        let parent = query.via.parent_expr();
+        let partition = parent.as_ref().map(|p| format!("PARTITION BY {p} ")).unwrap_or_default();
+        let mut order = query.order.clone();
+        order.push("t.id".into());
+        let order = order.join(", ");
+        let mut sql = Sql::raw(format!(
+            "SELECT * FROM (SELECT t.*, {} AS o__parent, {} AS o__role, \
+             ROW_NUMBER() OVER ({partition}ORDER BY {order}) AS o__rn, \
+             COUNT(*) OVER ({partition}) AS o__cnt FROM {} t",
+            parent.as_deref().unwrap_or("NULL"),
+            match query.via {
+                Via::Link { role: true, .. } => "l.role",
+                _ => "NULL",
+            },
+            T::TABLE,
+        ));
+        if let Via::Link { table, target, .. } = query.via {
+            sql.push(&format!(" JOIN {table} l ON l.{target} = t.id"));
+        }
+        sql.push(" WHERE ");
+        sql.append(query.scope.sql());
+        if let Some(parent) = &parent {
+            sql.append(Sql::with(
+                format!(" AND {parent} IN ({})", Sql::placeholders(parents.len())),
+                parents.iter().copied().map(Value::from).collect(),
+            ));
+        }
+        for filter in &query.filters {
+            sql.push(" AND (");
+            sql.append(filter.clone());
+            sql.push(")");
+        }
+        sql.push(&format!(") w WHERE ({}) OR o__rn = 1 ORDER BY o__parent, o__rn", query.window.sql()));
+        let stmt = sql.build(self.db.get_database_backend());
+        let rows = Row::<T::Model>::find_by_statement(stmt).all(&self.db).await?;
+        let mut pages: HashMap<Uuid, Page<T::Model>> = HashMap::new();
+        for row in rows {
+            let page = pages.entry(row.parent.unwrap_or_default()).or_default();
+            page.total = row.cnt;
+            let position = row.rn - 1;
+            if query.window.contains(position, row.cnt) {
+                page.items.push((position, row.model, row.role));
+            }
+        }
+        Ok(pages)
+    }
+}
+
+impl<T: NodeTable> async_graphql::dataloader::Loader<PageKey> for PageLoader<T> {
+    type Value = Page<T::Model>;
+    type Error = ApiError;
+
+    async fn load(&self, keys: &[PageKey]) -> Result<HashMap<PageKey, Page<T::Model>>, ApiError> {
+        let mut groups: HashMap<&str, (Arc<PageQuery>, Vec<Uuid>)> = HashMap::new();
+        for key in keys {
+            groups
+                .entry(key.query.fingerprint.as_str())
+                .or_insert_with(|| (key.query.clone(), Vec::new()))
+                .1
+                .push(key.parent);
+        }
+        let mut out = HashMap::with_capacity(keys.len());
+        for (query, parents) in groups.into_values() {
+            let mut pages = self.load_group(&query, &parents).await?;
+            for parent in parents {
+                let page = pages.remove(&parent).unwrap_or_default();
+                out.insert(
+                    PageKey {
+                        parent,
+                        query: query.clone(),
+                    },
+                    page,
+                );
+            }
+        }
+        Ok(out)
+    }
+}
+
+/// Loads one page of `T` rows for `parent` (use `Uuid::nil()` for a root connection).
+pub async fn load_page<T: NodeTable>(ctx: &Context<'_>, parent: Uuid, query: PageQuery) -> ApiResult<Page<T::Model>> {
+    let loader = ctx
+        .data::<DataLoader<PageLoader<T>>>()
+        .map_err(|_| ApiError::Internal)?;
+    Ok(loader
+        .load_one(PageKey {
+            parent,
+            query: Arc::new(query),
+        })
+        .await?
+        .unwrap_or_default())
+}
+
+/// Loads one node of `T` by id, if it exists and is visible.
+pub async fn load_node<T: NodeTable>(ctx: &Context<'_>, id: Uuid) -> ApiResult<Option<T::Model>> {
+    let loader = ctx
+        .data::<DataLoader<NodeLoader<T>>>()
+        .map_err(|_| ApiError::Internal)?;
+    loader.load_one(NodeKey { id, scope: scope(ctx) }).await
+}
+
+/// Loads a node that a non-null field points to.
+pub async fn load_required<T: NodeTable>(ctx: &Context<'_>, id: Uuid) -> ApiResult<T::Model> {
+    load_node::<T>(ctx, id)
+        .await?
+        .ok_or_else(|| ApiError::NotFound(format!("{} {}", T::NODE.name(), crate::id::GlobalId::new(T::NODE, id).encode())))
+}
+
+/// Finds the one visible `T` row matching `condition` (a natural-key lookup at the root).
+pub async fn find_one<T: NodeTable>(ctx: &Context<'_>, condition: Sql) -> ApiResult<Option<T::Model>> {
+    let db = ctx.data::<DatabaseConnection>().map_err(|_| ApiError::Internal)?;
+    let mut sql = Sql::raw(format!("SELECT t.* FROM {} t WHERE ", T::TABLE));
+    sql.append(scope(ctx).sql());
+    sql.push(" AND (");
+    sql.append(condition);
+    sql.push(") LIMIT 1");
+    Ok(T::Model::find_by_statement(sql.build(db.get_database_backend())).one(db).await?)
+}
+
+/// The scope of the current request.
+pub fn scope(ctx: &Context<'_>) -> Scope {
+    ctx.data_opt::<Scope>().copied().unwrap_or_default()
+}

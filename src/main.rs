@@ -1,0 +1,168 @@
+//! `oppvekstgraf`: the GraphQL content API for municipal preventive work for children and youth.
+
+use std::{path::PathBuf, process::ExitCode};
+
+use anyhow::Context;
+use clap::{Parser, Subcommand};
+use oppvekstgraf_api::{AppState, Config, app, config::DatabaseConfig, db};
+use oppvekstgraf_migration::{Migrator, MigratorTrait};
+
+/// Oppvekstgraf: plans, measures, responsible units, laws and national guidance as one GraphQL graph.
+#[derive(Parser)]
+#[command(version, about)]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+    #[command(flatten)]
+    serve: Config,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Migrate, load the seed content into an empty database, and serve HTTP (the default).
+    Serve(Config),
+    /// Apply or inspect schema migrations.
+    Migrate {
+        #[command(flatten)]
+        database: DatabaseConfig,
+        #[command(subcommand)]
+        action: MigrateAction,
+    },
+    /// Load the seed content (idempotent: a second load changes nothing).
+    Seed {
+        #[command(flatten)]
+        database: DatabaseConfig,
+        /// Load the data files from this folder instead of the content built into the binary.
+        #[arg(long)]
+        dir: Option<PathBuf>,
+    },
+    /// Print the GraphQL schema (SDL).
+    Schema {
+        /// Compare with the file instead of printing; exit non-zero when they differ.
+        #[arg(long)]
+        check: bool,
+        /// The checked-in schema file.
+        #[arg(long, default_value = "schema.graphql")]
+        path: PathBuf,
+    },
+}
+
+#[derive(Subcommand)]
+enum MigrateAction {
+    /// Apply all pending migrations.
+    Up,
+    /// Roll back the last migration.
+    Down,
+    /// List applied and pending migrations.
+    Status,
+}
+
+fn init_tracing() {
+    use tracing_subscriber::{EnvFilter, fmt};
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn"));
+    fmt().with_env_filter(filter).with_target(false).init();
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    init_tracing();
+    let cli = Cli::parse();
+    let result = match cli.command {
+        None => serve(cli.serve).await,
+        Some(Command::Serve(config)) => serve(config).await,
+        Some(Command::Migrate { database, action }) => migrate(&database, action).await,
+        Some(Command::Seed { database, dir }) => seed(&database, dir).await,
+        Some(Command::Schema { check, path }) => schema(check, &path),
+    };
+    match result {
+        Ok(code) => code,
+        Err(err) => {
+            tracing::error!("{err:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn migrate(database: &DatabaseConfig, action: MigrateAction) -> anyhow::Result<ExitCode> {
+    let (db, _) = db::connect(database).await.context("connecting to the database")?;
+    match action {
+        MigrateAction::Up => Migrator::up(&db, None).await?,
+        MigrateAction::Down => Migrator::down(&db, Some(1)).await?,
+        MigrateAction::Status => Migrator::status(&db).await?,
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn seed(database: &DatabaseConfig, dir: Option<PathBuf>) -> anyhow::Result<ExitCode> {
+    let (db, _) = db::connect(database).await.context("connecting to the database")?;
+    Migrator::up(&db, None).await.context("migrating")?;
+    let content = match dir {
+        Some(dir) => oppvekstgraf_seed::Content::from_dir(&dir)?,
+        None => oppvekstgraf_seed::Content::builtin()?,
+    };
+    let report = oppvekstgraf_seed::load(&db, &content).await?;
+    tracing::info!(%report, "seed content loaded");
+    Ok(ExitCode::SUCCESS)
+}
+
+fn schema(check: bool, path: &PathBuf) -> anyhow::Result<ExitCode> {
+    let sdl = oppvekstgraf_api::sdl();
+    if !check {
+        print!("{sdl}");
+        return Ok(ExitCode::SUCCESS);
+    }
+    let on_disk = std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+    if on_disk == sdl {
+        println!("{} matches the schema", path.display());
+        Ok(ExitCode::SUCCESS)
+    } else {
+        eprintln!(
+            "{} differs from the schema the code builds: run `cargo run -- schema > {}`",
+            path.display(),
+            path.display()
+        );
+        Ok(ExitCode::FAILURE)
+    }
+}
+
+async fn serve(config: Config) -> anyhow::Result<ExitCode> {
+    let (db, statements) = db::connect(&config.database).await.context("connecting to the database")?;
+    Migrator::up(&db, None).await.context("migrating")?;
+    if !config.no_seed && oppvekstgraf_seed::is_empty(&db).await? {
+        let report = oppvekstgraf_seed::load(&db, &oppvekstgraf_seed::Content::builtin()?).await?;
+        tracing::info!(%report, "empty database: seed content loaded");
+    }
+    let listener = tokio::net::TcpListener::bind(config.bind)
+        .await
+        .with_context(|| format!("binding {}", config.bind))?;
+    let url = format!("http://{}/graphiql", listener.local_addr()?);
+    tracing::info!(console = %url, graphql = %format!("http://{}/graphql", listener.local_addr()?), "listening");
+    if config.open {
+        if let Err(err) = open::that_detached(&url) {
+            tracing::warn!("could not open a browser: {err}; open {url} yourself");
+        }
+    }
+    axum::serve(listener, app(AppState::new(db, statements)))
+        .with_graceful_shutdown(shutdown_signal())
+        .await?;
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        if let Ok(mut signal) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            signal.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = term => {},
+    }
+    tracing::info!("shutting down: finishing in-flight requests");
+}
