@@ -8,6 +8,7 @@ use uuid::Uuid;
 #[allow(unused_imports)]
 use super::*;
 use super::law::{check_lovdata_id, lovdata_path};
+use crate::loader::Via;
 #[allow(unused_imports)]
 use crate::{
     error::{ApiError, ApiResult},
@@ -59,8 +60,28 @@ impl From<Model> for LegalReference {
 
 connection!(LegalReferenceConnection, LegalReferenceEdge, LegalReference, Model, "legal references");
 crate::graphql::common::node_object!(LegalReference);
-const MEASURES: Rel = Rel::link("measure_legal_reference", "legal_reference_id", "measure_id");
-const PLANS: Rel = Rel::link("plan_legal_reference", "legal_reference_id", "plan_id");
+/// Links of `$table` (`$own` → legal reference) seen from a reference: a reference to a whole section (no
+/// paragraph) also collects the links to its paragraphs, once per target.
+macro_rules! cited_by {
+    ($table:literal, $own:literal) => {
+        Rel {
+            via: Via::Link {
+                table: concat!(
+                    "(SELECT DISTINCT s.id AS parent_id, c.", $own, " AS target_id FROM ", $table, " c ",
+                    "JOIN legal_reference r ON r.id = c.legal_reference_id ",
+                    "JOIN legal_reference s ON s.law_id = r.law_id AND s.section = r.section ",
+                    "AND (s.id = r.id OR s.paragraph IS NULL))"
+                ),
+                parent: "parent_id",
+                target: "target_id",
+                role: false,
+            },
+            default_order: None,
+        }
+    };
+}
+const MEASURES: Rel = cited_by!("measure_legal_reference", "measure_id");
+const PLANS: Rel = cited_by!("plan_legal_reference", "plan_id");
 const GUIDANCE: Rel = Rel::link("guidance_legal_reference", "legal_reference_id", "guidance_id");
 
 #[ComplexObject]
@@ -87,7 +108,8 @@ impl LegalReference {
         found.map(Law::from).map_err(|e| e.extend())
     }
 
-    /// Measures that cite this reference, from every municipality.
+    /// Measures that cite this reference, from every municipality. For a whole section this includes measures
+    /// that cite one of its paragraphs.
     async fn measures(
         &self,
         ctx: &Context<'_>,
@@ -103,7 +125,8 @@ impl LegalReference {
         page.and_then(MeasureConnection::from_page).map_err(|e| e.extend())
     }
 
-    /// Plans that cite this reference, from every municipality.
+    /// Plans that cite this reference, from every municipality. For a whole section this includes plans that
+    /// cite one of its paragraphs.
     async fn plans(
         &self,
         ctx: &Context<'_>,

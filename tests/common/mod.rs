@@ -1,0 +1,198 @@
+//! Test support: a fresh database per test on SQLite and on PostgreSQL, the real migrations and seed
+//! content, and GraphQL over HTTP through the real router.
+#![allow(dead_code)]
+
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use axum::{
+    Router,
+    body::Body,
+    http::{Request, header},
+};
+use http_body_util::BodyExt;
+use oppvekstgraf_api::{AppState, app, config::DatabaseConfig, db};
+use oppvekstgraf_migration::{Migrator, MigratorTrait};
+use sea_orm::{ConnectionTrait, Database, DatabaseConnection, Statement};
+use serde_json::{Value, json};
+use tower::ServiceExt;
+
+/// Which engine a test runs on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// The PostgreSQL server tests create their databases on.
+fn postgres_base() -> String {
+    std::env::var("OPPVEKSTGRAF_TEST_POSTGRES").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432".into())
+}
+
+static COUNTER: AtomicU64 = AtomicU64::new(0);
+
+fn unique_name() -> String {
+    format!(
+        "og_test_{}_{}_{}",
+        std::process::id(),
+        COUNTER.fetch_add(1, Ordering::Relaxed),
+        uuid::Uuid::new_v4().simple().to_string().get(..8).unwrap_or_default()
+    )
+}
+
+/// A fresh, migrated (and optionally seeded) database with the app over it.
+pub struct TestApp {
+    pub backend: Backend,
+    pub state: AppState,
+    pub router: Router,
+    cleanup: Cleanup,
+}
+
+enum Cleanup {
+    File(tempfile::TempDir),
+    Database { admin: DatabaseConnection, name: String },
+}
+
+impl TestApp {
+    /// A migrated, seeded database; `None` when PostgreSQL is not reachable outside CI (the test then
+    /// says so loudly and returns).
+    pub async fn seeded(backend: Backend) -> Option<TestApp> {
+        let app = TestApp::empty(backend).await?;
+        let content = oppvekstgraf_seed::Content::builtin().expect("seed content parses");
+        oppvekstgraf_seed::load(&app.state.db, &content).await.expect("seed content loads");
+        Some(app)
+    }
+
+    /// A migrated, empty database.
+    pub async fn empty(backend: Backend) -> Option<TestApp> {
+        let (url, cleanup) = match backend {
+            Backend::Sqlite => {
+                let dir = tempfile::tempdir().expect("temp dir");
+                let url = format!("sqlite://{}?mode=rwc", dir.path().join("test.db").display());
+                (url, Cleanup::File(dir))
+            }
+            Backend::Postgres => {
+                let admin = match Database::connect(format!("{}/postgres", postgres_base())).await {
+                    Ok(admin) => admin,
+                    Err(err) if std::env::var_os("CI").is_none() => {
+                        eprintln!(
+                            "\n!!!!!!!! SKIPPING a PostgreSQL test: cannot reach {} ({err}). Start PostgreSQL or set \
+                             OPPVEKSTGRAF_TEST_POSTGRES. In CI this is a failure. !!!!!!!!\n",
+                            postgres_base()
+                        );
+                        return None;
+                    }
+                    Err(err) => panic!("PostgreSQL is required in CI: cannot reach {}: {err}", postgres_base()),
+                };
+                let name = unique_name();
+                admin
+                    .execute_unprepared(&format!("CREATE DATABASE \"{name}\""))
+                    .await
+                    .expect("create test database");
+                (format!("{}/{name}", postgres_base()), Cleanup::Database { admin, name })
+            }
+        };
+        let (conn, statements) = db::connect(&DatabaseConfig::for_url(url)).await.expect("connect");
+        Migrator::up(&conn, None).await.expect("migrations apply");
+        let state = AppState::new(conn, statements);
+        let router = app(state.clone());
+        Some(TestApp {
+            backend,
+            state,
+            router,
+            cleanup,
+        })
+    }
+
+    /// Drops the database.
+    pub async fn finish(self) {
+        self.state.db.clone().close().await.ok();
+        if let Cleanup::Database { admin, name } = self.cleanup {
+            admin
+                .execute_unprepared(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"))
+                .await
+                .expect("drop test database");
+        }
+    }
+
+    /// Sends a GraphQL POST and returns the JSON response.
+    pub async fn gql(&self, query: &str, variables: Value) -> Value {
+        let body = json!({ "query": query, "variables": variables }).to_string();
+        let request = Request::post("/graphql")
+            .header(header::CONTENT_TYPE, "application/json")
+            .body(Body::from(body))
+            .expect("request");
+        self.send(request).await.1
+    }
+
+    /// Sends a request and returns status and JSON body.
+    pub async fn send(&self, request: Request<Body>) -> (axum::http::StatusCode, Value) {
+        let response = self.router.clone().oneshot(request).await.expect("response");
+        let status = response.status();
+        let bytes = response.into_body().collect().await.expect("body").to_bytes();
+        (status, serde_json::from_slice(&bytes).unwrap_or(Value::Null))
+    }
+
+    /// Sends a query that must succeed and returns its `data`.
+    pub async fn data(&self, query: &str, variables: Value) -> Value {
+        let response = self.gql(query, variables).await;
+        assert!(response.get("errors").is_none(), "[{:?}] unexpected errors: {response:#}", self.backend);
+        response["data"].clone()
+    }
+
+    /// Sends a query that must fail and returns the first error's `extensions.code`.
+    pub async fn error_code(&self, query: &str, variables: Value) -> (String, Value) {
+        let response = self.gql(query, variables).await;
+        let error = &response["errors"][0];
+        assert!(!error.is_null(), "[{:?}] expected an error: {response:#}", self.backend);
+        (error["extensions"]["code"].as_str().unwrap_or_default().to_string(), error.clone())
+    }
+
+    /// Runs raw SQL (test setup only).
+    pub async fn execute(&self, sql: &str) {
+        let backend = self.state.db.get_database_backend();
+        self.state
+            .db
+            .execute_raw(Statement::from_string(backend, sql.to_string()))
+            .await
+            .expect("execute");
+    }
+}
+
+/// Defines `mod $name { sqlite, postgres }`: the async fn `$name(&TestApp)` runs once on each engine, each
+/// time with a fresh seeded database.
+#[macro_export]
+macro_rules! on_both {
+    ($name:ident) => {
+        mod $name {
+            #[tokio::test]
+            async fn sqlite() {
+                let app = $crate::common::TestApp::seeded($crate::common::Backend::Sqlite).await.expect("sqlite is always there");
+                super::$name(&app).await;
+                app.finish().await;
+            }
+
+            #[tokio::test]
+            async fn postgres() {
+                let Some(app) = $crate::common::TestApp::seeded($crate::common::Backend::Postgres).await else { return };
+                super::$name(&app).await;
+                app.finish().await;
+            }
+        }
+    };
+}
+
+/// `edges[].node.<field>` of a connection as strings.
+pub fn node_values(connection: &Value, field: &str) -> Vec<String> {
+    connection["edges"]
+        .as_array()
+        .map(|edges| {
+            edges
+                .iter()
+                .map(|e| match &e["node"][field] {
+                    Value::String(s) => s.clone(),
+                    other => other.to_string(),
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+}
