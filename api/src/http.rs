@@ -44,6 +44,14 @@ impl AppState {
     }
 }
 
+impl AppState {
+    /// Runs one GraphQL request with its own loaders.
+    pub async fn execute(&self, request: GraphQLRequest) -> GraphQLResponse {
+        let request = crate::loader::add_data_loaders(request.into_inner(), &self.db);
+        self.schema.execute(request).await.into()
+    }
+}
+
 fn wants_html(headers: &HeaderMap) -> bool {
     headers
         .get(header::ACCEPT)
@@ -55,11 +63,11 @@ async fn graphql_get(State(state): State<AppState>, headers: HeaderMap, request:
     if wants_html(&headers) {
         return crate::console::index().await;
     }
-    GraphQLResponse::from(state.schema.execute(request.into_inner()).await).into_response()
+    state.execute(request).await.into_response()
 }
 
 async fn graphql_post(State(state): State<AppState>, request: GraphQLRequest) -> GraphQLResponse {
-    state.schema.execute(request.into_inner()).await.into()
+    state.execute(request).await
 }
 
 async fn graphql_get_or_console(state: State<AppState>, headers: HeaderMap, request: Result<GraphQLRequest, async_graphql_axum::rejection::GraphQLRejection>) -> Response {

@@ -38,7 +38,7 @@ pub fn schema(db: Option<&DatabaseConnection>) -> AppSchema {
     let mut builder = Schema::build(QueryRoot::default(), EmptyMutation, EmptySubscription)
         .register_output_type::<Node>();
     if let Some(db) = db {
-        builder = crate::loader::add_data_loaders(builder.data(db.clone()), db);
+        builder = builder.data(db.clone());
     }
     builder.finish()
 }

@@ -22,10 +22,17 @@ use std::{
     collections::HashMap,
     hash::{Hash, Hasher},
     marker::PhantomData,
-    sync::Arc,
+    sync::{
+        Arc,
+        atomic::{AtomicU64, Ordering},
+    },
+    time::{Duration, Instant},
 };
 
-use async_graphql::{Context, dataloader::DataLoader};
+use async_graphql::{
+    Context,
+    dataloader::{DataLoader, HashMapCache},
+};
 use oppvekstgraf_entity::enums::Status;
 use sea_orm::{DatabaseConnection, FromQueryResult, QueryResult, Value};
 pub use tables::{NodeTable, add_data_loaders};
@@ -165,9 +172,47 @@ impl<M: FromQueryResult> FromQueryResult for Row<M> {
     }
 }
 
+/// When a request last asked one of its loaders for a key.
+#[derive(Debug)]
+pub struct Activity {
+    start: Instant,
+    last_micros: AtomicU64,
+}
+
+impl Default for Activity {
+    fn default() -> Self {
+        Activity {
+            start: Instant::now(),
+            last_micros: AtomicU64::new(0),
+        }
+    }
+}
+
+impl Activity {
+    /// Records that a key was just asked for.
+    pub fn touch(&self) {
+        let now = self.start.elapsed().as_micros() as u64;
+        self.last_micros.fetch_max(now, Ordering::Relaxed);
+    }
+
+    /// Waits until no key has been asked for during `quiet`, or `max` has passed.
+    pub async fn quiet(&self, quiet: Duration, max: Duration) {
+        let began = Instant::now();
+        loop {
+            let last = Duration::from_micros(self.last_micros.load(Ordering::Relaxed));
+            let idle = self.start.elapsed().saturating_sub(last);
+            if idle >= quiet || began.elapsed() >= max {
+                return;
+            }
+            tokio::time::sleep(quiet - idle).await;
+        }
+    }
+}
+
 /// Loads nodes of one table by id.
 pub struct NodeLoader<T> {
     db: DatabaseConnection,
+    activity: Arc<Activity>,
     _table: PhantomData<T>,
 }
 
@@ -199,6 +244,7 @@ impl<T: NodeTable> async_graphql::dataloader::Loader<NodeKey> for NodeLoader<T> 
 /// Loads pages of a to-many relation (or a root connection) whose targets live in `T`'s table.
 pub struct PageLoader<T> {
     db: DatabaseConnection,
+    activity: Arc<Activity>,
     _table: PhantomData<T>,
 }
 
@@ -286,8 +332,9 @@ impl<T: NodeTable> async_graphql::dataloader::Loader<PageKey> for PageLoader<T> 
 /// Loads one page of `T` rows for `parent` (use `Uuid::nil()` for a root connection).
 pub async fn load_page<T: NodeTable>(ctx: &Context<'_>, parent: Uuid, query: PageQuery) -> ApiResult<Page<T::Model>> {
     let loader = ctx
-        .data::<DataLoader<PageLoader<T>>>()
+        .data::<DataLoader<PageLoader<T>, HashMapCache>>()
         .map_err(|_| ApiError::Internal)?;
+    loader.loader().activity.touch();
     Ok(loader
         .load_one(PageKey {
             parent,
@@ -300,8 +347,9 @@ pub async fn load_page<T: NodeTable>(ctx: &Context<'_>, parent: Uuid, query: Pag
 /// Loads one node of `T` by id, if it exists and is visible.
 pub async fn load_node<T: NodeTable>(ctx: &Context<'_>, id: Uuid) -> ApiResult<Option<T::Model>> {
     let loader = ctx
-        .data::<DataLoader<NodeLoader<T>>>()
+        .data::<DataLoader<NodeLoader<T>, HashMapCache>>()
         .map_err(|_| ApiError::Internal)?;
+    loader.loader().activity.touch();
     loader.load_one(NodeKey { id, scope: scope(ctx) }).await
 }
 

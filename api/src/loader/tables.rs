@@ -1,13 +1,16 @@
 //! The node tables the generic loaders serve, and their registration.
 
-use std::{marker::PhantomData, time::Duration};
+use std::{marker::PhantomData, sync::Arc, time::Duration};
 
-use async_graphql::{SchemaBuilder, dataloader::DataLoader};
+use async_graphql::{
+    Request,
+    dataloader::{DataLoader, HashMapCache},
+};
 use oppvekstgraf_entity as entity;
 use sea_orm::{DatabaseConnection, FromQueryResult};
 use uuid::Uuid;
 
-use super::{NodeLoader, PageLoader};
+use super::{Activity, NodeLoader, PageLoader};
 use crate::id::NodeType;
 
 /// A table of nodes that the generic loaders can read.
@@ -35,23 +38,42 @@ macro_rules! node_tables {
             }
         )*
 
-        /// Registers a [`NodeLoader`] and a [`PageLoader`] for every node table.
-        pub fn add_data_loaders<Q, M, S>(
-            mut builder: SchemaBuilder<Q, M, S>,
-            db: &DatabaseConnection,
-        ) -> SchemaBuilder<Q, M, S> {
+        /// Attaches a fresh [`NodeLoader`] and [`PageLoader`] for every node table to one request. Loaders
+        /// live for one request: they cache what the request loaded, and never serve another request's rows.
+        pub fn add_data_loaders(mut request: Request, db: &DatabaseConnection) -> Request {
+            let activity = Arc::new(Activity::default());
             $(
-                builder = builder
-                    .data(loader(NodeLoader::<entity::$module::Entity> { db: db.clone(), _table: PhantomData }))
-                    .data(loader(PageLoader::<entity::$module::Entity> { db: db.clone(), _table: PhantomData }));
+                request = request
+                    .data(loader(NodeLoader::<entity::$module::Entity> { db: db.clone(), activity: activity.clone(), _table: PhantomData }, &activity))
+                    .data(loader(PageLoader::<entity::$module::Entity> { db: db.clone(), activity: activity.clone(), _table: PhantomData }, &activity));
             )*
-            builder
+            request
         }
     };
 }
 
-fn loader<L>(inner: L) -> DataLoader<L> {
-    DataLoader::new(inner, tokio::spawn).delay(Duration::from_millis(1))
+/// How long no new key may arrive before a batch is loaded.
+const QUIET: Duration = Duration::from_millis(2);
+/// The longest a batch waits for the request to go quiet.
+const MAX_WAIT: Duration = Duration::from_millis(50);
+
+/// A DataLoader whose batches start once the request has stopped asking for keys for [`QUIET`] (at most
+/// [`MAX_WAIT`]), rather than after a fixed delay: siblings of a wide list are enqueued over a span that grows
+/// with the list, and a fixed window splits them into several statements under load.
+fn loader<L: Send + Sync + 'static>(inner: L, activity: &Arc<Activity>) -> DataLoader<L, HashMapCache> {
+    let activity = activity.clone();
+    DataLoader::with_cache(
+        inner,
+        move |batch| {
+            let activity = activity.clone();
+            tokio::spawn(async move {
+                activity.quiet(QUIET, MAX_WAIT).await;
+                batch.await
+            })
+        },
+        HashMapCache::default(),
+    )
+    .delay(Duration::ZERO)
 }
 
 node_tables!(

@@ -1,0 +1,129 @@
+//! Every relation field goes through a DataLoader: a nested query's number of SQL statements depends on its
+//! depth, not on how many rows it touches. Counted at the seed size and at ten times the seed size.
+
+mod common;
+
+use oppvekstgraf_entity as entity;
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter};
+use serde_json::json;
+use uuid::Uuid;
+
+const TREE: &str = r#"{ municipality(number: "1539") { name
+    plans(first: 100) { totalCount edges { node { title
+      measures(first: 100) { totalCount edges { node { title
+        units(first: 100) { totalCount edges { role node { name } } }
+        legalReferences(first: 100) { totalCount edges { node { section } } } } } } } } } } }"#;
+
+/// The levels of `TREE`: municipality, plans, measures, units and legal references.
+const DEPTH: u64 = 5;
+
+/// Copies Rauma's plans, with their measures and links, `copies` more times.
+async fn multiply(app: &common::TestApp, copies: usize) {
+    let db = &app.state.db;
+    let rauma = entity::municipality::Entity::find()
+        .filter(entity::municipality::Column::Number.eq("1539"))
+        .one(db)
+        .await
+        .expect("query")
+        .expect("Rauma");
+    let owned: Vec<Uuid> = entity::plan_owner::Entity::find()
+        .filter(entity::plan_owner::Column::MunicipalityId.eq(rauma.id))
+        .all(db)
+        .await
+        .expect("owners")
+        .into_iter()
+        .map(|o| o.plan_id)
+        .collect();
+    let plans = entity::plan::Entity::find().filter(entity::plan::Column::Id.is_in(owned)).all(db).await.expect("plans");
+    for copy in 0..copies {
+        for plan in &plans {
+            let mut new_plan = plan.clone();
+            new_plan.id = Uuid::new_v4();
+            new_plan.slug = format!("{}-copy-{copy}", plan.slug);
+            new_plan.parent_id = None;
+            new_plan.into_active_model().reset_all().insert(db).await.expect("plan copy");
+            let new_plan_id = new_plan_id(db, &plan.slug, copy).await;
+            entity::plan_owner::Model { plan_id: new_plan_id, municipality_id: rauma.id, position: 0 }
+                .into_active_model()
+                .reset_all()
+                .insert(db)
+                .await
+                .expect("owner");
+            let measures = entity::measure::Entity::find()
+                .filter(entity::measure::Column::PlanId.eq(plan.id))
+                .all(db)
+                .await
+                .expect("measures");
+            for measure in measures {
+                let mut new_measure = measure.clone();
+                new_measure.id = Uuid::new_v4();
+                new_measure.slug = format!("{}-copy-{copy}", measure.slug);
+                new_measure.plan_id = Some(new_plan_id);
+                new_measure.clone().into_active_model().reset_all().insert(db).await.expect("measure copy");
+                for link in entity::measure_unit::Entity::find()
+                    .filter(entity::measure_unit::Column::MeasureId.eq(measure.id))
+                    .all(db)
+                    .await
+                    .expect("units")
+                {
+                    entity::measure_unit::Model { measure_id: new_measure.id, ..link }
+                        .into_active_model()
+                        .reset_all()
+                        .insert(db)
+                        .await
+                        .expect("unit link");
+                }
+                for link in entity::measure_legal_reference::Entity::find()
+                    .filter(entity::measure_legal_reference::Column::MeasureId.eq(measure.id))
+                    .all(db)
+                    .await
+                    .expect("references")
+                {
+                    entity::measure_legal_reference::Model { measure_id: new_measure.id, ..link }
+                        .into_active_model()
+                        .reset_all()
+                        .insert(db)
+                        .await
+                        .expect("reference link");
+                }
+            }
+        }
+    }
+}
+
+async fn new_plan_id(db: &sea_orm::DatabaseConnection, slug: &str, copy: usize) -> Uuid {
+    entity::plan::Entity::find()
+        .filter(entity::plan::Column::Slug.eq(format!("{slug}-copy-{copy}")))
+        .one(db)
+        .await
+        .expect("query")
+        .expect("copied plan")
+        .id
+}
+
+/// Runs `TREE` and returns (statements, rows touched as measures + unit edges + reference edges).
+async fn measure_tree(app: &common::TestApp) -> (u64, u64) {
+    let before = app.state.statements.get();
+    let data = app.data(TREE, json!({})).await;
+    let statements = app.state.statements.get() - before;
+    let mut rows = 0;
+    for plan in data["municipality"]["plans"]["edges"].as_array().expect("plans") {
+        for measure in plan["node"]["measures"]["edges"].as_array().expect("measures") {
+            rows += 1;
+            rows += measure["node"]["units"]["edges"].as_array().map_or(0, Vec::len) as u64;
+            rows += measure["node"]["legalReferences"]["edges"].as_array().map_or(0, Vec::len) as u64;
+        }
+    }
+    (statements, rows)
+}
+
+on_both!(statement_count_depends_on_depth_not_size);
+async fn statement_count_depends_on_depth_not_size(app: &common::TestApp) {
+    let (small_statements, small_rows) = measure_tree(app).await;
+    multiply(app, 9).await;
+    let (large_statements, large_rows) = measure_tree(app).await;
+    assert!(small_rows > 20, "the seed tree is not trivial: {small_rows} rows");
+    assert_eq!(large_rows, small_rows * 10, "ten times the data");
+    assert_eq!(small_statements, DEPTH, "[{:?}] one statement per level at seed size", app.backend);
+    assert_eq!(large_statements, DEPTH, "[{:?}] one statement per level at ten times the size", app.backend);
+}
