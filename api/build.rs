@@ -6,7 +6,13 @@ use std::{path::Path, process::Command};
 
 fn main() {
     let console = Path::new("console");
-    for path in ["src", "index.html", "package.json", "package-lock.json", "vite.config.js"] {
+    for path in [
+        "src",
+        "index.html",
+        "package.json",
+        "package-lock.json",
+        "vite.config.js",
+    ] {
         println!("cargo:rerun-if-changed=console/{path}");
     }
     println!("cargo:rerun-if-env-changed=OPPVEKSTGRAF_SKIP_CONSOLE_BUILD");
@@ -24,13 +30,22 @@ fn main() {
         .expect("write placeholder console");
         return;
     }
-    println!("cargo:warning=building the GraphiQL console with npm (npm ci && npm run build in api/console); this takes a minute once");
-    for args in [&["ci", "--no-audit", "--no-fund"][..], &["run", "build"][..]] {
+    println!(
+        "cargo:warning=building the GraphiQL console with npm (npm ci && npm run build in api/console); this takes a minute once"
+    );
+    for args in [
+        &["ci", "--no-audit", "--no-fund"][..],
+        &["run", "build"][..],
+    ] {
         let status = Command::new("npm")
             .args(args)
             .current_dir(console)
             .status()
             .expect("npm is needed to build the GraphiQL console (install Node.js 20+)");
-        assert!(status.success(), "npm {} failed in api/console", args.join(" "));
+        assert!(
+            status.success(),
+            "npm {} failed in api/console",
+            args.join(" ")
+        );
     }
 }

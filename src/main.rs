@@ -59,7 +59,8 @@ enum MigrateAction {
 
 fn init_tracing() {
     use tracing_subscriber::{EnvFilter, fmt};
-    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn"));
+    let filter =
+        EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn"));
     fmt().with_env_filter(filter).with_target(false).init();
 }
 
@@ -84,7 +85,9 @@ async fn main() -> ExitCode {
 }
 
 async fn migrate(database: &DatabaseConfig, action: MigrateAction) -> anyhow::Result<ExitCode> {
-    let (db, _) = db::connect(database).await.context("connecting to the database")?;
+    let (db, _) = db::connect(database)
+        .await
+        .context("connecting to the database")?;
     match action {
         MigrateAction::Up => Migrator::up(&db, None).await?,
         MigrateAction::Down => Migrator::down(&db, Some(1)).await?,
@@ -94,7 +97,9 @@ async fn migrate(database: &DatabaseConfig, action: MigrateAction) -> anyhow::Re
 }
 
 async fn seed(database: &DatabaseConfig, dir: Option<PathBuf>) -> anyhow::Result<ExitCode> {
-    let (db, _) = db::connect(database).await.context("connecting to the database")?;
+    let (db, _) = db::connect(database)
+        .await
+        .context("connecting to the database")?;
     Migrator::up(&db, None).await.context("migrating")?;
     let content = match dir {
         Some(dir) => oppvekstgraf_seed::Content::from_dir(&dir)?,
@@ -111,7 +116,8 @@ fn schema(check: bool, path: &PathBuf) -> anyhow::Result<ExitCode> {
         print!("{sdl}");
         return Ok(ExitCode::SUCCESS);
     }
-    let on_disk = std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+    let on_disk =
+        std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
     if on_disk == sdl {
         println!("{} matches the schema", path.display());
         Ok(ExitCode::SUCCESS)
@@ -126,7 +132,9 @@ fn schema(check: bool, path: &PathBuf) -> anyhow::Result<ExitCode> {
 }
 
 async fn serve(config: Config) -> anyhow::Result<ExitCode> {
-    let (db, statements) = db::connect(&config.database).await.context("connecting to the database")?;
+    let (db, statements) = db::connect(&config.database)
+        .await
+        .context("connecting to the database")?;
     Migrator::up(&db, None).await.context("migrating")?;
     if !config.no_seed && oppvekstgraf_seed::is_empty(&db).await? {
         let report = oppvekstgraf_seed::load(&db, &oppvekstgraf_seed::Content::builtin()?).await?;
@@ -137,10 +145,10 @@ async fn serve(config: Config) -> anyhow::Result<ExitCode> {
         .with_context(|| format!("binding {}", config.bind))?;
     let url = format!("http://{}/graphiql", listener.local_addr()?);
     tracing::info!(console = %url, graphql = %format!("http://{}/graphql", listener.local_addr()?), "listening");
-    if config.open {
-        if let Err(err) = open::that_detached(&url) {
-            tracing::warn!("could not open a browser: {err}; open {url} yourself");
-        }
+    if config.open
+        && let Err(err) = open::that_detached(&url)
+    {
+        tracing::warn!("could not open a browser: {err}; open {url} yourself");
     }
     axum::serve(listener, app(AppState::new(db, statements)))
         .with_graceful_shutdown(shutdown_signal())
@@ -154,7 +162,9 @@ async fn shutdown_signal() {
     };
     #[cfg(unix)]
     let term = async {
-        if let Ok(mut signal) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+        if let Ok(mut signal) =
+            tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        {
             signal.recv().await;
         }
     };

@@ -34,21 +34,34 @@ async fn multiply(app: &common::TestApp, copies: usize) {
         .into_iter()
         .map(|o| o.plan_id)
         .collect();
-    let plans = entity::plan::Entity::find().filter(entity::plan::Column::Id.is_in(owned)).all(db).await.expect("plans");
+    let plans = entity::plan::Entity::find()
+        .filter(entity::plan::Column::Id.is_in(owned))
+        .all(db)
+        .await
+        .expect("plans");
     for copy in 0..copies {
         for plan in &plans {
             let mut new_plan = plan.clone();
             new_plan.id = Uuid::new_v4();
             new_plan.slug = format!("{}-copy-{copy}", plan.slug);
             new_plan.parent_id = None;
-            new_plan.into_active_model().reset_all().insert(db).await.expect("plan copy");
-            let new_plan_id = new_plan_id(db, &plan.slug, copy).await;
-            entity::plan_owner::Model { plan_id: new_plan_id, municipality_id: rauma.id, position: 0 }
+            new_plan
                 .into_active_model()
                 .reset_all()
                 .insert(db)
                 .await
-                .expect("owner");
+                .expect("plan copy");
+            let new_plan_id = new_plan_id(db, &plan.slug, copy).await;
+            entity::plan_owner::Model {
+                plan_id: new_plan_id,
+                municipality_id: rauma.id,
+                position: 0,
+            }
+            .into_active_model()
+            .reset_all()
+            .insert(db)
+            .await
+            .expect("owner");
             let measures = entity::measure::Entity::find()
                 .filter(entity::measure::Column::PlanId.eq(plan.id))
                 .all(db)
@@ -59,19 +72,28 @@ async fn multiply(app: &common::TestApp, copies: usize) {
                 new_measure.id = Uuid::new_v4();
                 new_measure.slug = format!("{}-copy-{copy}", measure.slug);
                 new_measure.plan_id = Some(new_plan_id);
-                new_measure.clone().into_active_model().reset_all().insert(db).await.expect("measure copy");
+                new_measure
+                    .clone()
+                    .into_active_model()
+                    .reset_all()
+                    .insert(db)
+                    .await
+                    .expect("measure copy");
                 for link in entity::measure_unit::Entity::find()
                     .filter(entity::measure_unit::Column::MeasureId.eq(measure.id))
                     .all(db)
                     .await
                     .expect("units")
                 {
-                    entity::measure_unit::Model { measure_id: new_measure.id, ..link }
-                        .into_active_model()
-                        .reset_all()
-                        .insert(db)
-                        .await
-                        .expect("unit link");
+                    entity::measure_unit::Model {
+                        measure_id: new_measure.id,
+                        ..link
+                    }
+                    .into_active_model()
+                    .reset_all()
+                    .insert(db)
+                    .await
+                    .expect("unit link");
                 }
                 for link in entity::measure_legal_reference::Entity::find()
                     .filter(entity::measure_legal_reference::Column::MeasureId.eq(measure.id))
@@ -79,12 +101,15 @@ async fn multiply(app: &common::TestApp, copies: usize) {
                     .await
                     .expect("references")
                 {
-                    entity::measure_legal_reference::Model { measure_id: new_measure.id, ..link }
-                        .into_active_model()
-                        .reset_all()
-                        .insert(db)
-                        .await
-                        .expect("reference link");
+                    entity::measure_legal_reference::Model {
+                        measure_id: new_measure.id,
+                        ..link
+                    }
+                    .into_active_model()
+                    .reset_all()
+                    .insert(db)
+                    .await
+                    .expect("reference link");
                 }
             }
         }
@@ -107,11 +132,21 @@ async fn measure_tree(app: &common::TestApp) -> (u64, u64) {
     let data = app.data(TREE, json!({})).await;
     let statements = app.state.statements.get() - before;
     let mut rows = 0;
-    for plan in data["municipality"]["plans"]["edges"].as_array().expect("plans") {
-        for measure in plan["node"]["measures"]["edges"].as_array().expect("measures") {
+    for plan in data["municipality"]["plans"]["edges"]
+        .as_array()
+        .expect("plans")
+    {
+        for measure in plan["node"]["measures"]["edges"]
+            .as_array()
+            .expect("measures")
+        {
             rows += 1;
-            rows += measure["node"]["units"]["edges"].as_array().map_or(0, Vec::len) as u64;
-            rows += measure["node"]["legalReferences"]["edges"].as_array().map_or(0, Vec::len) as u64;
+            rows += measure["node"]["units"]["edges"]
+                .as_array()
+                .map_or(0, Vec::len) as u64;
+            rows += measure["node"]["legalReferences"]["edges"]
+                .as_array()
+                .map_or(0, Vec::len) as u64;
         }
     }
     (statements, rows)
@@ -122,8 +157,19 @@ async fn statement_count_depends_on_depth_not_size(app: &common::TestApp) {
     let (small_statements, small_rows) = measure_tree(app).await;
     multiply(app, 9).await;
     let (large_statements, large_rows) = measure_tree(app).await;
-    assert!(small_rows > 20, "the seed tree is not trivial: {small_rows} rows");
+    assert!(
+        small_rows > 20,
+        "the seed tree is not trivial: {small_rows} rows"
+    );
     assert_eq!(large_rows, small_rows * 10, "ten times the data");
-    assert_eq!(small_statements, DEPTH, "[{:?}] one statement per level at seed size", app.backend);
-    assert_eq!(large_statements, DEPTH, "[{:?}] one statement per level at ten times the size", app.backend);
+    assert_eq!(
+        small_statements, DEPTH,
+        "[{:?}] one statement per level at seed size",
+        app.backend
+    );
+    assert_eq!(
+        large_statements, DEPTH,
+        "[{:?}] one statement per level at ten times the size",
+        app.backend
+    );
 }

@@ -7,7 +7,11 @@ use std::{net::SocketAddr, time::Duration};
 pub struct DatabaseConfig {
     /// Database URL. The default is a SQLite file `oppvekstgraf.db` in the working directory, created when
     /// missing; `postgres://user@host/db` selects PostgreSQL.
-    #[arg(long, env = "DATABASE_URL", default_value = "sqlite://oppvekstgraf.db?mode=rwc")]
+    #[arg(
+        long,
+        env = "DATABASE_URL",
+        default_value = "sqlite://oppvekstgraf.db?mode=rwc"
+    )]
     pub database_url: String,
     /// Most connections in the pool.
     #[arg(long, env = "DATABASE_MAX_CONNECTIONS", default_value_t = 10)]

@@ -24,7 +24,9 @@ fn content_type(path: &str) -> String {
         Some("js" | "mjs") => "text/javascript; charset=utf-8".into(),
         Some("html") => "text/html; charset=utf-8".into(),
         Some("css") => "text/css; charset=utf-8".into(),
-        _ => mime_guess::from_path(path).first_or_octet_stream().to_string(),
+        _ => mime_guess::from_path(path)
+            .first_or_octet_stream()
+            .to_string(),
     }
 }
 
@@ -57,7 +59,11 @@ pub async fn index() -> Response {
 }
 
 async fn asset(Path(path): Path<String>) -> Response {
-    if path.is_empty() { serve("index.html") } else { serve(&path) }
+    if path.is_empty() {
+        serve("index.html")
+    } else {
+        serve(&path)
+    }
 }
 
 /// Routes `/graphiql` and its assets.

@@ -25,7 +25,9 @@ impl StatementCounter {
 
 /// Opens a pool for `config`. SQLite files are created when missing and run in WAL mode with a busy
 /// timeout and foreign keys on.
-pub async fn connect(config: &DatabaseConfig) -> Result<(DatabaseConnection, StatementCounter), DbErr> {
+pub async fn connect(
+    config: &DatabaseConfig,
+) -> Result<(DatabaseConnection, StatementCounter), DbErr> {
     let mut options = ConnectOptions::new(config.database_url.clone());
     options
         .max_connections(config.database_max_connections)
@@ -44,7 +46,11 @@ pub async fn connect(config: &DatabaseConfig) -> Result<(DatabaseConnection, Sta
     let count = counter.0.clone();
     db.set_metric_callback(move |info| {
         count.fetch_add(1, Ordering::Relaxed);
-        tracing::trace!(elapsed_us = info.elapsed.as_micros() as u64, failed = info.failed, "sql");
+        tracing::trace!(
+            elapsed_us = info.elapsed.as_micros() as u64,
+            failed = info.failed,
+            "sql"
+        );
     });
     Ok((db, counter))
 }

@@ -48,8 +48,36 @@ impl AppState {
     /// Runs one GraphQL request with its own loaders.
     pub async fn execute(&self, request: GraphQLRequest) -> GraphQLResponse {
         let request = crate::loader::add_data_loaders(request.into_inner(), &self.db);
-        self.schema.execute(request).await.into()
+        let mut response = self.schema.execute(request).await;
+        for error in &mut response.errors {
+            classify(error);
+        }
+        response.into()
     }
+}
+
+/// Gives every error a `code`. Errors from our resolvers carry one already; the rest come from parsing and
+/// validating the document (no path: `GRAPHQL_VALIDATION_FAILED`) or are unexpected failures inside
+/// execution, whose text is logged and replaced (`INTERNAL`).
+fn classify(error: &mut async_graphql::ServerError) {
+    if error
+        .extensions
+        .as_ref()
+        .is_some_and(|ext| ext.get("code").is_some())
+    {
+        return;
+    }
+    let code = if error.path.is_empty() {
+        "GRAPHQL_VALIDATION_FAILED"
+    } else {
+        tracing::error!(message = %error.message, path = ?error.path, "unexpected error in a resolver");
+        error.message = crate::error::ApiError::Internal.to_string();
+        "INTERNAL"
+    };
+    error
+        .extensions
+        .get_or_insert_with(Default::default)
+        .set("code", code);
 }
 
 fn wants_html(headers: &HeaderMap) -> bool {
@@ -59,7 +87,11 @@ fn wants_html(headers: &HeaderMap) -> bool {
         .is_some_and(|accept| accept.contains("text/html"))
 }
 
-async fn graphql_get(State(state): State<AppState>, headers: HeaderMap, request: GraphQLRequest) -> Response {
+async fn graphql_get(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    request: GraphQLRequest,
+) -> Response {
     if wants_html(&headers) {
         return crate::console::index().await;
     }
@@ -70,7 +102,11 @@ async fn graphql_post(State(state): State<AppState>, request: GraphQLRequest) ->
     state.execute(request).await
 }
 
-async fn graphql_get_or_console(state: State<AppState>, headers: HeaderMap, request: Result<GraphQLRequest, async_graphql_axum::rejection::GraphQLRejection>) -> Response {
+async fn graphql_get_or_console(
+    state: State<AppState>,
+    headers: HeaderMap,
+    request: Result<GraphQLRequest, async_graphql_axum::rejection::GraphQLRejection>,
+) -> Response {
     match request {
         Ok(request) => graphql_get(state, headers, request).await,
         Err(_) if wants_html(&headers) => crate::console::index().await,
@@ -108,7 +144,10 @@ pub fn app(state: AppState) -> Router {
         .merge(crate::console::router())
         .with_state(state)
         .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
-        .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, REQUEST_TIMEOUT))
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::REQUEST_TIMEOUT,
+            REQUEST_TIMEOUT,
+        ))
         .layer(PropagateRequestIdLayer::new(request_id.clone()))
         .layer(TraceLayer::new_for_http())
         .layer(SetRequestIdLayer::new(request_id, MakeRequestUuid))

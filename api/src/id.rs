@@ -84,8 +84,15 @@ impl GlobalId {
 
     /// Decodes an opaque ID; `field` names the argument for the error.
     pub fn decode(field: &str, id: &str) -> Result<GlobalId, ApiError> {
-        let invalid = || ApiError::validation(field, format!("{id:?} is not a valid ID; use the `id` of a node"));
-        let bytes = URL_SAFE_NO_PAD.decode(id.trim_end_matches('=')).map_err(|_| invalid())?;
+        let invalid = || {
+            ApiError::validation(
+                field,
+                format!("{id:?} is not a valid ID; use the `id` of a node"),
+            )
+        };
+        let bytes = URL_SAFE_NO_PAD
+            .decode(id.trim_end_matches('='))
+            .map_err(|_| invalid())?;
         let text = String::from_utf8(bytes).map_err(|_| invalid())?;
         let (name, uuid) = text.split_once(':').ok_or_else(invalid)?;
         let node_type = NodeType::from_name(name).ok_or_else(invalid)?;
@@ -99,7 +106,11 @@ impl GlobalId {
         if gid.node_type != expected {
             return Err(ApiError::validation(
                 field,
-                format!("expected the ID of a {}, got the ID of a {}", expected.name(), gid.node_type.name()),
+                format!(
+                    "expected the ID of a {}, got the ID of a {}",
+                    expected.name(),
+                    gid.node_type.name()
+                ),
             ));
         }
         Ok(gid.uuid)

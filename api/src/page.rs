@@ -38,7 +38,9 @@ fn page_size(field: &str, value: Option<i32>) -> ApiResult<Option<i64>> {
     match value {
         Some(n) if !(0..=MAX_PAGE_SIZE as i32).contains(&n) => Err(ApiError::validation(
             field,
-            format!("{n} is out of range: ask for 0 to {MAX_PAGE_SIZE} items per page and follow `pageInfo.endCursor` for more"),
+            format!(
+                "{n} is out of range: ask for 0 to {MAX_PAGE_SIZE} items per page and follow `pageInfo.endCursor` for more"
+            ),
         )),
         other => Ok(other.map(i64::from)),
     }
@@ -53,7 +55,10 @@ fn decode_cursor(field: &str, node: NodeType, cursor: &str) -> ApiResult<i64> {
     let invalid = || {
         ApiError::validation(
             field,
-            format!("{cursor:?} is not a cursor of this connection; use a `cursor` or `pageInfo` cursor from a page of {} nodes", node.name()),
+            format!(
+                "{cursor:?} is not a cursor of this connection; use a `cursor` or `pageInfo` cursor from a page of {} nodes",
+                node.name()
+            ),
         )
     };
     let text = URL_SAFE_NO_PAD
@@ -65,7 +70,11 @@ fn decode_cursor(field: &str, node: NodeType, cursor: &str) -> ApiResult<i64> {
     if name != node.name() {
         return Err(invalid());
     }
-    position.parse::<i64>().ok().filter(|p| *p >= 0).ok_or_else(invalid)
+    position
+        .parse::<i64>()
+        .ok()
+        .filter(|p| *p >= 0)
+        .ok_or_else(invalid)
 }
 
 impl Window {
@@ -79,8 +88,16 @@ impl Window {
                 "give either `first` (forward paging) or `last` (backward paging), not both",
             ));
         }
-        let after = args.after.as_deref().map(|c| decode_cursor("after", node, c)).transpose()?;
-        let before = args.before.as_deref().map(|c| decode_cursor("before", node, c)).transpose()?;
+        let after = args
+            .after
+            .as_deref()
+            .map(|c| decode_cursor("after", node, c))
+            .transpose()?;
+        let before = args
+            .before
+            .as_deref()
+            .map(|c| decode_cursor("before", node, c))
+            .transpose()?;
         let (first, last) = match (first, last) {
             (None, None) if before.is_some() => (None, Some(DEFAULT_PAGE_SIZE)),
             (None, None) => (Some(DEFAULT_PAGE_SIZE), None),
@@ -174,7 +191,12 @@ impl<M> Page<M> {
 mod tests {
     use super::*;
 
-    fn window(first: Option<i32>, after: Option<i64>, last: Option<i32>, before: Option<i64>) -> Window {
+    fn window(
+        first: Option<i32>,
+        after: Option<i64>,
+        last: Option<i32>,
+        before: Option<i64>,
+    ) -> Window {
         let args = PageArgs {
             first,
             after: after.map(|p| encode_cursor(NodeType::Plan, p)),
@@ -191,12 +213,24 @@ mod tests {
     #[test]
     fn windows_select_the_right_positions() {
         assert_eq!(positions(window(Some(2), None, None, None), 5), vec![0, 1]);
-        assert_eq!(positions(window(Some(2), Some(1), None, None), 5), vec![2, 3]);
+        assert_eq!(
+            positions(window(Some(2), Some(1), None, None), 5),
+            vec![2, 3]
+        );
         assert_eq!(positions(window(None, None, Some(2), None), 5), vec![3, 4]);
-        assert_eq!(positions(window(None, None, Some(2), Some(3)), 5), vec![1, 2]);
+        assert_eq!(
+            positions(window(None, None, Some(2), Some(3)), 5),
+            vec![1, 2]
+        );
         assert_eq!(positions(window(None, None, None, None), 25).len(), 20);
-        assert_eq!(positions(window(Some(0), None, None, None), 5), Vec::<i64>::new());
-        assert_eq!(positions(window(Some(3), Some(4), None, None), 5), Vec::<i64>::new());
+        assert_eq!(
+            positions(window(Some(0), None, None, None), 5),
+            Vec::<i64>::new()
+        );
+        assert_eq!(
+            positions(window(Some(3), Some(4), None, None), 5),
+            Vec::<i64>::new()
+        );
     }
 
     #[test]

@@ -9,10 +9,16 @@ pub fn check_organization_number(field: &str, number: &str) -> ApiResult<()> {
     let invalid = || {
         ApiError::validation(
             field,
-            format!("{number:?} is not a valid organisation number: give the 9 digits from Enhetsregisteret, e.g. \"864980902\""),
+            format!(
+                "{number:?} is not a valid organisation number: give the 9 digits from Enhetsregisteret, e.g. \"864980902\""
+            ),
         )
     };
-    let digits: Vec<u32> = number.chars().map(|c| c.to_digit(10)).collect::<Option<_>>().ok_or_else(invalid)?;
+    let digits: Vec<u32> = number
+        .chars()
+        .map(|c| c.to_digit(10))
+        .collect::<Option<_>>()
+        .ok_or_else(invalid)?;
     if digits.len() != 9 {
         return Err(invalid());
     }
@@ -22,7 +28,11 @@ pub fn check_organization_number(field: &str, number: &str) -> ApiResult<()> {
         1 => return Err(invalid()),
         r => 11 - r,
     };
-    if digits[8] == check { Ok(()) } else { Err(invalid()) }
+    if digits[8] == check {
+        Ok(())
+    } else {
+        Err(invalid())
+    }
 }
 
 #[cfg(test)]
@@ -31,11 +41,22 @@ mod tests {
 
     #[test]
     fn organisation_numbers() {
-        for valid in ["920817521", "940802652", "959272581", "864980902", "921221967", "983544622", "986128433"] {
+        for valid in [
+            "920817521",
+            "940802652",
+            "959272581",
+            "864980902",
+            "921221967",
+            "983544622",
+            "986128433",
+        ] {
             assert!(check_organization_number("n", valid).is_ok(), "{valid}");
         }
         for invalid in ["920817522", "12345678", "9208175211", "92081752a", ""] {
-            assert!(check_organization_number("n", invalid).is_err(), "{invalid}");
+            assert!(
+                check_organization_number("n", invalid).is_err(),
+                "{invalid}"
+            );
         }
     }
 }

@@ -32,7 +32,12 @@ fn node(table: &str, extra: impl FnOnce(&mut TableCreateStatement)) -> TableCrea
 }
 
 /// A foreign key from `table.column` to `target.id`.
-fn fk(table: &str, column: &str, target: &str, on_delete: ForeignKeyAction) -> ForeignKeyCreateStatement {
+fn fk(
+    table: &str,
+    column: &str,
+    target: &str,
+    on_delete: ForeignKeyAction,
+) -> ForeignKeyCreateStatement {
     ForeignKey::create()
         .name(format!("fk_{table}_{column}"))
         .from(n(table), n(column))
@@ -42,7 +47,12 @@ fn fk(table: &str, column: &str, target: &str, on_delete: ForeignKeyAction) -> F
 }
 
 /// A link table `table(left → left_target, right → right_target, position[, role])`.
-fn link(table: &str, left: (&str, &str), right: (&str, &str), with_role: bool) -> TableCreateStatement {
+fn link(
+    table: &str,
+    left: (&str, &str),
+    right: (&str, &str),
+    with_role: bool,
+) -> TableCreateStatement {
     let mut t = Table::create();
     t.table(n(table))
         .if_not_exists()
@@ -58,26 +68,125 @@ fn link(table: &str, left: (&str, &str), right: (&str, &str), with_role: bool) -
     t.to_owned()
 }
 
-const LINKS: &[(&str, (&str, &str), (&str, &str), bool)] = &[
-    ("municipality_neighbour", ("municipality_id", "municipality"), ("neighbour_id", "municipality"), false),
-    ("region_member", ("region_id", "region"), ("municipality_id", "municipality"), false),
-    ("plan_owner", ("plan_id", "plan"), ("municipality_id", "municipality"), false),
-    ("plan_legal_reference", ("plan_id", "plan"), ("legal_reference_id", "legal_reference"), false),
-    ("plan_guidance", ("plan_id", "plan"), ("guidance_id", "guidance"), false),
-    ("plan_theme", ("plan_id", "plan"), ("theme_id", "theme"), false),
-    ("plan_target_group", ("plan_id", "plan"), ("target_group_id", "target_group"), false),
-    ("plan_concept", ("plan_id", "plan"), ("concept_id", "concept"), false),
-    ("measure_unit", ("measure_id", "measure"), ("unit_id", "unit"), true),
-    ("measure_legal_reference", ("measure_id", "measure"), ("legal_reference_id", "legal_reference"), false),
-    ("measure_guidance", ("measure_id", "measure"), ("guidance_id", "guidance"), false),
-    ("measure_theme", ("measure_id", "measure"), ("theme_id", "theme"), false),
-    ("measure_target_group", ("measure_id", "measure"), ("target_group_id", "target_group"), false),
-    ("measure_related_plan", ("measure_id", "measure"), ("plan_id", "plan"), false),
-    ("unit_member", ("unit_id", "unit"), ("member_id", "unit"), true),
-    ("guidance_publisher", ("guidance_id", "guidance"), ("publisher_id", "publisher"), false),
-    ("guidance_legal_reference", ("guidance_id", "guidance"), ("legal_reference_id", "legal_reference"), false),
-    ("guidance_theme", ("guidance_id", "guidance"), ("theme_id", "theme"), false),
-    ("guidance_target_group", ("guidance_id", "guidance"), ("target_group_id", "target_group"), false),
+/// A link-table key column and the table it references.
+type Key = (&'static str, &'static str);
+
+/// Link tables: name, left key, right key, whether the edge has a role.
+const LINKS: &[(&str, Key, Key, bool)] = &[
+    (
+        "municipality_neighbour",
+        ("municipality_id", "municipality"),
+        ("neighbour_id", "municipality"),
+        false,
+    ),
+    (
+        "region_member",
+        ("region_id", "region"),
+        ("municipality_id", "municipality"),
+        false,
+    ),
+    (
+        "plan_owner",
+        ("plan_id", "plan"),
+        ("municipality_id", "municipality"),
+        false,
+    ),
+    (
+        "plan_legal_reference",
+        ("plan_id", "plan"),
+        ("legal_reference_id", "legal_reference"),
+        false,
+    ),
+    (
+        "plan_guidance",
+        ("plan_id", "plan"),
+        ("guidance_id", "guidance"),
+        false,
+    ),
+    (
+        "plan_theme",
+        ("plan_id", "plan"),
+        ("theme_id", "theme"),
+        false,
+    ),
+    (
+        "plan_target_group",
+        ("plan_id", "plan"),
+        ("target_group_id", "target_group"),
+        false,
+    ),
+    (
+        "plan_concept",
+        ("plan_id", "plan"),
+        ("concept_id", "concept"),
+        false,
+    ),
+    (
+        "measure_unit",
+        ("measure_id", "measure"),
+        ("unit_id", "unit"),
+        true,
+    ),
+    (
+        "measure_legal_reference",
+        ("measure_id", "measure"),
+        ("legal_reference_id", "legal_reference"),
+        false,
+    ),
+    (
+        "measure_guidance",
+        ("measure_id", "measure"),
+        ("guidance_id", "guidance"),
+        false,
+    ),
+    (
+        "measure_theme",
+        ("measure_id", "measure"),
+        ("theme_id", "theme"),
+        false,
+    ),
+    (
+        "measure_target_group",
+        ("measure_id", "measure"),
+        ("target_group_id", "target_group"),
+        false,
+    ),
+    (
+        "measure_related_plan",
+        ("measure_id", "measure"),
+        ("plan_id", "plan"),
+        false,
+    ),
+    (
+        "unit_member",
+        ("unit_id", "unit"),
+        ("member_id", "unit"),
+        true,
+    ),
+    (
+        "guidance_publisher",
+        ("guidance_id", "guidance"),
+        ("publisher_id", "publisher"),
+        false,
+    ),
+    (
+        "guidance_legal_reference",
+        ("guidance_id", "guidance"),
+        ("legal_reference_id", "legal_reference"),
+        false,
+    ),
+    (
+        "guidance_theme",
+        ("guidance_id", "guidance"),
+        ("theme_id", "theme"),
+        false,
+    ),
+    (
+        "guidance_target_group",
+        ("guidance_id", "guidance"),
+        ("target_group_id", "target_group"),
+        false,
+    ),
 ];
 
 /// Tables in creation order (referenced tables first).
@@ -110,7 +219,8 @@ impl MigrationTrait for Migration {
                     .col(date_null(n("valid_from")));
             }),
             node("region", |t| {
-                t.col(string_len(n("name"), 200)).col(text_null(n("description")));
+                t.col(string_len(n("name"), 200))
+                    .col(text_null(n("description")));
             }),
             node("publisher", |t| {
                 t.col(string_len(n("name"), 300))
@@ -167,7 +277,12 @@ impl MigrationTrait for Migration {
                     .col(text_null(n("scope_note")))
                     .col(string_len_null(n("source"), 500))
                     .col(uuid_null(n("source_guidance_id")))
-                    .foreign_key(&mut fk("concept", "source_guidance_id", "guidance", SetNull));
+                    .foreign_key(&mut fk(
+                        "concept",
+                        "source_guidance_id",
+                        "guidance",
+                        SetNull,
+                    ));
             }),
             node("unit", |t| {
                 t.col(string_len(n("name"), 300))
@@ -211,7 +326,12 @@ impl MigrationTrait for Migration {
                     .col(text_null(n("body")))
                     .col(string_len_null(n("frequency"), 200))
                     .foreign_key(&mut fk("measure", "plan_id", "plan", SetNull))
-                    .foreign_key(&mut fk("measure", "municipality_id", "municipality", Restrict));
+                    .foreign_key(&mut fk(
+                        "measure",
+                        "municipality_id",
+                        "municipality",
+                        Restrict,
+                    ));
             }),
         ];
         for table in tables {
@@ -227,12 +347,19 @@ impl MigrationTrait for Migration {
                     .col(string_len(n("number"), 4))
                     .col(date_null(n("valid_from")))
                     .col(date_null(n("valid_to")))
-                    .foreign_key(&mut fk("municipality_former_number", "municipality_id", "municipality", Cascade))
+                    .foreign_key(&mut fk(
+                        "municipality_former_number",
+                        "municipality_id",
+                        "municipality",
+                        Cascade,
+                    ))
                     .to_owned(),
             )
             .await?;
         for (table, left, right, with_role) in LINKS {
-            manager.create_table(link(table, *left, *right, *with_role)).await?;
+            manager
+                .create_table(link(table, *left, *right, *with_role))
+                .await?;
             // The primary key indexes (left, right); the reverse direction needs its own index.
             manager
                 .create_index(
@@ -258,7 +385,9 @@ impl MigrationTrait for Migration {
         ];
         for (table, cols) in indexes {
             let mut index = Index::create();
-            index.name(format!("ix_{table}_{}", cols.join("_"))).table(n(table));
+            index
+                .name(format!("ix_{table}_{}", cols.join("_")))
+                .table(n(table));
             for col in *cols {
                 index.col(n(col));
             }
@@ -280,13 +409,21 @@ impl MigrationTrait for Migration {
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
         for (table, ..) in LINKS.iter().rev() {
-            manager.drop_table(Table::drop().table(n(table)).to_owned()).await?;
+            manager
+                .drop_table(Table::drop().table(n(table)).to_owned())
+                .await?;
         }
         manager
-            .drop_table(Table::drop().table(n("municipality_former_number")).to_owned())
+            .drop_table(
+                Table::drop()
+                    .table(n("municipality_former_number"))
+                    .to_owned(),
+            )
             .await?;
         for table in NODE_TABLES.iter().rev() {
-            manager.drop_table(Table::drop().table(n(table)).to_owned()).await?;
+            manager
+                .drop_table(Table::drop().table(n(table)).to_owned())
+                .await?;
         }
         Ok(())
     }

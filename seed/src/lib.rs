@@ -12,7 +12,9 @@ use std::{collections::HashMap, fmt, path::Path};
 
 use anyhow::{Context, bail};
 use oppvekstgraf_api::{
-    graphql::object::{law::check_lovdata_id, legal_reference::check_section, legal_reference::natural_key},
+    graphql::object::{
+        law::check_lovdata_id, legal_reference::check_section, legal_reference::natural_key,
+    },
     validate::check_organization_number,
 };
 use records::File;
@@ -35,8 +37,10 @@ impl Content {
     pub fn builtin() -> anyhow::Result<Content> {
         let mut files = Vec::new();
         for name in BuiltIn::iter().filter(|n| n.ends_with(".toml")) {
-            let data = BuiltIn::get(&name).with_context(|| format!("seed file {name} is missing"))?;
-            let text = std::str::from_utf8(&data.data).with_context(|| format!("{name} is not UTF-8"))?;
+            let data =
+                BuiltIn::get(&name).with_context(|| format!("seed file {name} is missing"))?;
+            let text =
+                std::str::from_utf8(&data.data).with_context(|| format!("{name} is not UTF-8"))?;
             files.push((name.to_string(), parse(&name, text)?));
         }
         Ok(Content::sorted(files))
@@ -47,13 +51,20 @@ impl Content {
         let mut files = Vec::new();
         let mut stack = vec![dir.to_path_buf()];
         while let Some(folder) = stack.pop() {
-            for entry in std::fs::read_dir(&folder).with_context(|| format!("reading {}", folder.display()))? {
+            for entry in std::fs::read_dir(&folder)
+                .with_context(|| format!("reading {}", folder.display()))?
+            {
                 let path = entry?.path();
                 if path.is_dir() {
                     stack.push(path);
                 } else if path.extension().is_some_and(|e| e == "toml") {
-                    let name = path.strip_prefix(dir).unwrap_or(&path).to_string_lossy().replace('\\', "/");
-                    let text = std::fs::read_to_string(&path).with_context(|| format!("reading {name}"))?;
+                    let name = path
+                        .strip_prefix(dir)
+                        .unwrap_or(&path)
+                        .to_string_lossy()
+                        .replace('\\', "/");
+                    let text = std::fs::read_to_string(&path)
+                        .with_context(|| format!("reading {name}"))?;
                     files.push((name.clone(), parse(&name, &text)?));
                 }
             }
@@ -105,7 +116,12 @@ impl Keys {
         keys.iter().map(|k| self.get(file, kind, k)).collect()
     }
 
-    fn opt(&self, file: &str, kind: &'static str, key: &Option<String>) -> anyhow::Result<Option<Uuid>> {
+    fn opt(
+        &self,
+        file: &str,
+        kind: &'static str,
+        key: &Option<String>,
+    ) -> anyhow::Result<Option<Uuid>> {
         key.as_deref().map(|k| self.get(file, kind, k)).transpose()
     }
 
@@ -116,7 +132,10 @@ impl Keys {
     }
 
     fn legal_references(&self, file: &str, texts: &[String]) -> anyhow::Result<Vec<Uuid>> {
-        texts.iter().map(|t| self.legal_reference(file, t)).collect()
+        texts
+            .iter()
+            .map(|t| self.legal_reference(file, t))
+            .collect()
     }
 }
 
@@ -126,7 +145,10 @@ fn parse_legal_reference(text: &str) -> anyhow::Result<String> {
         .split_once(" § ")
         .context("write a legal reference as \"<Lovdata id> § <section>\", optionally followed by \" ledd <n>\"")?;
     let (section, paragraph) = match rest.split_once(" ledd ") {
-        Some((section, n)) => (section, Some(n.trim().parse::<i32>().context("ledd takes a number")?)),
+        Some((section, n)) => (
+            section,
+            Some(n.trim().parse::<i32>().context("ledd takes a number")?),
+        ),
         None => (rest, None),
     };
     Ok(natural_key(law.trim(), section.trim(), paragraph))
@@ -135,7 +157,10 @@ fn parse_legal_reference(text: &str) -> anyhow::Result<String> {
 /// True when the database holds no municipality yet (a fresh database).
 pub async fn is_empty(db: &DatabaseConnection) -> anyhow::Result<bool> {
     let row = db
-        .query_one_raw(Statement::from_string(db.get_database_backend(), "SELECT COUNT(*) AS n FROM municipality"))
+        .query_one_raw(Statement::from_string(
+            db.get_database_backend(),
+            "SELECT COUNT(*) AS n FROM municipality",
+        ))
         .await?
         .context("counting municipalities")?;
     Ok(row.try_get::<i64>("", "n")? == 0)
@@ -156,7 +181,12 @@ fn collect_keys(content: &Content) -> anyhow::Result<Keys> {
     for (file, f) in &content.files {
         if let Some(records::MunicipalityKey::Records(list)) = &f.municipality {
             for m in list {
-                check(file, oppvekstgraf_api::graphql::common::check_municipality_number("number", &m.number))?;
+                check(
+                    file,
+                    oppvekstgraf_api::graphql::common::check_municipality_number(
+                        "number", &m.number,
+                    ),
+                )?;
                 if let Some(org) = &m.organization_number {
                     check(file, check_organization_number("organization_number", org))?;
                 }
@@ -172,7 +202,11 @@ fn collect_keys(content: &Content) -> anyhow::Result<Keys> {
         }
         for r in &f.legal_references {
             check(file, check_section("section", &r.section))?;
-            keys.define(file, "legal_reference", &natural_key(&r.law, &r.section, r.paragraph))?;
+            keys.define(
+                file,
+                "legal_reference",
+                &natural_key(&r.law, &r.section, r.paragraph),
+            )?;
         }
         for p in &f.publishers {
             if let Some(org) = &p.organization_number {
@@ -221,8 +255,14 @@ mod tests {
 
     #[test]
     fn legal_reference_keys() {
-        assert_eq!(parse_legal_reference("LOV-2021-06-18-97 § 15-1 ledd 2").ok(), Some("LOV-2021-06-18-97|15-1|2".into()));
-        assert_eq!(parse_legal_reference("LOV-1814-05-17 § 104").ok(), Some("LOV-1814-05-17|104|".into()));
+        assert_eq!(
+            parse_legal_reference("LOV-2021-06-18-97 § 15-1 ledd 2").ok(),
+            Some("LOV-2021-06-18-97|15-1|2".into())
+        );
+        assert_eq!(
+            parse_legal_reference("LOV-1814-05-17 § 104").ok(),
+            Some("LOV-1814-05-17|104|".into())
+        );
         assert!(parse_legal_reference("barnevernsloven 15-1").is_err());
     }
 

@@ -5,8 +5,8 @@ use chrono::{DateTime, Utc};
 use oppvekstgraf_api::graphql::object::legal_reference::natural_key;
 use oppvekstgraf_entity as entity;
 use sea_orm::{
-    ActiveModelBehavior, ActiveModelTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction, EntityTrait,
-    IntoActiveModel, PrimaryKeyTrait, TransactionTrait, Value,
+    ActiveModelBehavior, ActiveModelTrait, ConnectionTrait, DatabaseConnection,
+    DatabaseTransaction, EntityTrait, IntoActiveModel, PrimaryKeyTrait, TransactionTrait, Value,
 };
 use uuid::Uuid;
 
@@ -53,7 +53,21 @@ macro_rules! seed_models {
         }
     )*};
 }
-seed_models!(municipality, region, publisher, theme, target_group, law, legal_reference, guidance, concept, unit, plan, goal, measure);
+seed_models!(
+    municipality,
+    region,
+    publisher,
+    theme,
+    target_group,
+    law,
+    legal_reference,
+    guidance,
+    concept,
+    unit,
+    plan,
+    goal,
+    measure
+);
 
 struct Writer<'a> {
     txn: &'a DatabaseTransaction,
@@ -71,7 +85,9 @@ impl Writer<'_> {
     {
         match E::find_by_id(model.id()).one(self.txn).await? {
             None => {
-                E::insert(model.into_active_model().reset_all()).exec_without_returning(self.txn).await?;
+                E::insert(model.into_active_model().reset_all())
+                    .exec_without_returning(self.txn)
+                    .await?;
                 self.report.inserted += 1;
             }
             Some(old) => {
@@ -81,7 +97,11 @@ impl Writer<'_> {
                     self.report.unchanged += 1;
                 } else {
                     model.bump(self.now);
-                    model.into_active_model().reset_all().update(self.txn).await?;
+                    model
+                        .into_active_model()
+                        .reset_all()
+                        .update(self.txn)
+                        .await?;
                     self.report.updated += 1;
                 }
             }
@@ -98,10 +118,13 @@ impl Writer<'_> {
         targets: Vec<(Uuid, Option<String>)>,
     ) -> anyhow::Result<()> {
         let backend = self.txn.get_database_backend();
-        let has_role = targets.iter().any(|(_, r)| r.is_some()) || matches!(table, "measure_unit" | "unit_member");
+        let has_role = targets.iter().any(|(_, r)| r.is_some())
+            || matches!(table, "measure_unit" | "unit_member");
         let role_col = if has_role { ", role" } else { ", NULL AS role" };
         let select = oppvekstgraf_api::sql::Sql::with(
-            format!("SELECT {right} AS target, position{role_col} FROM {table} WHERE {left} = ? ORDER BY position"),
+            format!(
+                "SELECT {right} AS target, position{role_col} FROM {table} WHERE {left} = ? ORDER BY position"
+            ),
             vec![parent.into()],
         );
         let rows = self.txn.query_all_raw(select.build(backend)).await?;
@@ -114,10 +137,14 @@ impl Writer<'_> {
         if existing == targets {
             return Ok(());
         }
-        let delete = oppvekstgraf_api::sql::Sql::with(format!("DELETE FROM {table} WHERE {left} = ?"), vec![parent.into()]);
+        let delete = oppvekstgraf_api::sql::Sql::with(
+            format!("DELETE FROM {table} WHERE {left} = ?"),
+            vec![parent.into()],
+        );
         self.txn.execute_raw(delete.build(backend)).await?;
         for (position, (target, role)) in targets.into_iter().enumerate() {
-            let mut values: Vec<Value> = vec![parent.into(), target.into(), (position as i32).into()];
+            let mut values: Vec<Value> =
+                vec![parent.into(), target.into(), (position as i32).into()];
             let (cols, marks) = match role {
                 Some(role) => {
                     values.push(role.into());
@@ -125,7 +152,10 @@ impl Writer<'_> {
                 }
                 None => (format!("{left}, {right}, position"), "?, ?, ?"),
             };
-            let insert = oppvekstgraf_api::sql::Sql::with(format!("INSERT INTO {table} ({cols}) VALUES ({marks})"), values);
+            let insert = oppvekstgraf_api::sql::Sql::with(
+                format!("INSERT INTO {table} ({cols}) VALUES ({marks})"),
+                values,
+            );
             self.txn.execute_raw(insert.build(backend)).await?;
         }
         self.report.links_written += 1;
@@ -142,14 +172,19 @@ fn role<R: sea_orm::ActiveEnum<Value = String>>(role: &R) -> Option<String> {
 }
 
 /// Orders records so that each comes after the record its `parent` names (self-references).
-fn parents_first<'r, T>(items: Vec<&'r T>, key: impl Fn(&T) -> &str, parent: impl Fn(&T) -> Option<&str>) -> Vec<&'r T> {
+fn parents_first<T>(
+    items: Vec<&T>,
+    key: impl Fn(&T) -> &str,
+    parent: impl Fn(&T) -> Option<&str>,
+) -> Vec<&T> {
     let mut done: std::collections::HashSet<String> = std::collections::HashSet::new();
     let mut pending = items;
     let mut out = Vec::with_capacity(pending.len());
     while !pending.is_empty() {
         let before = pending.len();
-        let (ready, rest): (Vec<&T>, Vec<&T>) =
-            pending.into_iter().partition(|t| parent(t).is_none_or(|p| done.contains(p) || p == key(t)));
+        let (ready, rest): (Vec<&T>, Vec<&T>) = pending
+            .into_iter()
+            .partition(|t| parent(t).is_none_or(|p| done.contains(p) || p == key(t)));
         for t in &ready {
             done.insert(key(t).to_string());
         }
@@ -164,7 +199,11 @@ fn parents_first<'r, T>(items: Vec<&'r T>, key: impl Fn(&T) -> &str, parent: imp
     out
 }
 
-pub(crate) async fn write(db: &DatabaseConnection, content: &Content, keys: &Keys) -> anyhow::Result<Report> {
+pub(crate) async fn write(
+    db: &DatabaseConnection,
+    content: &Content,
+    keys: &Keys,
+) -> anyhow::Result<Report> {
     let txn = db.begin().await?;
     let mut w = Writer {
         txn: &txn,
@@ -184,9 +223,16 @@ pub(crate) async fn write(db: &DatabaseConnection, content: &Content, keys: &Key
         let file = file.as_str();
         if let Some(MunicipalityKey::Records(list)) = &f.municipality {
             for m in list {
-                let (id, slug, status, language, version, created_at, updated_at) = node!(stable_id("municipality", &m.number), m.slug, m);
+                let (id, slug, status, language, version, created_at, updated_at) =
+                    node!(stable_id("municipality", &m.number), m.slug, m);
                 w.upsert::<entity::municipality::Entity>(entity::municipality::Model {
-                    id, slug, status, language, version, created_at, updated_at,
+                    id,
+                    slug,
+                    status,
+                    language,
+                    version,
+                    created_at,
+                    updated_at,
                     number: m.number.clone(),
                     name: m.name.clone(),
                     organization_number: m.organization_number.clone(),
@@ -204,7 +250,13 @@ pub(crate) async fn write(db: &DatabaseConnection, content: &Content, keys: &Key
     for (municipality, mut list) in neighbours {
         list.sort();
         list.dedup();
-        w.links("municipality_neighbour", ("municipality_id", "neighbour_id"), municipality, plain(list)).await?;
+        w.links(
+            "municipality_neighbour",
+            ("municipality_id", "neighbour_id"),
+            municipality,
+            plain(list),
+        )
+        .await?;
     }
     for (file, f) in &content.files {
         let file = file.as_str();
@@ -214,19 +266,39 @@ pub(crate) async fn write(db: &DatabaseConnection, content: &Content, keys: &Key
             }
         }
         for r in &f.regions {
-            let (id, slug, status, language, version, created_at, updated_at) = node!(stable_id("region", &r.slug), r.slug, r);
+            let (id, slug, status, language, version, created_at, updated_at) =
+                node!(stable_id("region", &r.slug), r.slug, r);
             w.upsert::<entity::region::Entity>(entity::region::Model {
-                id, slug, status, language, version, created_at, updated_at,
+                id,
+                slug,
+                status,
+                language,
+                version,
+                created_at,
+                updated_at,
                 name: r.name.clone(),
                 description: r.description.clone(),
             })
             .await?;
-            w.links("region_member", ("region_id", "municipality_id"), id, plain(keys.all(file, "municipality", &r.members)?)).await?;
+            w.links(
+                "region_member",
+                ("region_id", "municipality_id"),
+                id,
+                plain(keys.all(file, "municipality", &r.members)?),
+            )
+            .await?;
         }
         for p in &f.publishers {
-            let (id, slug, status, language, version, created_at, updated_at) = node!(stable_id("publisher", &p.slug), p.slug, p);
+            let (id, slug, status, language, version, created_at, updated_at) =
+                node!(stable_id("publisher", &p.slug), p.slug, p);
             w.upsert::<entity::publisher::Entity>(entity::publisher::Model {
-                id, slug, status, language, version, created_at, updated_at,
+                id,
+                slug,
+                status,
+                language,
+                version,
+                created_at,
+                updated_at,
                 name: p.name.clone(),
                 short_name: p.short_name.clone(),
                 organization_number: p.organization_number.clone(),
@@ -235,9 +307,16 @@ pub(crate) async fn write(db: &DatabaseConnection, content: &Content, keys: &Key
             .await?;
         }
         for t in &f.themes {
-            let (id, slug, status, language, version, created_at, updated_at) = node!(stable_id("theme", &t.slug), t.slug, t);
+            let (id, slug, status, language, version, created_at, updated_at) =
+                node!(stable_id("theme", &t.slug), t.slug, t);
             w.upsert::<entity::theme::Entity>(entity::theme::Model {
-                id, slug, status, language, version, created_at, updated_at,
+                id,
+                slug,
+                status,
+                language,
+                version,
+                created_at,
+                updated_at,
                 label: t.label.clone(),
                 description: t.description.clone(),
                 los_uri: t.los_uri.clone(),
@@ -245,9 +324,16 @@ pub(crate) async fn write(db: &DatabaseConnection, content: &Content, keys: &Key
             .await?;
         }
         for t in &f.target_groups {
-            let (id, slug, status, language, version, created_at, updated_at) = node!(stable_id("target_group", &t.slug), t.slug, t);
+            let (id, slug, status, language, version, created_at, updated_at) =
+                node!(stable_id("target_group", &t.slug), t.slug, t);
             w.upsert::<entity::target_group::Entity>(entity::target_group::Model {
-                id, slug, status, language, version, created_at, updated_at,
+                id,
+                slug,
+                status,
+                language,
+                version,
+                created_at,
+                updated_at,
                 label: t.label.clone(),
                 min_age: t.min_age,
                 max_age: t.max_age,
@@ -257,15 +343,28 @@ pub(crate) async fn write(db: &DatabaseConnection, content: &Content, keys: &Key
         }
     }
     // Laws (replacements first), then their sections.
-    let laws: Vec<(&str, &crate::records::Law)> =
-        content.files.iter().flat_map(|(file, f)| f.laws.iter().map(move |l| (file.as_str(), l))).collect();
-    let ordered = parents_first(laws.iter().collect(), |(_, l)| l.replaced_by.as_deref().map_or("", |_| l.lovdata_id.as_str()), |_| None);
-    let mut ordered: Vec<&(&str, &crate::records::Law)> = ordered;
-    ordered.sort_by_key(|(_, l)| l.replaced_by.is_some());
+    let laws: Vec<(&str, &crate::records::Law)> = content
+        .files
+        .iter()
+        .flat_map(|(file, f)| f.laws.iter().map(move |l| (file.as_str(), l)))
+        .collect();
+    // A replaced law points to its replacement, so the replacement goes first.
+    let ordered = parents_first(
+        laws.iter().collect(),
+        |(_, l)| l.lovdata_id.as_str(),
+        |(_, l)| l.replaced_by.as_deref(),
+    );
     for (file, l) in ordered {
-        let (id, slug, status, language, version, created_at, updated_at) = node!(stable_id("law", &l.lovdata_id), l.slug, l);
+        let (id, slug, status, language, version, created_at, updated_at) =
+            node!(stable_id("law", &l.lovdata_id), l.slug, l);
         w.upsert::<entity::law::Entity>(entity::law::Model {
-            id, slug, status, language, version, created_at, updated_at,
+            id,
+            slug,
+            status,
+            language,
+            version,
+            created_at,
+            updated_at,
             lovdata_id: l.lovdata_id.clone(),
             short_title: l.short_title.clone(),
             title: l.title.clone(),
@@ -279,10 +378,21 @@ pub(crate) async fn write(db: &DatabaseConnection, content: &Content, keys: &Key
     for (file, f) in &content.files {
         for r in &f.legal_references {
             let key = natural_key(&r.law, &r.section, r.paragraph);
-            let slug = key.to_lowercase().replace(['|', ' '], "-").trim_end_matches('-').replace("--", "-");
-            let (id, slug, status, language, version, created_at, updated_at) = node!(stable_id("legal_reference", &key), slug, r);
+            let slug = key
+                .to_lowercase()
+                .replace(['|', ' '], "-")
+                .trim_end_matches('-')
+                .replace("--", "-");
+            let (id, slug, status, language, version, created_at, updated_at) =
+                node!(stable_id("legal_reference", &key), slug, r);
             w.upsert::<entity::legal_reference::Entity>(entity::legal_reference::Model {
-                id, slug, status, language, version, created_at, updated_at,
+                id,
+                slug,
+                status,
+                language,
+                version,
+                created_at,
+                updated_at,
                 law_id: keys.get(file, "law", &r.law)?,
                 section: r.section.clone(),
                 paragraph: r.paragraph,
@@ -294,12 +404,26 @@ pub(crate) async fn write(db: &DatabaseConnection, content: &Content, keys: &Key
         }
     }
     // Guidance (replaced items first), its links, and concepts.
-    let guidance: Vec<(&str, &crate::records::Guidance)> =
-        content.files.iter().flat_map(|(file, f)| f.guidance.iter().map(move |g| (file.as_str(), g))).collect();
-    for (file, g) in parents_first(guidance.iter().collect(), |(_, g)| g.slug.as_str(), |(_, g)| g.replaces.as_deref()) {
-        let (id, slug, status, language, version, created_at, updated_at) = node!(stable_id("guidance", &g.slug), g.slug, g);
+    let guidance: Vec<(&str, &crate::records::Guidance)> = content
+        .files
+        .iter()
+        .flat_map(|(file, f)| f.guidance.iter().map(move |g| (file.as_str(), g)))
+        .collect();
+    for (file, g) in parents_first(
+        guidance.iter().collect(),
+        |(_, g)| g.slug.as_str(),
+        |(_, g)| g.replaces.as_deref(),
+    ) {
+        let (id, slug, status, language, version, created_at, updated_at) =
+            node!(stable_id("guidance", &g.slug), g.slug, g);
         w.upsert::<entity::guidance::Entity>(entity::guidance::Model {
-            id, slug, status, language, version, created_at, updated_at,
+            id,
+            slug,
+            status,
+            language,
+            version,
+            created_at,
+            updated_at,
             code: g.code.clone(),
             isbn: g.isbn.clone(),
             title: g.title.clone(),
@@ -311,16 +435,47 @@ pub(crate) async fn write(db: &DatabaseConnection, content: &Content, keys: &Key
             replaces_id: keys.opt(file, "guidance", &g.replaces)?,
         })
         .await?;
-        w.links("guidance_publisher", ("guidance_id", "publisher_id"), id, plain(keys.all(file, "publisher", &g.publishers)?)).await?;
-        w.links("guidance_legal_reference", ("guidance_id", "legal_reference_id"), id, plain(keys.legal_references(file, &g.legal_references)?)).await?;
-        w.links("guidance_theme", ("guidance_id", "theme_id"), id, plain(keys.all(file, "theme", &g.themes)?)).await?;
-        w.links("guidance_target_group", ("guidance_id", "target_group_id"), id, plain(keys.all(file, "target_group", &g.target_groups)?)).await?;
+        w.links(
+            "guidance_publisher",
+            ("guidance_id", "publisher_id"),
+            id,
+            plain(keys.all(file, "publisher", &g.publishers)?),
+        )
+        .await?;
+        w.links(
+            "guidance_legal_reference",
+            ("guidance_id", "legal_reference_id"),
+            id,
+            plain(keys.legal_references(file, &g.legal_references)?),
+        )
+        .await?;
+        w.links(
+            "guidance_theme",
+            ("guidance_id", "theme_id"),
+            id,
+            plain(keys.all(file, "theme", &g.themes)?),
+        )
+        .await?;
+        w.links(
+            "guidance_target_group",
+            ("guidance_id", "target_group_id"),
+            id,
+            plain(keys.all(file, "target_group", &g.target_groups)?),
+        )
+        .await?;
     }
     for (file, f) in &content.files {
         for c in &f.concepts {
-            let (id, slug, status, language, version, created_at, updated_at) = node!(stable_id("concept", &c.slug), c.slug, c);
+            let (id, slug, status, language, version, created_at, updated_at) =
+                node!(stable_id("concept", &c.slug), c.slug, c);
             w.upsert::<entity::concept::Entity>(entity::concept::Model {
-                id, slug, status, language, version, created_at, updated_at,
+                id,
+                slug,
+                status,
+                language,
+                version,
+                created_at,
+                updated_at,
                 term: c.term.clone(),
                 definition: c.definition.clone(),
                 alt_labels: serde_json::json!(c.alt_labels),
@@ -339,28 +494,68 @@ pub(crate) async fn write(db: &DatabaseConnection, content: &Content, keys: &Key
             _ => None,
         };
         let owned = |what: &str| -> anyhow::Result<Uuid> {
-            owner.ok_or_else(|| anyhow::anyhow!("{file}: {what} needs `municipality = \"<number>\"` at the top of the file"))
+            owner.ok_or_else(|| {
+                anyhow::anyhow!(
+                    "{file}: {what} needs `municipality = \"<number>\"` at the top of the file"
+                )
+            })
         };
-        for u in parents_first(f.units.iter().collect(), |u| u.slug.as_str(), |u| u.parent.as_deref()) {
-            let (id, slug, status, language, version, created_at, updated_at) = node!(stable_id("unit", &u.slug), u.slug, u);
+        for u in parents_first(
+            f.units.iter().collect(),
+            |u| u.slug.as_str(),
+            |u| u.parent.as_deref(),
+        ) {
+            let (id, slug, status, language, version, created_at, updated_at) =
+                node!(stable_id("unit", &u.slug), u.slug, u);
             w.upsert::<entity::unit::Entity>(entity::unit::Model {
-                id, slug, status, language, version, created_at, updated_at,
+                id,
+                slug,
+                status,
+                language,
+                version,
+                created_at,
+                updated_at,
                 name: u.name.clone(),
                 kind: u.kind,
-                municipality_id: if u.national { None } else { Some(owned("a unit")?) },
+                municipality_id: if u.national {
+                    None
+                } else {
+                    Some(owned("a unit")?)
+                },
                 parent_id: keys.opt(file, "unit", &u.parent)?,
                 description: u.description.clone(),
             })
             .await?;
         }
         for u in &f.units {
-            let members = u.members.iter().map(|m| Ok((keys.get(file, "unit", &m.unit)?, role(&m.role)))).collect::<anyhow::Result<_>>()?;
-            w.links("unit_member", ("unit_id", "member_id"), stable_id("unit", &u.slug), members).await?;
+            let members = u
+                .members
+                .iter()
+                .map(|m| Ok((keys.get(file, "unit", &m.unit)?, role(&m.role))))
+                .collect::<anyhow::Result<_>>()?;
+            w.links(
+                "unit_member",
+                ("unit_id", "member_id"),
+                stable_id("unit", &u.slug),
+                members,
+            )
+            .await?;
         }
-        for p in parents_first(f.plans.iter().collect(), |p| p.slug.as_str(), |p| p.parent.as_deref()) {
-            let (id, slug, status, language, version, created_at, updated_at) = node!(stable_id("plan", &p.slug), p.slug, p);
+        for p in parents_first(
+            f.plans.iter().collect(),
+            |p| p.slug.as_str(),
+            |p| p.parent.as_deref(),
+        ) {
+            let (id, slug, status, language, version, created_at, updated_at) =
+                node!(stable_id("plan", &p.slug), p.slug, p);
             w.upsert::<entity::plan::Entity>(entity::plan::Model {
-                id, slug, status, language, version, created_at, updated_at,
+                id,
+                slug,
+                status,
+                language,
+                version,
+                created_at,
+                updated_at,
                 title: p.title.clone(),
                 kind: p.kind,
                 period_start: p.period_start,
@@ -375,19 +570,66 @@ pub(crate) async fn write(db: &DatabaseConnection, content: &Content, keys: &Key
                 parent_id: keys.opt(file, "plan", &p.parent)?,
             })
             .await?;
-            let owners = if p.owners.is_empty() { vec![owned("a plan")?] } else { keys.all(file, "municipality", &p.owners)? };
-            w.links("plan_owner", ("plan_id", "municipality_id"), id, plain(owners)).await?;
-            w.links("plan_legal_reference", ("plan_id", "legal_reference_id"), id, plain(keys.legal_references(file, &p.legal_references)?)).await?;
-            w.links("plan_guidance", ("plan_id", "guidance_id"), id, plain(keys.all(file, "guidance", &p.guidance)?)).await?;
-            w.links("plan_theme", ("plan_id", "theme_id"), id, plain(keys.all(file, "theme", &p.themes)?)).await?;
-            w.links("plan_target_group", ("plan_id", "target_group_id"), id, plain(keys.all(file, "target_group", &p.target_groups)?)).await?;
-            w.links("plan_concept", ("plan_id", "concept_id"), id, plain(keys.all(file, "concept", &p.concepts)?)).await?;
+            let owners = if p.owners.is_empty() {
+                vec![owned("a plan")?]
+            } else {
+                keys.all(file, "municipality", &p.owners)?
+            };
+            w.links(
+                "plan_owner",
+                ("plan_id", "municipality_id"),
+                id,
+                plain(owners),
+            )
+            .await?;
+            w.links(
+                "plan_legal_reference",
+                ("plan_id", "legal_reference_id"),
+                id,
+                plain(keys.legal_references(file, &p.legal_references)?),
+            )
+            .await?;
+            w.links(
+                "plan_guidance",
+                ("plan_id", "guidance_id"),
+                id,
+                plain(keys.all(file, "guidance", &p.guidance)?),
+            )
+            .await?;
+            w.links(
+                "plan_theme",
+                ("plan_id", "theme_id"),
+                id,
+                plain(keys.all(file, "theme", &p.themes)?),
+            )
+            .await?;
+            w.links(
+                "plan_target_group",
+                ("plan_id", "target_group_id"),
+                id,
+                plain(keys.all(file, "target_group", &p.target_groups)?),
+            )
+            .await?;
+            w.links(
+                "plan_concept",
+                ("plan_id", "concept_id"),
+                id,
+                plain(keys.all(file, "concept", &p.concepts)?),
+            )
+            .await?;
             for (position, g) in p.goal.iter().enumerate() {
                 let key = format!("{}:{position}", p.slug);
                 let slug = format!("{}-mal-{}", p.slug, position + 1);
-                let (gid, slug, status, language, version, created_at, updated_at) = node!(stable_id("goal", &key), slug, p);
+                let (gid, slug, status, language, version, created_at, updated_at) =
+                    node!(stable_id("goal", &key), slug, p);
                 w.upsert::<entity::goal::Entity>(entity::goal::Model {
-                    id: gid, slug, status, language, version, created_at, updated_at,
+                    id: gid,
+                    slug,
+                    status,
+                    language,
+                    version,
+                    created_at,
+                    updated_at,
                     plan_id: id,
                     focus_area: g.focus_area.clone(),
                     statement: g.statement.clone(),
@@ -399,9 +641,16 @@ pub(crate) async fn write(db: &DatabaseConnection, content: &Content, keys: &Key
         let mut positions: std::collections::HashMap<&str, i32> = Default::default();
         for m in &f.measures {
             let position = positions.entry(m.plan.as_str()).or_insert(0);
-            let (id, slug, status, language, version, created_at, updated_at) = node!(stable_id("measure", &m.slug), m.slug, m);
+            let (id, slug, status, language, version, created_at, updated_at) =
+                node!(stable_id("measure", &m.slug), m.slug, m);
             w.upsert::<entity::measure::Entity>(entity::measure::Model {
-                id, slug, status, language, version, created_at, updated_at,
+                id,
+                slug,
+                status,
+                language,
+                version,
+                created_at,
+                updated_at,
                 plan_id: Some(keys.get(file, "plan", &m.plan)?),
                 municipality_id: owned("a measure")?,
                 number: m.number,
@@ -413,13 +662,48 @@ pub(crate) async fn write(db: &DatabaseConnection, content: &Content, keys: &Key
             })
             .await?;
             *position += 1;
-            let units = m.units.iter().map(|r| Ok((keys.get(file, "unit", &r.unit)?, role(&r.role)))).collect::<anyhow::Result<_>>()?;
-            w.links("measure_unit", ("measure_id", "unit_id"), id, units).await?;
-            w.links("measure_legal_reference", ("measure_id", "legal_reference_id"), id, plain(keys.legal_references(file, &m.legal_references)?)).await?;
-            w.links("measure_guidance", ("measure_id", "guidance_id"), id, plain(keys.all(file, "guidance", &m.guidance)?)).await?;
-            w.links("measure_theme", ("measure_id", "theme_id"), id, plain(keys.all(file, "theme", &m.themes)?)).await?;
-            w.links("measure_target_group", ("measure_id", "target_group_id"), id, plain(keys.all(file, "target_group", &m.target_groups)?)).await?;
-            w.links("measure_related_plan", ("measure_id", "plan_id"), id, plain(keys.all(file, "plan", &m.related_plans)?)).await?;
+            let units = m
+                .units
+                .iter()
+                .map(|r| Ok((keys.get(file, "unit", &r.unit)?, role(&r.role))))
+                .collect::<anyhow::Result<_>>()?;
+            w.links("measure_unit", ("measure_id", "unit_id"), id, units)
+                .await?;
+            w.links(
+                "measure_legal_reference",
+                ("measure_id", "legal_reference_id"),
+                id,
+                plain(keys.legal_references(file, &m.legal_references)?),
+            )
+            .await?;
+            w.links(
+                "measure_guidance",
+                ("measure_id", "guidance_id"),
+                id,
+                plain(keys.all(file, "guidance", &m.guidance)?),
+            )
+            .await?;
+            w.links(
+                "measure_theme",
+                ("measure_id", "theme_id"),
+                id,
+                plain(keys.all(file, "theme", &m.themes)?),
+            )
+            .await?;
+            w.links(
+                "measure_target_group",
+                ("measure_id", "target_group_id"),
+                id,
+                plain(keys.all(file, "target_group", &m.target_groups)?),
+            )
+            .await?;
+            w.links(
+                "measure_related_plan",
+                ("measure_id", "plan_id"),
+                id,
+                plain(keys.all(file, "plan", &m.related_plans)?),
+            )
+            .await?;
         }
     }
     let report = w.report;
@@ -427,9 +711,13 @@ pub(crate) async fn write(db: &DatabaseConnection, content: &Content, keys: &Key
     Ok(report)
 }
 
-async fn write_former_numbers(w: &mut Writer<'_>, municipality: Uuid, m: &crate::records::Municipality) -> anyhow::Result<()> {
-    use sea_orm::{ColumnTrait, QueryFilter, QueryOrder};
+async fn write_former_numbers(
+    w: &mut Writer<'_>,
+    municipality: Uuid,
+    m: &crate::records::Municipality,
+) -> anyhow::Result<()> {
     use entity::municipality_former_number as former;
+    use sea_orm::{ColumnTrait, QueryFilter, QueryOrder};
     let existing = former::Entity::find()
         .filter(former::Column::MunicipalityId.eq(municipality))
         .order_by_asc(former::Column::Number)
@@ -450,9 +738,14 @@ async fn write_former_numbers(w: &mut Writer<'_>, municipality: Uuid, m: &crate:
     if existing == desired {
         return Ok(());
     }
-    former::Entity::delete_many().filter(former::Column::MunicipalityId.eq(municipality)).exec(w.txn).await?;
+    former::Entity::delete_many()
+        .filter(former::Column::MunicipalityId.eq(municipality))
+        .exec(w.txn)
+        .await?;
     for model in desired {
-        former::Entity::insert(model.into_active_model().reset_all()).exec_without_returning(w.txn).await?;
+        former::Entity::insert(model.into_active_model().reset_all())
+            .exec_without_returning(w.txn)
+            .await?;
     }
     w.report.links_written += 1;
     Ok(())

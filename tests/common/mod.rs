@@ -25,7 +25,8 @@ pub enum Backend {
 
 /// The PostgreSQL server tests create their databases on.
 fn postgres_base() -> String {
-    std::env::var("OPPVEKSTGRAF_TEST_POSTGRES").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432".into())
+    std::env::var("OPPVEKSTGRAF_TEST_POSTGRES")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432".into())
 }
 
 static COUNTER: AtomicU64 = AtomicU64::new(0);
@@ -35,7 +36,11 @@ fn unique_name() -> String {
         "og_test_{}_{}_{}",
         std::process::id(),
         COUNTER.fetch_add(1, Ordering::Relaxed),
-        uuid::Uuid::new_v4().simple().to_string().get(..8).unwrap_or_default()
+        uuid::Uuid::new_v4()
+            .simple()
+            .to_string()
+            .get(..8)
+            .unwrap_or_default()
     )
 }
 
@@ -49,7 +54,10 @@ pub struct TestApp {
 
 enum Cleanup {
     File(tempfile::TempDir),
-    Database { admin: DatabaseConnection, name: String },
+    Database {
+        admin: DatabaseConnection,
+        name: String,
+    },
 }
 
 impl TestApp {
@@ -58,7 +66,9 @@ impl TestApp {
     pub async fn seeded(backend: Backend) -> Option<TestApp> {
         let app = TestApp::empty(backend).await?;
         let content = oppvekstgraf_seed::Content::builtin().expect("seed content parses");
-        oppvekstgraf_seed::load(&app.state.db, &content).await.expect("seed content loads");
+        oppvekstgraf_seed::load(&app.state.db, &content)
+            .await
+            .expect("seed content loads");
         Some(app)
     }
 
@@ -81,17 +91,25 @@ impl TestApp {
                         );
                         return None;
                     }
-                    Err(err) => panic!("PostgreSQL is required in CI: cannot reach {}: {err}", postgres_base()),
+                    Err(err) => panic!(
+                        "PostgreSQL is required in CI: cannot reach {}: {err}",
+                        postgres_base()
+                    ),
                 };
                 let name = unique_name();
                 admin
                     .execute_unprepared(&format!("CREATE DATABASE \"{name}\""))
                     .await
                     .expect("create test database");
-                (format!("{}/{name}", postgres_base()), Cleanup::Database { admin, name })
+                (
+                    format!("{}/{name}", postgres_base()),
+                    Cleanup::Database { admin, name },
+                )
             }
         };
-        let (conn, statements) = db::connect(&DatabaseConfig::for_url(url)).await.expect("connect");
+        let (conn, statements) = db::connect(&DatabaseConfig::for_url(url))
+            .await
+            .expect("connect");
         Migrator::up(&conn, None).await.expect("migrations apply");
         let state = AppState::new(conn, statements);
         let router = app(state.clone());
@@ -126,16 +144,33 @@ impl TestApp {
 
     /// Sends a request and returns status and JSON body.
     pub async fn send(&self, request: Request<Body>) -> (axum::http::StatusCode, Value) {
-        let response = self.router.clone().oneshot(request).await.expect("response");
+        let response = self
+            .router
+            .clone()
+            .oneshot(request)
+            .await
+            .expect("response");
         let status = response.status();
-        let bytes = response.into_body().collect().await.expect("body").to_bytes();
-        (status, serde_json::from_slice(&bytes).unwrap_or(Value::Null))
+        let bytes = response
+            .into_body()
+            .collect()
+            .await
+            .expect("body")
+            .to_bytes();
+        (
+            status,
+            serde_json::from_slice(&bytes).unwrap_or(Value::Null),
+        )
     }
 
     /// Sends a query that must succeed and returns its `data`.
     pub async fn data(&self, query: &str, variables: Value) -> Value {
         let response = self.gql(query, variables).await;
-        assert!(response.get("errors").is_none(), "[{:?}] unexpected errors: {response:#}", self.backend);
+        assert!(
+            response.get("errors").is_none(),
+            "[{:?}] unexpected errors: {response:#}",
+            self.backend
+        );
         response["data"].clone()
     }
 
@@ -143,8 +178,18 @@ impl TestApp {
     pub async fn error_code(&self, query: &str, variables: Value) -> (String, Value) {
         let response = self.gql(query, variables).await;
         let error = &response["errors"][0];
-        assert!(!error.is_null(), "[{:?}] expected an error: {response:#}", self.backend);
-        (error["extensions"]["code"].as_str().unwrap_or_default().to_string(), error.clone())
+        assert!(
+            !error.is_null(),
+            "[{:?}] expected an error: {response:#}",
+            self.backend
+        );
+        (
+            error["extensions"]["code"]
+                .as_str()
+                .unwrap_or_default()
+                .to_string(),
+            error.clone(),
+        )
     }
 
     /// Runs raw SQL (test setup only).
@@ -159,21 +204,30 @@ impl TestApp {
 }
 
 /// Defines `mod $name { sqlite, postgres }`: the async fn `$name(&TestApp)` runs once on each engine, each
-/// time with a fresh seeded database.
+/// time with a fresh database, seeded unless `empty` is given as the second argument.
 #[macro_export]
 macro_rules! on_both {
     ($name:ident) => {
+        $crate::on_both!($name, seeded);
+    };
+    ($name:ident, $setup:ident) => {
         mod $name {
             #[tokio::test]
             async fn sqlite() {
-                let app = $crate::common::TestApp::seeded($crate::common::Backend::Sqlite).await.expect("sqlite is always there");
+                let app = $crate::common::TestApp::$setup($crate::common::Backend::Sqlite)
+                    .await
+                    .expect("sqlite is always there");
                 super::$name(&app).await;
                 app.finish().await;
             }
 
             #[tokio::test]
             async fn postgres() {
-                let Some(app) = $crate::common::TestApp::seeded($crate::common::Backend::Postgres).await else { return };
+                let Some(app) =
+                    $crate::common::TestApp::$setup($crate::common::Backend::Postgres).await
+                else {
+                    return;
+                };
                 super::$name(&app).await;
                 app.finish().await;
             }

@@ -39,7 +39,9 @@ pub struct NodeFields {
 macro_rules! node_fields {
     ($node:ident, $m:expr) => {
         $crate::graphql::common::NodeFields {
-            id: async_graphql::ID($crate::id::GlobalId::new($crate::id::NodeType::$node, $m.id).encode()),
+            id: async_graphql::ID(
+                $crate::id::GlobalId::new($crate::id::NodeType::$node, $m.id).encode(),
+            ),
             uuid: $m.id,
             slug: $m.slug.clone(),
             status: $m.status.into(),
@@ -136,7 +138,10 @@ impl Filter for NoFilter {
 pub fn search_condition(field: &str, column: &str, text: &str) -> ApiResult<Sql> {
     let text = text.trim();
     if text.is_empty() || text.chars().count() > 200 {
-        return Err(ApiError::validation(field, "give 1 to 200 characters to search for"));
+        return Err(ApiError::validation(
+            field,
+            "give 1 to 200 characters to search for",
+        ));
     }
     Ok(Sql::with(
         format!("LOWER(t.{column}) LIKE ? ESCAPE '\\'"),
@@ -150,10 +155,15 @@ pub fn status_condition(statuses: &[Status]) -> Sql {
         .iter()
         .map(|s| {
             use sea_orm::ActiveEnum;
-            oppvekstgraf_entity::enums::Status::from(*s).to_value().into()
+            oppvekstgraf_entity::enums::Status::from(*s)
+                .to_value()
+                .into()
         })
         .collect::<Vec<sea_orm::Value>>();
-    Sql::with(format!("t.status IN ({})", Sql::placeholders(values.len())), values)
+    Sql::with(
+        format!("t.status IN ({})", Sql::placeholders(values.len())),
+        values,
+    )
 }
 
 /// `t.<column> IN (SELECT id FROM municipality WHERE number = ?)` after checking the number's form.
@@ -170,14 +180,19 @@ pub fn check_municipality_number(field: &str, number: &str) -> ApiResult<()> {
     if number.len() == 4 && number.chars().all(|c| c.is_ascii_digit()) {
         Ok(())
     } else {
-        Err(ApiError::validation(field, format!("{number:?} is not a kommunenummer: give four digits, e.g. \"1539\"")))
+        Err(ApiError::validation(
+            field,
+            format!("{number:?} is not a kommunenummer: give four digits, e.g. \"1539\""),
+        ))
     }
 }
 
 /// `t.id IN (SELECT <own> FROM <link> WHERE <other> IN (<select>))`: the target is linked to a node picked by
 /// `select` (a sub-select returning ids).
 pub fn linked_condition(link: &str, own: &str, other: &str, select: Sql) -> Sql {
-    let mut sql = Sql::raw(format!("t.id IN (SELECT x.{own} FROM {link} x WHERE x.{other} IN ("));
+    let mut sql = Sql::raw(format!(
+        "t.id IN (SELECT x.{own} FROM {link} x WHERE x.{other} IN ("
+    ));
     sql.append(select);
     sql.push("))");
     sql
@@ -191,7 +206,10 @@ pub fn id_select(field: &str, id: &ID, node: NodeType) -> ApiResult<Sql> {
 
 /// A sub-select of the ids of `table` rows whose `column` equals `value`.
 pub fn key_select(table: &str, column: &str, value: &str) -> Sql {
-    Sql::with(format!("SELECT k.id FROM {table} k WHERE k.{column} = ?"), vec![value.into()])
+    Sql::with(
+        format!("SELECT k.id FROM {table} k WHERE k.{column} = ?"),
+        vec![value.into()],
+    )
 }
 
 /// The ORDER BY terms for `order` on a table whose name column is `name`.
@@ -217,7 +235,10 @@ pub struct Rel {
 
 impl Rel {
     /// Targets with `t.<column> = parent`.
-    pub const fn column(column: &'static str, default_order: Option<&'static [&'static str]>) -> Rel {
+    pub const fn column(
+        column: &'static str,
+        default_order: Option<&'static [&'static str]>,
+    ) -> Rel {
         Rel {
             via: Via::Column(column),
             default_order,
@@ -238,7 +259,11 @@ impl Rel {
     }
 
     /// Targets through link table `table` that carries a role, in link order.
-    pub const fn link_with_role(table: &'static str, parent: &'static str, target: &'static str) -> Rel {
+    pub const fn link_with_role(
+        table: &'static str,
+        parent: &'static str,
+        target: &'static str,
+    ) -> Rel {
         Rel {
             via: Via::Link {
                 table,
@@ -338,8 +363,16 @@ pub async fn find_by_slug_or_id<T: NodeTable>(
 ) -> ApiResult<Option<T::Model>> {
     let condition = match (slug, id) {
         (Some(slug), None) => Sql::with("t.slug = ?", vec![slug.into()]),
-        (None, Some(id)) => Sql::with("t.id = ?", vec![GlobalId::decode_as("id", &id, T::NODE)?.into()]),
-        _ => return Err(ApiError::validation("slug", "give exactly one of `slug` or `id`")),
+        (None, Some(id)) => Sql::with(
+            "t.id = ?",
+            vec![GlobalId::decode_as("id", &id, T::NODE)?.into()],
+        ),
+        _ => {
+            return Err(ApiError::validation(
+                "slug",
+                "give exactly one of `slug` or `id`",
+            ));
+        }
     };
     crate::loader::find_one::<T>(ctx, condition).await
 }
@@ -349,7 +382,10 @@ macro_rules! node_object {
     ($typ:ident) => {
         impl $typ {
             /// Opaque global ID.
-            pub async fn id<'a>(&'a self, _ctx: &async_graphql::Context<'_>) -> async_graphql::Result<&'a async_graphql::ID> {
+            pub async fn id<'a>(
+                &'a self,
+                _ctx: &async_graphql::Context<'_>,
+            ) -> async_graphql::Result<&'a async_graphql::ID> {
                 Ok(&self.node.id)
             }
         }

@@ -33,23 +33,45 @@ pub enum Node {
 async fn fetch(ctx: &Context<'_>, gid: GlobalId) -> ApiResult<Option<Node>> {
     let id = gid.uuid;
     Ok(match gid.node_type {
-        NodeType::Municipality => load_node::<entity::municipality::Entity>(ctx, id).await?.map(|m| Node::Municipality(m.into())),
-        NodeType::Region => load_node::<entity::region::Entity>(ctx, id).await?.map(|m| Node::Region(m.into())),
-        NodeType::Plan => load_node::<entity::plan::Entity>(ctx, id).await?.map(|m| Node::Plan(m.into())),
-        NodeType::Goal => load_node::<entity::goal::Entity>(ctx, id).await?.map(|m| Node::Goal(m.into())),
-        NodeType::Measure => load_node::<entity::measure::Entity>(ctx, id).await?.map(|m| Node::Measure(m.into())),
-        NodeType::Unit => load_node::<entity::unit::Entity>(ctx, id).await?.map(|m| Node::Unit(m.into())),
-        NodeType::Law => load_node::<entity::law::Entity>(ctx, id).await?.map(|m| Node::Law(m.into())),
-        NodeType::LegalReference => {
-            load_node::<entity::legal_reference::Entity>(ctx, id).await?.map(|m| Node::LegalReference(m.into()))
-        }
-        NodeType::Guidance => load_node::<entity::guidance::Entity>(ctx, id).await?.map(|m| Node::Guidance(m.into())),
-        NodeType::Publisher => load_node::<entity::publisher::Entity>(ctx, id).await?.map(|m| Node::Publisher(m.into())),
-        NodeType::Concept => load_node::<entity::concept::Entity>(ctx, id).await?.map(|m| Node::Concept(m.into())),
-        NodeType::Theme => load_node::<entity::theme::Entity>(ctx, id).await?.map(|m| Node::Theme(m.into())),
-        NodeType::TargetGroup => {
-            load_node::<entity::target_group::Entity>(ctx, id).await?.map(|m| Node::TargetGroup(m.into()))
-        }
+        NodeType::Municipality => load_node::<entity::municipality::Entity>(ctx, id)
+            .await?
+            .map(|m| Node::Municipality(m.into())),
+        NodeType::Region => load_node::<entity::region::Entity>(ctx, id)
+            .await?
+            .map(|m| Node::Region(m.into())),
+        NodeType::Plan => load_node::<entity::plan::Entity>(ctx, id)
+            .await?
+            .map(|m| Node::Plan(m.into())),
+        NodeType::Goal => load_node::<entity::goal::Entity>(ctx, id)
+            .await?
+            .map(|m| Node::Goal(m.into())),
+        NodeType::Measure => load_node::<entity::measure::Entity>(ctx, id)
+            .await?
+            .map(|m| Node::Measure(m.into())),
+        NodeType::Unit => load_node::<entity::unit::Entity>(ctx, id)
+            .await?
+            .map(|m| Node::Unit(m.into())),
+        NodeType::Law => load_node::<entity::law::Entity>(ctx, id)
+            .await?
+            .map(|m| Node::Law(m.into())),
+        NodeType::LegalReference => load_node::<entity::legal_reference::Entity>(ctx, id)
+            .await?
+            .map(|m| Node::LegalReference(m.into())),
+        NodeType::Guidance => load_node::<entity::guidance::Entity>(ctx, id)
+            .await?
+            .map(|m| Node::Guidance(m.into())),
+        NodeType::Publisher => load_node::<entity::publisher::Entity>(ctx, id)
+            .await?
+            .map(|m| Node::Publisher(m.into())),
+        NodeType::Concept => load_node::<entity::concept::Entity>(ctx, id)
+            .await?
+            .map(|m| Node::Concept(m.into())),
+        NodeType::Theme => load_node::<entity::theme::Entity>(ctx, id)
+            .await?
+            .map(|m| Node::Theme(m.into())),
+        NodeType::TargetGroup => load_node::<entity::target_group::Entity>(ctx, id)
+            .await?
+            .map(|m| Node::TargetGroup(m.into())),
     })
 }
 
@@ -63,7 +85,11 @@ pub struct NodeQuery;
 #[Object]
 impl NodeQuery {
     /// Fetches any node by its global ID; null when no visible node has it.
-    async fn node(&self, ctx: &Context<'_>, #[graphql(desc = "Global ID of the node.")] id: ID) -> Result<Option<Node>> {
+    async fn node(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Global ID of the node.")] id: ID,
+    ) -> Result<Option<Node>> {
         let gid = GlobalId::decode("id", &id).map_err(|e| e.extend())?;
         fetch(ctx, gid).await.map_err(|e| e.extend())
     }
@@ -75,7 +101,11 @@ impl NodeQuery {
         #[graphql(desc = "Global IDs of the nodes (at most 100).")] ids: Vec<ID>,
     ) -> Result<Vec<Option<Node>>> {
         if ids.len() > MAX_NODES {
-            return Err(ApiError::validation("ids", format!("give at most {MAX_NODES} IDs per call")).extend());
+            return Err(ApiError::validation(
+                "ids",
+                format!("give at most {MAX_NODES} IDs per call"),
+            )
+            .extend());
         }
         let gids = ids
             .iter()
@@ -83,6 +113,8 @@ impl NodeQuery {
             .map(|(i, id)| GlobalId::decode(&format!("ids[{i}]"), id))
             .collect::<ApiResult<Vec<_>>>()
             .map_err(|e| e.extend())?;
-        try_join_all(gids.into_iter().map(|gid| fetch(ctx, gid))).await.map_err(|e| e.extend())
+        try_join_all(gids.into_iter().map(|gid| fetch(ctx, gid)))
+            .await
+            .map_err(|e| e.extend())
     }
 }

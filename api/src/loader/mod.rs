@@ -56,7 +56,10 @@ impl Scope {
     /// The condition on `t.status`.
     pub fn sql(self) -> Sql {
         match self {
-            Scope::Published => Sql::with("t.status = ?", vec![Value::from(status_value(Status::Published))]),
+            Scope::Published => Sql::with(
+                "t.status = ?",
+                vec![Value::from(status_value(Status::Published))],
+            ),
         }
     }
 }
@@ -105,10 +108,20 @@ pub struct PageQuery {
 
 impl PageQuery {
     /// A page query; `order` terms refer to `t.` (the target) or `l.` (the link row).
-    pub fn new(via: Via, filters: Vec<Sql>, order: Vec<String>, window: Window, scope: Scope) -> Self {
+    pub fn new(
+        via: Via,
+        filters: Vec<Sql>,
+        order: Vec<String>,
+        window: Window,
+        scope: Scope,
+    ) -> Self {
         let fingerprint = format!(
             "{via:?}|{}|{}|{window:?}|{scope:?}",
-            filters.iter().map(Sql::fingerprint).collect::<Vec<_>>().join("&"),
+            filters
+                .iter()
+                .map(Sql::fingerprint)
+                .collect::<Vec<_>>()
+                .join("&"),
             order.join(",")
         );
         PageQuery {
@@ -228,13 +241,23 @@ impl<T: NodeTable> async_graphql::dataloader::Loader<NodeKey> for NodeLoader<T> 
         }
         for (scope, ids) in by_scope {
             let mut sql = Sql::with(
-                format!("SELECT t.* FROM {} t WHERE t.id IN ({}) AND ", T::TABLE, Sql::placeholders(ids.len())),
+                format!(
+                    "SELECT t.* FROM {} t WHERE t.id IN ({}) AND ",
+                    T::TABLE,
+                    Sql::placeholders(ids.len())
+                ),
                 ids.iter().copied().map(Value::from).collect(),
             );
             sql.append(scope.sql());
             let stmt = sql.build(self.db.get_database_backend());
             for model in T::Model::find_by_statement(stmt).all(&self.db).await? {
-                out.insert(NodeKey { id: T::id(&model), scope }, model);
+                out.insert(
+                    NodeKey {
+                        id: T::id(&model),
+                        scope,
+                    },
+                    model,
+                );
             }
         }
         Ok(out)
@@ -249,9 +272,16 @@ pub struct PageLoader<T> {
 }
 
 impl<T: NodeTable> PageLoader<T> {
-    async fn load_group(&self, query: &PageQuery, parents: &[Uuid]) -> ApiResult<HashMap<Uuid, Page<T::Model>>> {
+    async fn load_group(
+        &self,
+        query: &PageQuery,
+        parents: &[Uuid],
+    ) -> ApiResult<HashMap<Uuid, Page<T::Model>>> {
         let parent = query.via.parent_expr();
-        let partition = parent.as_ref().map(|p| format!("PARTITION BY {p} ")).unwrap_or_default();
+        let partition = parent
+            .as_ref()
+            .map(|p| format!("PARTITION BY {p} "))
+            .unwrap_or_default();
         let mut order = query.order.clone();
         order.push("t.id".into());
         let order = order.join(", ");
@@ -282,9 +312,14 @@ impl<T: NodeTable> PageLoader<T> {
             sql.append(filter.clone());
             sql.push(")");
         }
-        sql.push(&format!(") w WHERE ({}) OR o__rn = 1 ORDER BY o__parent, o__rn", query.window.sql()));
+        sql.push(&format!(
+            ") w WHERE ({}) OR o__rn = 1 ORDER BY o__parent, o__rn",
+            query.window.sql()
+        ));
         let stmt = sql.build(self.db.get_database_backend());
-        let rows = Row::<T::Model>::find_by_statement(stmt).all(&self.db).await?;
+        let rows = Row::<T::Model>::find_by_statement(stmt)
+            .all(&self.db)
+            .await?;
         let mut pages: HashMap<Uuid, Page<T::Model>> = HashMap::new();
         for row in rows {
             let page = pages.entry(row.parent.unwrap_or_default()).or_default();
@@ -330,7 +365,11 @@ impl<T: NodeTable> async_graphql::dataloader::Loader<PageKey> for PageLoader<T> 
 }
 
 /// Loads one page of `T` rows for `parent` (use `Uuid::nil()` for a root connection).
-pub async fn load_page<T: NodeTable>(ctx: &Context<'_>, parent: Uuid, query: PageQuery) -> ApiResult<Page<T::Model>> {
+pub async fn load_page<T: NodeTable>(
+    ctx: &Context<'_>,
+    parent: Uuid,
+    query: PageQuery,
+) -> ApiResult<Page<T::Model>> {
     let loader = ctx
         .data::<DataLoader<PageLoader<T>, HashMapCache>>()
         .map_err(|_| ApiError::Internal)?;
@@ -350,25 +389,43 @@ pub async fn load_node<T: NodeTable>(ctx: &Context<'_>, id: Uuid) -> ApiResult<O
         .data::<DataLoader<NodeLoader<T>, HashMapCache>>()
         .map_err(|_| ApiError::Internal)?;
     loader.loader().activity.touch();
-    loader.load_one(NodeKey { id, scope: scope(ctx) }).await
+    loader
+        .load_one(NodeKey {
+            id,
+            scope: scope(ctx),
+        })
+        .await
 }
 
 /// Loads a node that a non-null field points to.
 pub async fn load_required<T: NodeTable>(ctx: &Context<'_>, id: Uuid) -> ApiResult<T::Model> {
-    load_node::<T>(ctx, id)
-        .await?
-        .ok_or_else(|| ApiError::NotFound(format!("{} {}", T::NODE.name(), crate::id::GlobalId::new(T::NODE, id).encode())))
+    load_node::<T>(ctx, id).await?.ok_or_else(|| {
+        ApiError::NotFound(format!(
+            "{} {}",
+            T::NODE.name(),
+            crate::id::GlobalId::new(T::NODE, id).encode()
+        ))
+    })
 }
 
 /// Finds the one visible `T` row matching `condition` (a natural-key lookup at the root).
-pub async fn find_one<T: NodeTable>(ctx: &Context<'_>, condition: Sql) -> ApiResult<Option<T::Model>> {
-    let db = ctx.data::<DatabaseConnection>().map_err(|_| ApiError::Internal)?;
+pub async fn find_one<T: NodeTable>(
+    ctx: &Context<'_>,
+    condition: Sql,
+) -> ApiResult<Option<T::Model>> {
+    let db = ctx
+        .data::<DatabaseConnection>()
+        .map_err(|_| ApiError::Internal)?;
     let mut sql = Sql::raw(format!("SELECT t.* FROM {} t WHERE ", T::TABLE));
     sql.append(scope(ctx).sql());
     sql.push(" AND (");
     sql.append(condition);
     sql.push(") LIMIT 1");
-    Ok(T::Model::find_by_statement(sql.build(db.get_database_backend())).one(db).await?)
+    Ok(
+        T::Model::find_by_statement(sql.build(db.get_database_backend()))
+            .one(db)
+            .await?,
+    )
 }
 
 /// The scope of the current request.

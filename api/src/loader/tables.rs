@@ -60,7 +60,10 @@ const MAX_WAIT: Duration = Duration::from_millis(50);
 /// A DataLoader whose batches start once the request has stopped asking for keys for [`QUIET`] (at most
 /// [`MAX_WAIT`]), rather than after a fixed delay: siblings of a wide list are enqueued over a span that grows
 /// with the list, and a fixed window splits them into several statements under load.
-fn loader<L: Send + Sync + 'static>(inner: L, activity: &Arc<Activity>) -> DataLoader<L, HashMapCache> {
+fn loader<L: Send + Sync + 'static>(
+    inner: L,
+    activity: &Arc<Activity>,
+) -> DataLoader<L, HashMapCache> {
     let activity = activity.clone();
     DataLoader::with_cache(
         inner,

@@ -11,8 +11,8 @@ use super::*;
 use crate::{
     graphql::{
         common::{
-            NamedSearch, NoFilter, NodeFields, Rel, SearchFilter, connection, find_by_slug_or_id, load_rel,
-            node_fields,
+            NamedSearch, NoFilter, NodeFields, Rel, SearchFilter, connection, find_by_slug_or_id,
+            load_rel, node_fields,
         },
         enums::*,
     },
@@ -61,10 +61,11 @@ const PLANS: Rel = Rel::link("plan_concept", "concept_id", "plan_id");
 
 #[ComplexObject]
 impl Concept {
-
     /// The guidance document the term is defined in.
     async fn source_guidance(&self, ctx: &Context<'_>) -> Result<Option<Guidance>> {
-        let Some(id) = self.source_guidance_id else { return Ok(None) };
+        let Some(id) = self.source_guidance_id else {
+            return Ok(None);
+        };
         let found = load_node::<entity::guidance::Entity>(ctx, id).await;
         found.map(|m| m.map(Guidance::from)).map_err(|e| e.extend())
     }
@@ -78,11 +79,21 @@ impl Concept {
         #[graphql(desc = "Returns the last n edges (0-100).")] last: Option<i32>,
         #[graphql(desc = "Returns the edges before this cursor.")] before: Option<String>,
         #[graphql(desc = "Narrows the list.")] filter: Option<PlanFilter>,
-        #[graphql(desc = "Sort order (default: the relation's own order).")] order_by: Option<Order>,
+        #[graphql(desc = "Sort order (default: the relation's own order).")] order_by: Option<
+            Order,
+        >,
     ) -> Result<PlanConnection> {
-        let args = PageArgs { first, after, last, before };
-        let page = load_rel::<entity::plan::Entity>(ctx, &PLANS, self.node.uuid, args, &filter, order_by).await;
-        page.and_then(PlanConnection::from_page).map_err(|e| e.extend())
+        let args = PageArgs {
+            first,
+            after,
+            last,
+            before,
+        };
+        let page =
+            load_rel::<entity::plan::Entity>(ctx, &PLANS, self.node.uuid, args, &filter, order_by)
+                .await;
+        page.and_then(PlanConnection::from_page)
+            .map_err(|e| e.extend())
     }
 }
 
@@ -92,7 +103,6 @@ pub struct ConceptQuery;
 
 #[Object]
 impl ConceptQuery {
-
     /// One concept. Give exactly one of `slug` or `id`; null when nothing matches.
     async fn concept(
         &self,
@@ -113,10 +123,26 @@ impl ConceptQuery {
         #[graphql(desc = "Returns the last n edges (0-100).")] last: Option<i32>,
         #[graphql(desc = "Returns the edges before this cursor.")] before: Option<String>,
         #[graphql(desc = "Narrows the list.")] filter: Option<SearchFilter>,
-        #[graphql(desc = "Sort order (default: the relation's own order).")] order_by: Option<Order>,
+        #[graphql(desc = "Sort order (default: the relation's own order).")] order_by: Option<
+            Order,
+        >,
     ) -> Result<ConceptConnection> {
-        let args = PageArgs { first, after, last, before };
-        let page = load_rel::<entity::concept::Entity>(ctx, &Rel::ROOT, uuid::Uuid::nil(), args, &NamedSearch(&filter, NodeType::Concept), order_by).await;
-        page.and_then(ConceptConnection::from_page).map_err(|e| e.extend())
+        let args = PageArgs {
+            first,
+            after,
+            last,
+            before,
+        };
+        let page = load_rel::<entity::concept::Entity>(
+            ctx,
+            &Rel::ROOT,
+            uuid::Uuid::nil(),
+            args,
+            &NamedSearch(&filter, NodeType::Concept),
+            order_by,
+        )
+        .await;
+        page.and_then(ConceptConnection::from_page)
+            .map_err(|e| e.extend())
     }
 }

@@ -11,8 +11,8 @@ use super::*;
 use crate::{
     graphql::{
         common::{
-            NamedSearch, NoFilter, NodeFields, Rel, SearchFilter, connection, find_by_slug_or_id, load_rel,
-            node_fields,
+            NamedSearch, NoFilter, NodeFields, Rel, SearchFilter, connection, find_by_slug_or_id,
+            load_rel, node_fields,
         },
         enums::*,
     },
@@ -54,7 +54,6 @@ crate::graphql::common::node_object!(Goal);
 
 #[ComplexObject]
 impl Goal {
-
     /// The plan the goal belongs to.
     async fn plan(&self, ctx: &Context<'_>) -> Result<Plan> {
         let found = load_required::<entity::plan::Entity>(ctx, self.plan_id).await;
@@ -68,7 +67,6 @@ pub struct GoalQuery;
 
 #[Object]
 impl GoalQuery {
-
     /// One goal. Give exactly one of `slug` or `id`; null when nothing matches.
     async fn goal(
         &self,
@@ -89,10 +87,26 @@ impl GoalQuery {
         #[graphql(desc = "Returns the last n edges (0-100).")] last: Option<i32>,
         #[graphql(desc = "Returns the edges before this cursor.")] before: Option<String>,
         #[graphql(desc = "Narrows the list.")] filter: Option<SearchFilter>,
-        #[graphql(desc = "Sort order (default: the relation's own order).")] order_by: Option<Order>,
+        #[graphql(desc = "Sort order (default: the relation's own order).")] order_by: Option<
+            Order,
+        >,
     ) -> Result<GoalConnection> {
-        let args = PageArgs { first, after, last, before };
-        let page = load_rel::<entity::goal::Entity>(ctx, &Rel::ROOT, uuid::Uuid::nil(), args, &NamedSearch(&filter, NodeType::Goal), order_by).await;
-        page.and_then(GoalConnection::from_page).map_err(|e| e.extend())
+        let args = PageArgs {
+            first,
+            after,
+            last,
+            before,
+        };
+        let page = load_rel::<entity::goal::Entity>(
+            ctx,
+            &Rel::ROOT,
+            uuid::Uuid::nil(),
+            args,
+            &NamedSearch(&filter, NodeType::Goal),
+            order_by,
+        )
+        .await;
+        page.and_then(GoalConnection::from_page)
+            .map_err(|e| e.extend())
     }
 }

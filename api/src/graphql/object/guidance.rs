@@ -11,18 +11,18 @@ use super::*;
 use crate::{
     error::{ApiError, ApiResult},
     graphql::common::{Filter, key_select, linked_condition, search_condition, status_condition},
-    loader::find_one,
-    sql::Sql,
     graphql::{
         common::{
-            NamedSearch, NoFilter, NodeFields, Rel, SearchFilter, connection, find_by_slug_or_id, load_rel,
-            node_fields,
+            NamedSearch, NoFilter, NodeFields, Rel, SearchFilter, connection, find_by_slug_or_id,
+            load_rel, node_fields,
         },
         enums::*,
     },
     id::NodeType,
+    loader::find_one,
     loader::{load_node, load_required},
     page::PageArgs,
+    sql::Sql,
 };
 
 /// A national guidance document: a guideline (nasjonal faglig retningslinje), guide (veileder), circular (rundskriv), white paper (stortingsmelding), national programme and the like. Shared by every municipality.
@@ -68,23 +68,34 @@ impl From<Model> for Guidance {
     }
 }
 
-connection!(GuidanceConnection, GuidanceEdge, Guidance, Model, "guidance items");
+connection!(
+    GuidanceConnection,
+    GuidanceEdge,
+    Guidance,
+    Model,
+    "guidance items"
+);
 crate::graphql::common::node_object!(Guidance);
 const REPLACED_BY: Rel = Rel::column("replaces_id", None);
 const PUBLISHERS: Rel = Rel::link("guidance_publisher", "guidance_id", "publisher_id");
 const MEASURES: Rel = Rel::link("measure_guidance", "guidance_id", "measure_id");
 const PLANS: Rel = Rel::link("plan_guidance", "guidance_id", "plan_id");
-const LEGAL_REFERENCES: Rel = Rel::link("guidance_legal_reference", "guidance_id", "legal_reference_id");
+const LEGAL_REFERENCES: Rel = Rel::link(
+    "guidance_legal_reference",
+    "guidance_id",
+    "legal_reference_id",
+);
 const THEMES: Rel = Rel::link("guidance_theme", "guidance_id", "theme_id");
 const TARGET_GROUPS: Rel = Rel::link("guidance_target_group", "guidance_id", "target_group_id");
 const CONCEPTS: Rel = Rel::column("source_guidance_id", None);
 
 #[ComplexObject]
 impl Guidance {
-
     /// The older guidance this one replaces (IS-2826 replaces IS-1742 "Fra bekymring til handling").
     async fn replaces(&self, ctx: &Context<'_>) -> Result<Option<Guidance>> {
-        let Some(id) = self.replaces_id else { return Ok(None) };
+        let Some(id) = self.replaces_id else {
+            return Ok(None);
+        };
         let found = load_node::<entity::guidance::Entity>(ctx, id).await;
         found.map(|m| m.map(Guidance::from)).map_err(|e| e.extend())
     }
@@ -98,11 +109,27 @@ impl Guidance {
         #[graphql(desc = "Returns the last n edges (0-100).")] last: Option<i32>,
         #[graphql(desc = "Returns the edges before this cursor.")] before: Option<String>,
         #[graphql(desc = "Narrows the list.")] filter: Option<GuidanceFilter>,
-        #[graphql(desc = "Sort order (default: the relation's own order).")] order_by: Option<Order>,
+        #[graphql(desc = "Sort order (default: the relation's own order).")] order_by: Option<
+            Order,
+        >,
     ) -> Result<GuidanceConnection> {
-        let args = PageArgs { first, after, last, before };
-        let page = load_rel::<entity::guidance::Entity>(ctx, &REPLACED_BY, self.node.uuid, args, &filter, order_by).await;
-        page.and_then(GuidanceConnection::from_page).map_err(|e| e.extend())
+        let args = PageArgs {
+            first,
+            after,
+            last,
+            before,
+        };
+        let page = load_rel::<entity::guidance::Entity>(
+            ctx,
+            &REPLACED_BY,
+            self.node.uuid,
+            args,
+            &filter,
+            order_by,
+        )
+        .await;
+        page.and_then(GuidanceConnection::from_page)
+            .map_err(|e| e.extend())
     }
 
     /// Organisations that publish it (IS-2826 has six directorates).
@@ -114,11 +141,27 @@ impl Guidance {
         #[graphql(desc = "Returns the last n edges (0-100).")] last: Option<i32>,
         #[graphql(desc = "Returns the edges before this cursor.")] before: Option<String>,
         #[graphql(desc = "Narrows the list.")] filter: Option<SearchFilter>,
-        #[graphql(desc = "Sort order (default: the relation's own order).")] order_by: Option<Order>,
+        #[graphql(desc = "Sort order (default: the relation's own order).")] order_by: Option<
+            Order,
+        >,
     ) -> Result<PublisherConnection> {
-        let args = PageArgs { first, after, last, before };
-        let page = load_rel::<entity::publisher::Entity>(ctx, &PUBLISHERS, self.node.uuid, args, &NamedSearch(&filter, NodeType::Publisher), order_by).await;
-        page.and_then(PublisherConnection::from_page).map_err(|e| e.extend())
+        let args = PageArgs {
+            first,
+            after,
+            last,
+            before,
+        };
+        let page = load_rel::<entity::publisher::Entity>(
+            ctx,
+            &PUBLISHERS,
+            self.node.uuid,
+            args,
+            &NamedSearch(&filter, NodeType::Publisher),
+            order_by,
+        )
+        .await;
+        page.and_then(PublisherConnection::from_page)
+            .map_err(|e| e.extend())
     }
 
     /// Measures that follow this guidance, from every municipality.
@@ -130,11 +173,27 @@ impl Guidance {
         #[graphql(desc = "Returns the last n edges (0-100).")] last: Option<i32>,
         #[graphql(desc = "Returns the edges before this cursor.")] before: Option<String>,
         #[graphql(desc = "Narrows the list.")] filter: Option<MeasureFilter>,
-        #[graphql(desc = "Sort order (default: the relation's own order).")] order_by: Option<Order>,
+        #[graphql(desc = "Sort order (default: the relation's own order).")] order_by: Option<
+            Order,
+        >,
     ) -> Result<MeasureConnection> {
-        let args = PageArgs { first, after, last, before };
-        let page = load_rel::<entity::measure::Entity>(ctx, &MEASURES, self.node.uuid, args, &filter, order_by).await;
-        page.and_then(MeasureConnection::from_page).map_err(|e| e.extend())
+        let args = PageArgs {
+            first,
+            after,
+            last,
+            before,
+        };
+        let page = load_rel::<entity::measure::Entity>(
+            ctx,
+            &MEASURES,
+            self.node.uuid,
+            args,
+            &filter,
+            order_by,
+        )
+        .await;
+        page.and_then(MeasureConnection::from_page)
+            .map_err(|e| e.extend())
     }
 
     /// Plans that build on this guidance, from every municipality.
@@ -146,11 +205,21 @@ impl Guidance {
         #[graphql(desc = "Returns the last n edges (0-100).")] last: Option<i32>,
         #[graphql(desc = "Returns the edges before this cursor.")] before: Option<String>,
         #[graphql(desc = "Narrows the list.")] filter: Option<PlanFilter>,
-        #[graphql(desc = "Sort order (default: the relation's own order).")] order_by: Option<Order>,
+        #[graphql(desc = "Sort order (default: the relation's own order).")] order_by: Option<
+            Order,
+        >,
     ) -> Result<PlanConnection> {
-        let args = PageArgs { first, after, last, before };
-        let page = load_rel::<entity::plan::Entity>(ctx, &PLANS, self.node.uuid, args, &filter, order_by).await;
-        page.and_then(PlanConnection::from_page).map_err(|e| e.extend())
+        let args = PageArgs {
+            first,
+            after,
+            last,
+            before,
+        };
+        let page =
+            load_rel::<entity::plan::Entity>(ctx, &PLANS, self.node.uuid, args, &filter, order_by)
+                .await;
+        page.and_then(PlanConnection::from_page)
+            .map_err(|e| e.extend())
     }
 
     /// Provisions this guidance explains.
@@ -161,11 +230,27 @@ impl Guidance {
         #[graphql(desc = "Returns the edges after this cursor.")] after: Option<String>,
         #[graphql(desc = "Returns the last n edges (0-100).")] last: Option<i32>,
         #[graphql(desc = "Returns the edges before this cursor.")] before: Option<String>,
-        #[graphql(desc = "Sort order (default: the relation's own order).")] order_by: Option<Order>,
+        #[graphql(desc = "Sort order (default: the relation's own order).")] order_by: Option<
+            Order,
+        >,
     ) -> Result<LegalReferenceConnection> {
-        let args = PageArgs { first, after, last, before };
-        let page = load_rel::<entity::legal_reference::Entity>(ctx, &LEGAL_REFERENCES, self.node.uuid, args, &NoFilter, order_by).await;
-        page.and_then(LegalReferenceConnection::from_page).map_err(|e| e.extend())
+        let args = PageArgs {
+            first,
+            after,
+            last,
+            before,
+        };
+        let page = load_rel::<entity::legal_reference::Entity>(
+            ctx,
+            &LEGAL_REFERENCES,
+            self.node.uuid,
+            args,
+            &NoFilter,
+            order_by,
+        )
+        .await;
+        page.and_then(LegalReferenceConnection::from_page)
+            .map_err(|e| e.extend())
     }
 
     /// Themes of this guidance.
@@ -176,11 +261,27 @@ impl Guidance {
         #[graphql(desc = "Returns the edges after this cursor.")] after: Option<String>,
         #[graphql(desc = "Returns the last n edges (0-100).")] last: Option<i32>,
         #[graphql(desc = "Returns the edges before this cursor.")] before: Option<String>,
-        #[graphql(desc = "Sort order (default: the relation's own order).")] order_by: Option<Order>,
+        #[graphql(desc = "Sort order (default: the relation's own order).")] order_by: Option<
+            Order,
+        >,
     ) -> Result<ThemeConnection> {
-        let args = PageArgs { first, after, last, before };
-        let page = load_rel::<entity::theme::Entity>(ctx, &THEMES, self.node.uuid, args, &NoFilter, order_by).await;
-        page.and_then(ThemeConnection::from_page).map_err(|e| e.extend())
+        let args = PageArgs {
+            first,
+            after,
+            last,
+            before,
+        };
+        let page = load_rel::<entity::theme::Entity>(
+            ctx,
+            &THEMES,
+            self.node.uuid,
+            args,
+            &NoFilter,
+            order_by,
+        )
+        .await;
+        page.and_then(ThemeConnection::from_page)
+            .map_err(|e| e.extend())
     }
 
     /// Target groups the guidance is written for.
@@ -191,11 +292,27 @@ impl Guidance {
         #[graphql(desc = "Returns the edges after this cursor.")] after: Option<String>,
         #[graphql(desc = "Returns the last n edges (0-100).")] last: Option<i32>,
         #[graphql(desc = "Returns the edges before this cursor.")] before: Option<String>,
-        #[graphql(desc = "Sort order (default: the relation's own order).")] order_by: Option<Order>,
+        #[graphql(desc = "Sort order (default: the relation's own order).")] order_by: Option<
+            Order,
+        >,
     ) -> Result<TargetGroupConnection> {
-        let args = PageArgs { first, after, last, before };
-        let page = load_rel::<entity::target_group::Entity>(ctx, &TARGET_GROUPS, self.node.uuid, args, &NoFilter, order_by).await;
-        page.and_then(TargetGroupConnection::from_page).map_err(|e| e.extend())
+        let args = PageArgs {
+            first,
+            after,
+            last,
+            before,
+        };
+        let page = load_rel::<entity::target_group::Entity>(
+            ctx,
+            &TARGET_GROUPS,
+            self.node.uuid,
+            args,
+            &NoFilter,
+            order_by,
+        )
+        .await;
+        page.and_then(TargetGroupConnection::from_page)
+            .map_err(|e| e.extend())
     }
 
     /// Terms this guidance defines.
@@ -207,11 +324,27 @@ impl Guidance {
         #[graphql(desc = "Returns the last n edges (0-100).")] last: Option<i32>,
         #[graphql(desc = "Returns the edges before this cursor.")] before: Option<String>,
         #[graphql(desc = "Narrows the list.")] filter: Option<SearchFilter>,
-        #[graphql(desc = "Sort order (default: the relation's own order).")] order_by: Option<Order>,
+        #[graphql(desc = "Sort order (default: the relation's own order).")] order_by: Option<
+            Order,
+        >,
     ) -> Result<ConceptConnection> {
-        let args = PageArgs { first, after, last, before };
-        let page = load_rel::<entity::concept::Entity>(ctx, &CONCEPTS, self.node.uuid, args, &NamedSearch(&filter, NodeType::Concept), order_by).await;
-        page.and_then(ConceptConnection::from_page).map_err(|e| e.extend())
+        let args = PageArgs {
+            first,
+            after,
+            last,
+            before,
+        };
+        let page = load_rel::<entity::concept::Entity>(
+            ctx,
+            &CONCEPTS,
+            self.node.uuid,
+            args,
+            &NamedSearch(&filter, NodeType::Concept),
+            order_by,
+        )
+        .await;
+        page.and_then(ConceptConnection::from_page)
+            .map_err(|e| e.extend())
     }
 }
 
@@ -242,23 +375,43 @@ impl Filter for GuidanceFilter {
         }
         if let Some(kinds) = &self.kind {
             use sea_orm::ActiveEnum;
-            let values: Vec<sea_orm::Value> =
-                kinds.iter().map(|k| entity::enums::GuidanceKind::from(*k).to_value().into()).collect();
-            out.push(Sql::with(format!("t.kind IN ({})", Sql::placeholders(values.len())), values));
+            let values: Vec<sea_orm::Value> = kinds
+                .iter()
+                .map(|k| entity::enums::GuidanceKind::from(*k).to_value().into())
+                .collect();
+            out.push(Sql::with(
+                format!("t.kind IN ({})", Sql::placeholders(values.len())),
+                values,
+            ));
         }
         if let Some(slug) = &self.publisher {
             let select = key_select("publisher", "slug", slug);
-            out.push(linked_condition("guidance_publisher", "guidance_id", "publisher_id", select));
+            out.push(linked_condition(
+                "guidance_publisher",
+                "guidance_id",
+                "publisher_id",
+                select,
+            ));
         }
         if let Some(group) = &self.topic_group {
             out.push(Sql::with("t.topic_group = ?", vec![group.as_str().into()]));
         }
         if let Some(slug) = &self.theme {
-            out.push(linked_condition("guidance_theme", "guidance_id", "theme_id", key_select("theme", "slug", slug)));
+            out.push(linked_condition(
+                "guidance_theme",
+                "guidance_id",
+                "theme_id",
+                key_select("theme", "slug", slug),
+            ));
         }
         if let Some(slug) = &self.target_group {
             let select = key_select("target_group", "slug", slug);
-            out.push(linked_condition("guidance_target_group", "guidance_id", "target_group_id", select));
+            out.push(linked_condition(
+                "guidance_target_group",
+                "guidance_id",
+                "target_group_id",
+                select,
+            ));
         }
         if let Some(statuses) = &self.status {
             out.push(status_condition(statuses));
@@ -283,9 +436,16 @@ impl GuidanceQuery {
     ) -> Result<Option<Guidance>> {
         let found = match code {
             Some(code) if slug.is_none() && id.is_none() => {
-                find_one::<entity::guidance::Entity>(ctx, Sql::with("t.code = ?", vec![code.trim().into()])).await
+                find_one::<entity::guidance::Entity>(
+                    ctx,
+                    Sql::with("t.code = ?", vec![code.trim().into()]),
+                )
+                .await
             }
-            Some(_) => Err(ApiError::validation("code", "give exactly one of `code`, `slug` or `id`")),
+            Some(_) => Err(ApiError::validation(
+                "code",
+                "give exactly one of `code`, `slug` or `id`",
+            )),
             None => find_by_slug_or_id::<entity::guidance::Entity>(ctx, slug, id).await,
         };
         found.map(|m| m.map(Guidance::from)).map_err(|e| e.extend())
@@ -300,10 +460,26 @@ impl GuidanceQuery {
         #[graphql(desc = "Returns the last n edges (0-100).")] last: Option<i32>,
         #[graphql(desc = "Returns the edges before this cursor.")] before: Option<String>,
         #[graphql(desc = "Narrows the list.")] filter: Option<GuidanceFilter>,
-        #[graphql(desc = "Sort order (default: the relation's own order).")] order_by: Option<Order>,
+        #[graphql(desc = "Sort order (default: the relation's own order).")] order_by: Option<
+            Order,
+        >,
     ) -> Result<GuidanceConnection> {
-        let args = PageArgs { first, after, last, before };
-        let page = load_rel::<entity::guidance::Entity>(ctx, &Rel::ROOT, uuid::Uuid::nil(), args, &filter, order_by).await;
-        page.and_then(GuidanceConnection::from_page).map_err(|e| e.extend())
+        let args = PageArgs {
+            first,
+            after,
+            last,
+            before,
+        };
+        let page = load_rel::<entity::guidance::Entity>(
+            ctx,
+            &Rel::ROOT,
+            uuid::Uuid::nil(),
+            args,
+            &filter,
+            order_by,
+        )
+        .await;
+        page.and_then(GuidanceConnection::from_page)
+            .map_err(|e| e.extend())
     }
 }

@@ -11,18 +11,18 @@ use super::*;
 use crate::{
     error::{ApiError, ApiResult},
     graphql::common::{Filter, search_condition, status_condition},
-    loader::find_one,
-    sql::Sql,
     graphql::{
         common::{
-            NamedSearch, NoFilter, NodeFields, Rel, SearchFilter, connection, find_by_slug_or_id, load_rel,
-            node_fields,
+            NamedSearch, NoFilter, NodeFields, Rel, SearchFilter, connection, find_by_slug_or_id,
+            load_rel, node_fields,
         },
         enums::*,
     },
     id::NodeType,
+    loader::find_one,
     loader::{load_node, load_required},
     page::PageArgs,
+    sql::Sql,
 };
 
 /// An act or regulation (lov / forskrift), identified by its Lovdata id. Shared by every municipality.
@@ -81,12 +81,19 @@ impl Law {
     async fn eli(&self) -> Option<String> {
         let (kind, path) = lovdata_path(&self.lovdata_id);
         let parts: Vec<&str> = path.split('-').collect();
-        (parts.len() == 4).then(|| format!("https://lovdata.no/eli/{kind}/{}/{}/{}/{}/nor", parts[0], parts[1], parts[2], parts[3]))
+        (parts.len() == 4).then(|| {
+            format!(
+                "https://lovdata.no/eli/{kind}/{}/{}/{}/{}/nor",
+                parts[0], parts[1], parts[2], parts[3]
+            )
+        })
     }
 
     /// The law that replaces this one, once it is in force.
     async fn replaced_by(&self, ctx: &Context<'_>) -> Result<Option<Law>> {
-        let Some(id) = self.replaced_by_id else { return Ok(None) };
+        let Some(id) = self.replaced_by_id else {
+            return Ok(None);
+        };
         let found = load_node::<entity::law::Entity>(ctx, id).await;
         found.map(|m| m.map(Law::from)).map_err(|e| e.extend())
     }
@@ -100,11 +107,27 @@ impl Law {
         #[graphql(desc = "Returns the last n edges (0-100).")] last: Option<i32>,
         #[graphql(desc = "Returns the edges before this cursor.")] before: Option<String>,
         #[graphql(desc = "Narrows the list.")] filter: Option<LawFilter>,
-        #[graphql(desc = "Sort order (default: the relation's own order).")] order_by: Option<Order>,
+        #[graphql(desc = "Sort order (default: the relation's own order).")] order_by: Option<
+            Order,
+        >,
     ) -> Result<LawConnection> {
-        let args = PageArgs { first, after, last, before };
-        let page = load_rel::<entity::law::Entity>(ctx, &REPLACES, self.node.uuid, args, &filter, order_by).await;
-        page.and_then(LawConnection::from_page).map_err(|e| e.extend())
+        let args = PageArgs {
+            first,
+            after,
+            last,
+            before,
+        };
+        let page = load_rel::<entity::law::Entity>(
+            ctx,
+            &REPLACES,
+            self.node.uuid,
+            args,
+            &filter,
+            order_by,
+        )
+        .await;
+        page.and_then(LawConnection::from_page)
+            .map_err(|e| e.extend())
     }
 
     /// Sections of this law that content cites.
@@ -115,11 +138,27 @@ impl Law {
         #[graphql(desc = "Returns the edges after this cursor.")] after: Option<String>,
         #[graphql(desc = "Returns the last n edges (0-100).")] last: Option<i32>,
         #[graphql(desc = "Returns the edges before this cursor.")] before: Option<String>,
-        #[graphql(desc = "Sort order (default: the relation's own order).")] order_by: Option<Order>,
+        #[graphql(desc = "Sort order (default: the relation's own order).")] order_by: Option<
+            Order,
+        >,
     ) -> Result<LegalReferenceConnection> {
-        let args = PageArgs { first, after, last, before };
-        let page = load_rel::<entity::legal_reference::Entity>(ctx, &LEGAL_REFERENCES, self.node.uuid, args, &NoFilter, order_by).await;
-        page.and_then(LegalReferenceConnection::from_page).map_err(|e| e.extend())
+        let args = PageArgs {
+            first,
+            after,
+            last,
+            before,
+        };
+        let page = load_rel::<entity::legal_reference::Entity>(
+            ctx,
+            &LEGAL_REFERENCES,
+            self.node.uuid,
+            args,
+            &NoFilter,
+            order_by,
+        )
+        .await;
+        page.and_then(LegalReferenceConnection::from_page)
+            .map_err(|e| e.extend())
     }
 }
 
@@ -128,7 +167,11 @@ pub fn check_lovdata_id(field: &str, id: &str) -> ApiResult<()> {
     let valid = (id.starts_with("LOV-") || id.starts_with("FOR-")) && {
         let rest: Vec<&str> = id[4..].split('-').collect();
         let digits = |s: &str, n: usize| s.len() == n && s.chars().all(|c| c.is_ascii_digit());
-        (rest.len() == 3 || (rest.len() == 4 && !rest[3].is_empty() && rest[3].len() <= 5 && digits(rest[3], rest[3].len())))
+        (rest.len() == 3
+            || (rest.len() == 4
+                && !rest[3].is_empty()
+                && rest[3].len() <= 5
+                && digits(rest[3], rest[3].len())))
             && digits(rest[0], 4)
             && digits(rest[1], 2)
             && digits(rest[2], 2)
@@ -139,14 +182,20 @@ pub fn check_lovdata_id(field: &str, id: &str) -> ApiResult<()> {
     } else {
         Err(ApiError::validation(
             field,
-            format!("{id:?} is not a Lovdata id: use LOV- or FOR-, a date and an optional number, e.g. \"LOV-2021-06-18-97\" or \"LOV-1967-02-10\""),
+            format!(
+                "{id:?} is not a Lovdata id: use LOV- or FOR-, a date and an optional number, e.g. \"LOV-2021-06-18-97\" or \"LOV-1967-02-10\""
+            ),
         ))
     }
 }
 
 /// The Lovdata path of a law: `("lov", "2021-06-18-97")` for `LOV-2021-06-18-97`.
 pub fn lovdata_path(lovdata_id: &str) -> (&'static str, &str) {
-    let kind = if lovdata_id.starts_with("FOR-") { "forskrift" } else { "lov" };
+    let kind = if lovdata_id.starts_with("FOR-") {
+        "forskrift"
+    } else {
+        "lov"
+    };
     (kind, lovdata_id.get(4..).unwrap_or_default())
 }
 
@@ -171,12 +220,21 @@ impl Filter for LawFilter {
         }
         if let Some(kinds) = &self.kind {
             use sea_orm::ActiveEnum;
-            let values: Vec<sea_orm::Value> =
-                kinds.iter().map(|k| entity::enums::LawKind::from(*k).to_value().into()).collect();
-            out.push(Sql::with(format!("t.kind IN ({})", Sql::placeholders(values.len())), values));
+            let values: Vec<sea_orm::Value> = kinds
+                .iter()
+                .map(|k| entity::enums::LawKind::from(*k).to_value().into())
+                .collect();
+            out.push(Sql::with(
+                format!("t.kind IN ({})", Sql::placeholders(values.len())),
+                values,
+            ));
         }
         if let Some(current) = self.current {
-            out.push(Sql::raw(if current { "t.replaced_by_id IS NULL" } else { "t.replaced_by_id IS NOT NULL" }));
+            out.push(Sql::raw(if current {
+                "t.replaced_by_id IS NULL"
+            } else {
+                "t.replaced_by_id IS NOT NULL"
+            }));
         }
         if let Some(statuses) = &self.status {
             out.push(status_condition(statuses));
@@ -202,9 +260,16 @@ impl LawQuery {
         let found = match lovdata_id {
             Some(lovdata_id) if slug.is_none() && id.is_none() => {
                 check_lovdata_id("lovdataId", &lovdata_id).map_err(|e| e.extend())?;
-                find_one::<entity::law::Entity>(ctx, Sql::with("t.lovdata_id = ?", vec![lovdata_id.into()])).await
+                find_one::<entity::law::Entity>(
+                    ctx,
+                    Sql::with("t.lovdata_id = ?", vec![lovdata_id.into()]),
+                )
+                .await
             }
-            Some(_) => Err(ApiError::validation("lovdataId", "give exactly one of `lovdataId`, `slug` or `id`")),
+            Some(_) => Err(ApiError::validation(
+                "lovdataId",
+                "give exactly one of `lovdataId`, `slug` or `id`",
+            )),
             None => find_by_slug_or_id::<entity::law::Entity>(ctx, slug, id).await,
         };
         found.map(|m| m.map(Law::from)).map_err(|e| e.extend())
@@ -219,10 +284,26 @@ impl LawQuery {
         #[graphql(desc = "Returns the last n edges (0-100).")] last: Option<i32>,
         #[graphql(desc = "Returns the edges before this cursor.")] before: Option<String>,
         #[graphql(desc = "Narrows the list.")] filter: Option<LawFilter>,
-        #[graphql(desc = "Sort order (default: the relation's own order).")] order_by: Option<Order>,
+        #[graphql(desc = "Sort order (default: the relation's own order).")] order_by: Option<
+            Order,
+        >,
     ) -> Result<LawConnection> {
-        let args = PageArgs { first, after, last, before };
-        let page = load_rel::<entity::law::Entity>(ctx, &Rel::ROOT, uuid::Uuid::nil(), args, &filter, order_by).await;
-        page.and_then(LawConnection::from_page).map_err(|e| e.extend())
+        let args = PageArgs {
+            first,
+            after,
+            last,
+            before,
+        };
+        let page = load_rel::<entity::law::Entity>(
+            ctx,
+            &Rel::ROOT,
+            uuid::Uuid::nil(),
+            args,
+            &filter,
+            order_by,
+        )
+        .await;
+        page.and_then(LawConnection::from_page)
+            .map_err(|e| e.extend())
     }
 }

@@ -5,26 +5,26 @@ use oppvekstgraf_entity::{self as entity, legal_reference::Model};
 #[allow(unused_imports)]
 use uuid::Uuid;
 
+use super::law::{check_lovdata_id, lovdata_path};
 #[allow(unused_imports)]
 use super::*;
-use super::law::{check_lovdata_id, lovdata_path};
 use crate::loader::Via;
 #[allow(unused_imports)]
 use crate::{
     error::{ApiError, ApiResult},
     graphql::common::{Filter, search_condition, status_condition},
-    loader::find_one,
-    sql::Sql,
     graphql::{
         common::{
-            NamedSearch, NoFilter, NodeFields, Rel, SearchFilter, connection, find_by_slug_or_id, load_rel,
-            node_fields,
+            NamedSearch, NoFilter, NodeFields, Rel, SearchFilter, connection, find_by_slug_or_id,
+            load_rel, node_fields,
         },
         enums::*,
     },
     id::NodeType,
+    loader::find_one,
     loader::{load_node, load_required},
     page::PageArgs,
+    sql::Sql,
 };
 
 /// A pointer to a law and a section, optionally a paragraph (ledd): "barnevernsloven § 15-1 annet ledd". Exists once per law/section/paragraph and is linked from every municipality that cites it.
@@ -58,7 +58,13 @@ impl From<Model> for LegalReference {
     }
 }
 
-connection!(LegalReferenceConnection, LegalReferenceEdge, LegalReference, Model, "legal references");
+connection!(
+    LegalReferenceConnection,
+    LegalReferenceEdge,
+    LegalReference,
+    Model,
+    "legal references"
+);
 crate::graphql::common::node_object!(LegalReference);
 /// Links of `$table` (`$own` → legal reference) seen from a reference: a reference to a whole section (no
 /// paragraph) also collects the links to its paragraphs, once per target.
@@ -67,7 +73,11 @@ macro_rules! cited_by {
         Rel {
             via: Via::Link {
                 table: concat!(
-                    "(SELECT DISTINCT s.id AS parent_id, c.", $own, " AS target_id FROM ", $table, " c ",
+                    "(SELECT DISTINCT s.id AS parent_id, c.",
+                    $own,
+                    " AS target_id FROM ",
+                    $table,
+                    " c ",
                     "JOIN legal_reference r ON r.id = c.legal_reference_id ",
                     "JOIN legal_reference s ON s.law_id = r.law_id AND s.section = r.section ",
                     "AND (s.id = r.id OR s.paragraph IS NULL))"
@@ -82,13 +92,19 @@ macro_rules! cited_by {
 }
 const MEASURES: Rel = cited_by!("measure_legal_reference", "measure_id");
 const PLANS: Rel = cited_by!("plan_legal_reference", "plan_id");
-const GUIDANCE: Rel = Rel::link("guidance_legal_reference", "legal_reference_id", "guidance_id");
+const GUIDANCE: Rel = Rel::link(
+    "guidance_legal_reference",
+    "legal_reference_id",
+    "guidance_id",
+);
 
 #[ComplexObject]
 impl LegalReference {
     /// How people cite it, e.g. "barnevernsloven § 15-1 annet ledd".
     async fn citation(&self, ctx: &Context<'_>) -> Result<String> {
-        let law = load_required::<entity::law::Entity>(ctx, self.law_id).await.map_err(|e| e.extend())?;
+        let law = load_required::<entity::law::Entity>(ctx, self.law_id)
+            .await
+            .map_err(|e| e.extend())?;
         Ok(match self.paragraph {
             Some(p) => format!("{} § {} {}", law.short_title, self.section, ordinal(p)),
             None => format!("{} § {}", law.short_title, self.section),
@@ -97,9 +113,14 @@ impl LegalReference {
 
     /// The section at Lovdata, e.g. "https://lovdata.no/lov/2021-06-18-97/§15-1".
     async fn url(&self, ctx: &Context<'_>) -> Result<String> {
-        let law = load_required::<entity::law::Entity>(ctx, self.law_id).await.map_err(|e| e.extend())?;
+        let law = load_required::<entity::law::Entity>(ctx, self.law_id)
+            .await
+            .map_err(|e| e.extend())?;
         let (kind, path) = lovdata_path(&law.lovdata_id);
-        Ok(format!("https://lovdata.no/{kind}/{path}/§{}", self.section.replace(' ', "")))
+        Ok(format!(
+            "https://lovdata.no/{kind}/{path}/§{}",
+            self.section.replace(' ', "")
+        ))
     }
 
     /// The law the section belongs to.
@@ -118,11 +139,27 @@ impl LegalReference {
         #[graphql(desc = "Returns the last n edges (0-100).")] last: Option<i32>,
         #[graphql(desc = "Returns the edges before this cursor.")] before: Option<String>,
         #[graphql(desc = "Narrows the list.")] filter: Option<MeasureFilter>,
-        #[graphql(desc = "Sort order (default: the relation's own order).")] order_by: Option<Order>,
+        #[graphql(desc = "Sort order (default: the relation's own order).")] order_by: Option<
+            Order,
+        >,
     ) -> Result<MeasureConnection> {
-        let args = PageArgs { first, after, last, before };
-        let page = load_rel::<entity::measure::Entity>(ctx, &MEASURES, self.node.uuid, args, &filter, order_by).await;
-        page.and_then(MeasureConnection::from_page).map_err(|e| e.extend())
+        let args = PageArgs {
+            first,
+            after,
+            last,
+            before,
+        };
+        let page = load_rel::<entity::measure::Entity>(
+            ctx,
+            &MEASURES,
+            self.node.uuid,
+            args,
+            &filter,
+            order_by,
+        )
+        .await;
+        page.and_then(MeasureConnection::from_page)
+            .map_err(|e| e.extend())
     }
 
     /// Plans that cite this reference, from every municipality. For a whole section this includes plans that
@@ -135,11 +172,21 @@ impl LegalReference {
         #[graphql(desc = "Returns the last n edges (0-100).")] last: Option<i32>,
         #[graphql(desc = "Returns the edges before this cursor.")] before: Option<String>,
         #[graphql(desc = "Narrows the list.")] filter: Option<PlanFilter>,
-        #[graphql(desc = "Sort order (default: the relation's own order).")] order_by: Option<Order>,
+        #[graphql(desc = "Sort order (default: the relation's own order).")] order_by: Option<
+            Order,
+        >,
     ) -> Result<PlanConnection> {
-        let args = PageArgs { first, after, last, before };
-        let page = load_rel::<entity::plan::Entity>(ctx, &PLANS, self.node.uuid, args, &filter, order_by).await;
-        page.and_then(PlanConnection::from_page).map_err(|e| e.extend())
+        let args = PageArgs {
+            first,
+            after,
+            last,
+            before,
+        };
+        let page =
+            load_rel::<entity::plan::Entity>(ctx, &PLANS, self.node.uuid, args, &filter, order_by)
+                .await;
+        page.and_then(PlanConnection::from_page)
+            .map_err(|e| e.extend())
     }
 
     /// Guidance that explains this provision.
@@ -151,11 +198,27 @@ impl LegalReference {
         #[graphql(desc = "Returns the last n edges (0-100).")] last: Option<i32>,
         #[graphql(desc = "Returns the edges before this cursor.")] before: Option<String>,
         #[graphql(desc = "Narrows the list.")] filter: Option<SearchFilter>,
-        #[graphql(desc = "Sort order (default: the relation's own order).")] order_by: Option<Order>,
+        #[graphql(desc = "Sort order (default: the relation's own order).")] order_by: Option<
+            Order,
+        >,
     ) -> Result<GuidanceConnection> {
-        let args = PageArgs { first, after, last, before };
-        let page = load_rel::<entity::guidance::Entity>(ctx, &GUIDANCE, self.node.uuid, args, &NamedSearch(&filter, NodeType::Guidance), order_by).await;
-        page.and_then(GuidanceConnection::from_page).map_err(|e| e.extend())
+        let args = PageArgs {
+            first,
+            after,
+            last,
+            before,
+        };
+        let page = load_rel::<entity::guidance::Entity>(
+            ctx,
+            &GUIDANCE,
+            self.node.uuid,
+            args,
+            &NamedSearch(&filter, NodeType::Guidance),
+            order_by,
+        )
+        .await;
+        page.and_then(GuidanceConnection::from_page)
+            .map_err(|e| e.extend())
     }
 }
 
@@ -167,21 +230,29 @@ pub fn check_section(field: &str, section: &str) -> ApiResult<()> {
     };
     let number_ok = !number.is_empty()
         && number.split('-').count() <= 2
-        && number.split('-').all(|p| !p.is_empty() && p.len() <= 4 && p.chars().all(|c| c.is_ascii_digit()));
-    let letter_ok = letter.is_none_or(|l| l.len() == 1 && l.chars().all(|c| c.is_ascii_lowercase()));
+        && number
+            .split('-')
+            .all(|p| !p.is_empty() && p.len() <= 4 && p.chars().all(|c| c.is_ascii_digit()));
+    let letter_ok =
+        letter.is_none_or(|l| l.len() == 1 && l.chars().all(|c| c.is_ascii_lowercase()));
     if number_ok && letter_ok {
         Ok(())
     } else {
         Err(ApiError::validation(
             field,
-            format!("{section:?} is not a section: write it as in the law, e.g. \"15-1\", \"104\" or \"7-2 a\""),
+            format!(
+                "{section:?} is not a section: write it as in the law, e.g. \"15-1\", \"104\" or \"7-2 a\""
+            ),
         ))
     }
 }
 
 /// The natural key that makes a legal reference unique: `<lovdata id>|<section>|<paragraph or empty>`.
 pub fn natural_key(lovdata_id: &str, section: &str, paragraph: Option<i32>) -> String {
-    format!("{lovdata_id}|{section}|{}", paragraph.map(|p| p.to_string()).unwrap_or_default())
+    format!(
+        "{lovdata_id}|{section}|{}",
+        paragraph.map(|p| p.to_string()).unwrap_or_default()
+    )
 }
 
 /// A sub-select of the ids of legal references to sections of the law with this Lovdata id.
@@ -194,8 +265,14 @@ pub fn legal_reference_select(field: &str, lovdata_id: &str) -> ApiResult<Sql> {
 }
 
 fn ordinal(paragraph: i32) -> String {
-    const WORDS: [&str; 10] = ["første", "annet", "tredje", "fjerde", "femte", "sjette", "sjuende", "åttende", "niende", "tiende"];
-    match usize::try_from(paragraph).ok().and_then(|p| WORDS.get(p.wrapping_sub(1))) {
+    const WORDS: [&str; 10] = [
+        "første", "annet", "tredje", "fjerde", "femte", "sjette", "sjuende", "åttende", "niende",
+        "tiende",
+    ];
+    match usize::try_from(paragraph)
+        .ok()
+        .and_then(|p| WORDS.get(p.wrapping_sub(1)))
+    {
         Some(word) => format!("{word} ledd"),
         None => format!("{paragraph}. ledd"),
     }
@@ -217,7 +294,10 @@ impl Filter for LegalReferenceFilter {
         let mut out = Vec::new();
         if let Some(law) = &self.law {
             check_lovdata_id("filter.law", law)?;
-            out.push(Sql::with("t.law_id IN (SELECT lw.id FROM law lw WHERE lw.lovdata_id = ?)", vec![law.as_str().into()]));
+            out.push(Sql::with(
+                "t.law_id IN (SELECT lw.id FROM law lw WHERE lw.lovdata_id = ?)",
+                vec![law.as_str().into()],
+            ));
         }
         if let Some(text) = &self.search {
             out.push(search_condition("filter.search", "heading", text)?);
@@ -239,22 +319,38 @@ impl LegalReferenceQuery {
     async fn legal_reference(
         &self,
         ctx: &Context<'_>,
-        #[graphql(desc = "Lovdata id of the law, e.g. \"LOV-2021-06-18-97\"; give it with `section`.")] lovdata_id: Option<String>,
+        #[graphql(
+            desc = "Lovdata id of the law, e.g. \"LOV-2021-06-18-97\"; give it with `section`."
+        )]
+        lovdata_id: Option<String>,
         #[graphql(desc = "Section, e.g. \"15-1\", \"104\" or \"7-2 a\".")] section: Option<String>,
-        #[graphql(desc = "Paragraph (ledd) number; leave out for the whole section.")] paragraph: Option<i32>,
+        #[graphql(desc = "Paragraph (ledd) number; leave out for the whole section.")]
+        paragraph: Option<i32>,
         #[graphql(desc = "Global ID.")] id: Option<ID>,
     ) -> Result<Option<LegalReference>> {
         let found = match (lovdata_id, section, id) {
             (Some(lovdata_id), Some(section), None) => {
-                let checked = check_lovdata_id("lovdataId", &lovdata_id).and_then(|_| check_section("section", &section));
+                let checked = check_lovdata_id("lovdataId", &lovdata_id)
+                    .and_then(|_| check_section("section", &section));
                 checked.map_err(|e| e.extend())?;
                 let key = natural_key(&lovdata_id, section.trim(), paragraph);
-                find_one::<entity::legal_reference::Entity>(ctx, Sql::with("t.natural_key = ?", vec![key.into()])).await
+                find_one::<entity::legal_reference::Entity>(
+                    ctx,
+                    Sql::with("t.natural_key = ?", vec![key.into()]),
+                )
+                .await
             }
-            (None, None, Some(id)) => find_by_slug_or_id::<entity::legal_reference::Entity>(ctx, None, Some(id)).await,
-            _ => Err(ApiError::validation("lovdataId", "give `lovdataId` and `section` (and optionally `paragraph`), or `id`")),
+            (None, None, Some(id)) => {
+                find_by_slug_or_id::<entity::legal_reference::Entity>(ctx, None, Some(id)).await
+            }
+            _ => Err(ApiError::validation(
+                "lovdataId",
+                "give `lovdataId` and `section` (and optionally `paragraph`), or `id`",
+            )),
         };
-        found.map(|m| m.map(LegalReference::from)).map_err(|e| e.extend())
+        found
+            .map(|m| m.map(LegalReference::from))
+            .map_err(|e| e.extend())
     }
 
     /// All legal references, by law and section unless `orderBy` says otherwise.
@@ -266,10 +362,26 @@ impl LegalReferenceQuery {
         #[graphql(desc = "Returns the last n edges (0-100).")] last: Option<i32>,
         #[graphql(desc = "Returns the edges before this cursor.")] before: Option<String>,
         #[graphql(desc = "Narrows the list.")] filter: Option<LegalReferenceFilter>,
-        #[graphql(desc = "Sort order (default: the relation's own order).")] order_by: Option<Order>,
+        #[graphql(desc = "Sort order (default: the relation's own order).")] order_by: Option<
+            Order,
+        >,
     ) -> Result<LegalReferenceConnection> {
-        let args = PageArgs { first, after, last, before };
-        let page = load_rel::<entity::legal_reference::Entity>(ctx, &Rel::ROOT, uuid::Uuid::nil(), args, &filter, order_by).await;
-        page.and_then(LegalReferenceConnection::from_page).map_err(|e| e.extend())
+        let args = PageArgs {
+            first,
+            after,
+            last,
+            before,
+        };
+        let page = load_rel::<entity::legal_reference::Entity>(
+            ctx,
+            &Rel::ROOT,
+            uuid::Uuid::nil(),
+            args,
+            &filter,
+            order_by,
+        )
+        .await;
+        page.and_then(LegalReferenceConnection::from_page)
+            .map_err(|e| e.extend())
     }
 }

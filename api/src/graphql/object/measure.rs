@@ -1,6 +1,8 @@
 //! `Measure`: a concrete action (tiltak), usually numbered inside a plan.
 
-use async_graphql::{ComplexObject, Context, ErrorExtensions, ID, InputObject, Object, Result, SimpleObject};
+use async_graphql::{
+    ComplexObject, Context, ErrorExtensions, ID, InputObject, Object, Result, SimpleObject,
+};
 use oppvekstgraf_entity::{self as entity, measure::Model};
 use uuid::Uuid;
 
@@ -17,10 +19,9 @@ use crate::{
     error::ApiResult,
     graphql::{
         common::{
-            find_by_slug_or_id,
             Filter, NamedSearch, NoFilter, NodeFields, Rel, SearchFilter, connection,
-            id_select, key_select, linked_condition, load_rel, municipality_condition, node_fields, search_condition,
-            status_condition,
+            find_by_slug_or_id, id_select, key_select, linked_condition, load_rel,
+            municipality_condition, node_fields, search_condition, status_condition,
         },
         enums::{Order, Status},
     },
@@ -75,7 +76,11 @@ connection!(MeasureConnection, MeasureEdge, Measure, Model, "measures");
 crate::graphql::common::node_object!(Measure);
 
 const UNITS: Rel = Rel::link_with_role("measure_unit", "measure_id", "unit_id");
-const LEGAL_REFERENCES: Rel = Rel::link("measure_legal_reference", "measure_id", "legal_reference_id");
+const LEGAL_REFERENCES: Rel = Rel::link(
+    "measure_legal_reference",
+    "measure_id",
+    "legal_reference_id",
+);
 const GUIDANCE: Rel = Rel::link("measure_guidance", "measure_id", "guidance_id");
 const THEMES: Rel = Rel::link("measure_theme", "measure_id", "theme_id");
 const TARGET_GROUPS: Rel = Rel::link("measure_target_group", "measure_id", "target_group_id");
@@ -83,10 +88,11 @@ const RELATED_PLANS: Rel = Rel::link("measure_related_plan", "measure_id", "plan
 
 #[ComplexObject]
 impl Measure {
-
     /// The plan the measure belongs to.
     async fn plan(&self, ctx: &Context<'_>) -> Result<Option<Plan>> {
-        let Some(id) = self.plan_id else { return Ok(None) };
+        let Some(id) = self.plan_id else {
+            return Ok(None);
+        };
         let found = load_node::<entity::plan::Entity>(ctx, id).await;
         found.map(|m| m.map(Plan::from)).map_err(|e| e.extend())
     }
@@ -105,11 +111,27 @@ impl Measure {
         #[graphql(desc = "Returns the edges after this cursor.")] after: Option<String>,
         #[graphql(desc = "Returns the last n edges (0-100).")] last: Option<i32>,
         #[graphql(desc = "Returns the edges before this cursor.")] before: Option<String>,
-        #[graphql(desc = "Sort order (default: the relation's own order).")] order_by: Option<Order>,
+        #[graphql(desc = "Sort order (default: the relation's own order).")] order_by: Option<
+            Order,
+        >,
     ) -> Result<MeasureUnitConnection> {
-        let args = PageArgs { first, after, last, before };
-        let page = load_rel::<entity::unit::Entity>(ctx, &UNITS, self.node.uuid, args, &NoFilter, order_by).await;
-        page.and_then(MeasureUnitConnection::from_page).map_err(|e| e.extend())
+        let args = PageArgs {
+            first,
+            after,
+            last,
+            before,
+        };
+        let page = load_rel::<entity::unit::Entity>(
+            ctx,
+            &UNITS,
+            self.node.uuid,
+            args,
+            &NoFilter,
+            order_by,
+        )
+        .await;
+        page.and_then(MeasureUnitConnection::from_page)
+            .map_err(|e| e.extend())
     }
 
     /// Legal references the measure cites.
@@ -120,11 +142,27 @@ impl Measure {
         #[graphql(desc = "Returns the edges after this cursor.")] after: Option<String>,
         #[graphql(desc = "Returns the last n edges (0-100).")] last: Option<i32>,
         #[graphql(desc = "Returns the edges before this cursor.")] before: Option<String>,
-        #[graphql(desc = "Sort order (default: the relation's own order).")] order_by: Option<Order>,
+        #[graphql(desc = "Sort order (default: the relation's own order).")] order_by: Option<
+            Order,
+        >,
     ) -> Result<LegalReferenceConnection> {
-        let args = PageArgs { first, after, last, before };
-        let page = load_rel::<entity::legal_reference::Entity>(ctx, &LEGAL_REFERENCES, self.node.uuid, args, &NoFilter, order_by).await;
-        page.and_then(LegalReferenceConnection::from_page).map_err(|e| e.extend())
+        let args = PageArgs {
+            first,
+            after,
+            last,
+            before,
+        };
+        let page = load_rel::<entity::legal_reference::Entity>(
+            ctx,
+            &LEGAL_REFERENCES,
+            self.node.uuid,
+            args,
+            &NoFilter,
+            order_by,
+        )
+        .await;
+        page.and_then(LegalReferenceConnection::from_page)
+            .map_err(|e| e.extend())
     }
 
     /// National guidance the measure follows.
@@ -136,11 +174,27 @@ impl Measure {
         #[graphql(desc = "Returns the last n edges (0-100).")] last: Option<i32>,
         #[graphql(desc = "Returns the edges before this cursor.")] before: Option<String>,
         #[graphql(desc = "Narrows the list.")] filter: Option<SearchFilter>,
-        #[graphql(desc = "Sort order (default: the relation's own order).")] order_by: Option<Order>,
+        #[graphql(desc = "Sort order (default: the relation's own order).")] order_by: Option<
+            Order,
+        >,
     ) -> Result<GuidanceConnection> {
-        let args = PageArgs { first, after, last, before };
-        let page = load_rel::<entity::guidance::Entity>(ctx, &GUIDANCE, self.node.uuid, args, &NamedSearch(&filter, NodeType::Guidance), order_by).await;
-        page.and_then(GuidanceConnection::from_page).map_err(|e| e.extend())
+        let args = PageArgs {
+            first,
+            after,
+            last,
+            before,
+        };
+        let page = load_rel::<entity::guidance::Entity>(
+            ctx,
+            &GUIDANCE,
+            self.node.uuid,
+            args,
+            &NamedSearch(&filter, NodeType::Guidance),
+            order_by,
+        )
+        .await;
+        page.and_then(GuidanceConnection::from_page)
+            .map_err(|e| e.extend())
     }
 
     /// Themes the measure addresses.
@@ -151,11 +205,27 @@ impl Measure {
         #[graphql(desc = "Returns the edges after this cursor.")] after: Option<String>,
         #[graphql(desc = "Returns the last n edges (0-100).")] last: Option<i32>,
         #[graphql(desc = "Returns the edges before this cursor.")] before: Option<String>,
-        #[graphql(desc = "Sort order (default: the relation's own order).")] order_by: Option<Order>,
+        #[graphql(desc = "Sort order (default: the relation's own order).")] order_by: Option<
+            Order,
+        >,
     ) -> Result<ThemeConnection> {
-        let args = PageArgs { first, after, last, before };
-        let page = load_rel::<entity::theme::Entity>(ctx, &THEMES, self.node.uuid, args, &NoFilter, order_by).await;
-        page.and_then(ThemeConnection::from_page).map_err(|e| e.extend())
+        let args = PageArgs {
+            first,
+            after,
+            last,
+            before,
+        };
+        let page = load_rel::<entity::theme::Entity>(
+            ctx,
+            &THEMES,
+            self.node.uuid,
+            args,
+            &NoFilter,
+            order_by,
+        )
+        .await;
+        page.and_then(ThemeConnection::from_page)
+            .map_err(|e| e.extend())
     }
 
     /// Target groups of the measure.
@@ -166,11 +236,27 @@ impl Measure {
         #[graphql(desc = "Returns the edges after this cursor.")] after: Option<String>,
         #[graphql(desc = "Returns the last n edges (0-100).")] last: Option<i32>,
         #[graphql(desc = "Returns the edges before this cursor.")] before: Option<String>,
-        #[graphql(desc = "Sort order (default: the relation's own order).")] order_by: Option<Order>,
+        #[graphql(desc = "Sort order (default: the relation's own order).")] order_by: Option<
+            Order,
+        >,
     ) -> Result<TargetGroupConnection> {
-        let args = PageArgs { first, after, last, before };
-        let page = load_rel::<entity::target_group::Entity>(ctx, &TARGET_GROUPS, self.node.uuid, args, &NoFilter, order_by).await;
-        page.and_then(TargetGroupConnection::from_page).map_err(|e| e.extend())
+        let args = PageArgs {
+            first,
+            after,
+            last,
+            before,
+        };
+        let page = load_rel::<entity::target_group::Entity>(
+            ctx,
+            &TARGET_GROUPS,
+            self.node.uuid,
+            args,
+            &NoFilter,
+            order_by,
+        )
+        .await;
+        page.and_then(TargetGroupConnection::from_page)
+            .map_err(|e| e.extend())
     }
 
     /// Other plans the measure refers to.
@@ -182,11 +268,27 @@ impl Measure {
         #[graphql(desc = "Returns the last n edges (0-100).")] last: Option<i32>,
         #[graphql(desc = "Returns the edges before this cursor.")] before: Option<String>,
         #[graphql(desc = "Narrows the list.")] filter: Option<PlanFilter>,
-        #[graphql(desc = "Sort order (default: the relation's own order).")] order_by: Option<Order>,
+        #[graphql(desc = "Sort order (default: the relation's own order).")] order_by: Option<
+            Order,
+        >,
     ) -> Result<PlanConnection> {
-        let args = PageArgs { first, after, last, before };
-        let page = load_rel::<entity::plan::Entity>(ctx, &RELATED_PLANS, self.node.uuid, args, &filter, order_by).await;
-        page.and_then(PlanConnection::from_page).map_err(|e| e.extend())
+        let args = PageArgs {
+            first,
+            after,
+            last,
+            before,
+        };
+        let page = load_rel::<entity::plan::Entity>(
+            ctx,
+            &RELATED_PLANS,
+            self.node.uuid,
+            args,
+            &filter,
+            order_by,
+        )
+        .await;
+        page.and_then(PlanConnection::from_page)
+            .map_err(|e| e.extend())
     }
 }
 
@@ -222,34 +324,68 @@ impl Filter for MeasureFilter {
             out.push(search_condition("filter.search", "title", text)?);
         }
         if let Some(number) = &self.municipality {
-            out.push(municipality_condition("filter.municipality", "municipality_id", number)?);
+            out.push(municipality_condition(
+                "filter.municipality",
+                "municipality_id",
+                number,
+            )?);
         }
         if let Some(id) = &self.plan {
             let uuid = GlobalId::decode_as("filter.plan", id, NodeType::Plan)?;
             out.push(Sql::with("t.plan_id = ?", vec![uuid.into()]));
         }
         if let Some(slug) = &self.theme {
-            out.push(linked_condition("measure_theme", "measure_id", "theme_id", key_select("theme", "slug", slug)));
+            out.push(linked_condition(
+                "measure_theme",
+                "measure_id",
+                "theme_id",
+                key_select("theme", "slug", slug),
+            ));
         }
         if let Some(slug) = &self.target_group {
             let select = key_select("target_group", "slug", slug);
-            out.push(linked_condition("measure_target_group", "measure_id", "target_group_id", select));
+            out.push(linked_condition(
+                "measure_target_group",
+                "measure_id",
+                "target_group_id",
+                select,
+            ));
         }
         if let Some(id) = &self.unit {
             let select = id_select("filter.unit", id, NodeType::Unit)?;
-            out.push(linked_condition("measure_unit", "measure_id", "unit_id", select));
+            out.push(linked_condition(
+                "measure_unit",
+                "measure_id",
+                "unit_id",
+                select,
+            ));
         }
         if let Some(law) = &self.law {
             let select = legal_reference_select("filter.law", law)?;
-            out.push(linked_condition("measure_legal_reference", "measure_id", "legal_reference_id", select));
+            out.push(linked_condition(
+                "measure_legal_reference",
+                "measure_id",
+                "legal_reference_id",
+                select,
+            ));
         }
         if let Some(id) = &self.legal_reference {
             let select = id_select("filter.legalReference", id, NodeType::LegalReference)?;
-            out.push(linked_condition("measure_legal_reference", "measure_id", "legal_reference_id", select));
+            out.push(linked_condition(
+                "measure_legal_reference",
+                "measure_id",
+                "legal_reference_id",
+                select,
+            ));
         }
         if let Some(slug) = &self.guidance {
             let select = key_select("guidance", "slug", slug);
-            out.push(linked_condition("measure_guidance", "measure_id", "guidance_id", select));
+            out.push(linked_condition(
+                "measure_guidance",
+                "measure_id",
+                "guidance_id",
+                select,
+            ));
         }
         if let Some(statuses) = &self.status {
             out.push(status_condition(statuses));
@@ -284,10 +420,26 @@ impl MeasureQuery {
         #[graphql(desc = "Returns the last n edges (0-100).")] last: Option<i32>,
         #[graphql(desc = "Returns the edges before this cursor.")] before: Option<String>,
         #[graphql(desc = "Narrows the list.")] filter: Option<MeasureFilter>,
-        #[graphql(desc = "Sort order (default: the relation's own order).")] order_by: Option<Order>,
+        #[graphql(desc = "Sort order (default: the relation's own order).")] order_by: Option<
+            Order,
+        >,
     ) -> Result<MeasureConnection> {
-        let args = PageArgs { first, after, last, before };
-        let page = load_rel::<entity::measure::Entity>(ctx, &Rel::ROOT, uuid::Uuid::nil(), args, &filter, order_by).await;
-        page.and_then(MeasureConnection::from_page).map_err(|e| e.extend())
+        let args = PageArgs {
+            first,
+            after,
+            last,
+            before,
+        };
+        let page = load_rel::<entity::measure::Entity>(
+            ctx,
+            &Rel::ROOT,
+            uuid::Uuid::nil(),
+            args,
+            &filter,
+            order_by,
+        )
+        .await;
+        page.and_then(MeasureConnection::from_page)
+            .map_err(|e| e.extend())
     }
 }

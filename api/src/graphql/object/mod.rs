@@ -20,7 +20,9 @@ pub use guidance::{Guidance, GuidanceConnection, GuidanceFilter, GuidanceQuery};
 pub use law::{Law, LawConnection, LawFilter, LawQuery};
 pub use legal_reference::{LegalReference, LegalReferenceConnection, LegalReferenceQuery};
 pub use measure::{Measure, MeasureConnection, MeasureFilter, MeasureQuery};
-pub use municipality::{Municipality, MunicipalityConnection, MunicipalityFilter, MunicipalityQuery};
+pub use municipality::{
+    Municipality, MunicipalityConnection, MunicipalityFilter, MunicipalityQuery,
+};
 pub use plan::{Plan, PlanConnection, PlanFilter, PlanQuery};
 pub use publisher::{Publisher, PublisherConnection, PublisherQuery};
 pub use region::{Region, RegionConnection, RegionQuery};

@@ -1,6 +1,8 @@
 //! `Municipality`: the tenant, identified by its kommunenummer.
 
-use async_graphql::{ComplexObject, Context, ErrorExtensions, ID, InputObject, Object, Result, SimpleObject};
+use async_graphql::{
+    ComplexObject, Context, ErrorExtensions, ID, InputObject, Object, Result, SimpleObject,
+};
 use chrono::NaiveDate;
 use oppvekstgraf_entity::{self as entity, municipality::Model};
 use sea_orm::{DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
@@ -15,8 +17,8 @@ use crate::{
     error::{ApiError, ApiResult},
     graphql::{
         common::{
-            Filter, NamedSearch, NoFilter, NodeFields, Rel, check_municipality_number, connection, load_rel,
-            node_fields, search_condition, status_condition,
+            Filter, NamedSearch, NoFilter, NodeFields, Rel, check_municipality_number, connection,
+            load_rel, node_fields, search_condition, status_condition,
         },
         enums::{Order, Status},
     },
@@ -58,7 +60,13 @@ impl From<Model> for Municipality {
     }
 }
 
-connection!(MunicipalityConnection, MunicipalityEdge, Municipality, Model, "municipalities");
+connection!(
+    MunicipalityConnection,
+    MunicipalityEdge,
+    Municipality,
+    Model,
+    "municipalities"
+);
 crate::graphql::common::node_object!(Municipality);
 
 /// A kommunenummer a municipality had before.
@@ -90,7 +98,10 @@ impl Municipality {
     async fn former_numbers(&self, ctx: &Context<'_>) -> Result<Vec<FormerNumber>> {
         let db = ctx.data::<DatabaseConnection>()?;
         let rows = entity::municipality_former_number::Entity::find()
-            .filter(sea_orm::ColumnTrait::eq(&entity::municipality_former_number::Column::MunicipalityId, self.uuid()))
+            .filter(sea_orm::ColumnTrait::eq(
+                &entity::municipality_former_number::Column::MunicipalityId,
+                self.uuid(),
+            ))
             .order_by_asc(entity::municipality_former_number::Column::ValidFrom)
             .all(db)
             .await
@@ -116,10 +127,17 @@ impl Municipality {
         #[graphql(desc = "Narrows the list.")] filter: Option<PlanFilter>,
         #[graphql(desc = "Sort order (default: name).")] order_by: Option<Order>,
     ) -> Result<PlanConnection> {
-        let args = PageArgs { first, after, last, before };
+        let args = PageArgs {
+            first,
+            after,
+            last,
+            before,
+        };
         let order = Some(order_by.unwrap_or(Order::NameAsc));
-        let page = load_rel::<entity::plan::Entity>(ctx, &PLANS, self.uuid(), args, &filter, order).await;
-        page.and_then(PlanConnection::from_page).map_err(|e| e.extend())
+        let page =
+            load_rel::<entity::plan::Entity>(ctx, &PLANS, self.uuid(), args, &filter, order).await;
+        page.and_then(PlanConnection::from_page)
+            .map_err(|e| e.extend())
     }
 
     /// Plans this municipality owns together with other municipalities.
@@ -131,13 +149,27 @@ impl Municipality {
         #[graphql(desc = "Returns the last n edges (0-100).")] last: Option<i32>,
         #[graphql(desc = "Returns the edges before this cursor.")] before: Option<String>,
     ) -> Result<PlanConnection> {
-        let args = PageArgs { first, after, last, before };
+        let args = PageArgs {
+            first,
+            after,
+            last,
+            before,
+        };
         let filter = PlanFilter {
             joint: Some(true),
             ..Default::default()
         };
-        let page = load_rel::<entity::plan::Entity>(ctx, &PLANS, self.uuid(), args, &filter, Some(Order::NameAsc)).await;
-        page.and_then(PlanConnection::from_page).map_err(|e| e.extend())
+        let page = load_rel::<entity::plan::Entity>(
+            ctx,
+            &PLANS,
+            self.uuid(),
+            args,
+            &filter,
+            Some(Order::NameAsc),
+        )
+        .await;
+        page.and_then(PlanConnection::from_page)
+            .map_err(|e| e.extend())
     }
 
     /// Measures this municipality owns, in every plan.
@@ -151,9 +183,23 @@ impl Municipality {
         #[graphql(desc = "Narrows the list.")] filter: Option<MeasureFilter>,
         #[graphql(desc = "Sort order (default: name).")] order_by: Option<Order>,
     ) -> Result<MeasureConnection> {
-        let args = PageArgs { first, after, last, before };
-        let page = load_rel::<entity::measure::Entity>(ctx, &MEASURES, self.uuid(), args, &filter, order_by).await;
-        page.and_then(MeasureConnection::from_page).map_err(|e| e.extend())
+        let args = PageArgs {
+            first,
+            after,
+            last,
+            before,
+        };
+        let page = load_rel::<entity::measure::Entity>(
+            ctx,
+            &MEASURES,
+            self.uuid(),
+            args,
+            &filter,
+            order_by,
+        )
+        .await;
+        page.and_then(MeasureConnection::from_page)
+            .map_err(|e| e.extend())
     }
 
     /// Responsible units of this municipality.
@@ -167,9 +213,17 @@ impl Municipality {
         #[graphql(desc = "Narrows the list.")] filter: Option<UnitFilter>,
         #[graphql(desc = "Sort order (default: name).")] order_by: Option<Order>,
     ) -> Result<UnitConnection> {
-        let args = PageArgs { first, after, last, before };
-        let page = load_rel::<entity::unit::Entity>(ctx, &UNITS, self.uuid(), args, &filter, order_by).await;
-        page.and_then(UnitConnection::from_page).map_err(|e| e.extend())
+        let args = PageArgs {
+            first,
+            after,
+            last,
+            before,
+        };
+        let page =
+            load_rel::<entity::unit::Entity>(ctx, &UNITS, self.uuid(), args, &filter, order_by)
+                .await;
+        page.and_then(UnitConnection::from_page)
+            .map_err(|e| e.extend())
     }
 
     /// Municipalities that border this one.
@@ -181,11 +235,24 @@ impl Municipality {
         #[graphql(desc = "Returns the last n edges (0-100).")] last: Option<i32>,
         #[graphql(desc = "Returns the edges before this cursor.")] before: Option<String>,
     ) -> Result<MunicipalityConnection> {
-        let args = PageArgs { first, after, last, before };
+        let args = PageArgs {
+            first,
+            after,
+            last,
+            before,
+        };
         let order = Some(Order::NameAsc);
-        let page =
-            load_rel::<entity::municipality::Entity>(ctx, &NEIGHBOURS, self.uuid(), args, &NoFilter, order).await;
-        page.and_then(MunicipalityConnection::from_page).map_err(|e| e.extend())
+        let page = load_rel::<entity::municipality::Entity>(
+            ctx,
+            &NEIGHBOURS,
+            self.uuid(),
+            args,
+            &NoFilter,
+            order,
+        )
+        .await;
+        page.and_then(MunicipalityConnection::from_page)
+            .map_err(|e| e.extend())
     }
 
     /// Regions this municipality belongs to.
@@ -197,10 +264,18 @@ impl Municipality {
         #[graphql(desc = "Returns the last n edges (0-100).")] last: Option<i32>,
         #[graphql(desc = "Returns the edges before this cursor.")] before: Option<String>,
     ) -> Result<RegionConnection> {
-        let args = PageArgs { first, after, last, before };
+        let args = PageArgs {
+            first,
+            after,
+            last,
+            before,
+        };
         let filter = NamedSearch(&None, NodeType::Region);
-        let page = load_rel::<entity::region::Entity>(ctx, &REGIONS, self.uuid(), args, &filter, None).await;
-        page.and_then(RegionConnection::from_page).map_err(|e| e.extend())
+        let page =
+            load_rel::<entity::region::Entity>(ctx, &REGIONS, self.uuid(), args, &filter, None)
+                .await;
+        page.and_then(RegionConnection::from_page)
+            .map_err(|e| e.extend())
     }
 }
 
@@ -250,7 +325,9 @@ impl MunicipalityQuery {
     async fn municipality(
         &self,
         ctx: &Context<'_>,
-        #[graphql(desc = "Kommunenummer, e.g. \"1539\". A former number finds the municipality that had it.")]
+        #[graphql(
+            desc = "Kommunenummer, e.g. \"1539\". A former number finds the municipality that had it."
+        )]
         number: Option<String>,
         #[graphql(desc = "Slug, e.g. \"rauma\".")] slug: Option<String>,
         #[graphql(desc = "Global ID.")] id: Option<ID>,
@@ -261,18 +338,31 @@ impl MunicipalityQuery {
                 Sql::with(
                     "t.number = ? OR t.id IN (SELECT f.municipality_id FROM municipality_former_number f WHERE f.number = ? \
                      AND NOT EXISTS (SELECT 1 FROM municipality c WHERE c.number = ?))",
-                    vec![number.as_str().into(), number.as_str().into(), number.as_str().into()],
+                    vec![
+                        number.as_str().into(),
+                        number.as_str().into(),
+                        number.as_str().into(),
+                    ],
                 )
             }
             (None, Some(slug), None) => Sql::with("t.slug = ?", vec![slug.into()]),
             (None, None, Some(id)) => {
-                let uuid = GlobalId::decode_as("id", &id, NodeType::Municipality).map_err(|e| e.extend())?;
+                let uuid = GlobalId::decode_as("id", &id, NodeType::Municipality)
+                    .map_err(|e| e.extend())?;
                 Sql::with("t.id = ?", vec![uuid.into()])
             }
-            _ => return Err(ApiError::validation("number", "give exactly one of `number`, `slug` or `id`").extend()),
+            _ => {
+                return Err(ApiError::validation(
+                    "number",
+                    "give exactly one of `number`, `slug` or `id`",
+                )
+                .extend());
+            }
         };
         let found = find_one::<entity::municipality::Entity>(ctx, condition).await;
-        found.map(|m| m.map(Municipality::from)).map_err(|e| e.extend())
+        found
+            .map(|m| m.map(Municipality::from))
+            .map_err(|e| e.extend())
     }
 
     /// All municipalities, by kommunenummer unless `orderBy` says otherwise.
@@ -286,9 +376,22 @@ impl MunicipalityQuery {
         #[graphql(desc = "Narrows the list.")] filter: Option<MunicipalityFilter>,
         #[graphql(desc = "Sort order (default: by kommunenummer).")] order_by: Option<Order>,
     ) -> Result<MunicipalityConnection> {
-        let args = PageArgs { first, after, last, before };
-        let page =
-            load_rel::<entity::municipality::Entity>(ctx, &Rel::ROOT, uuid::Uuid::nil(), args, &filter, order_by).await;
-        page.and_then(MunicipalityConnection::from_page).map_err(|e| e.extend())
+        let args = PageArgs {
+            first,
+            after,
+            last,
+            before,
+        };
+        let page = load_rel::<entity::municipality::Entity>(
+            ctx,
+            &Rel::ROOT,
+            uuid::Uuid::nil(),
+            args,
+            &filter,
+            order_by,
+        )
+        .await;
+        page.and_then(MunicipalityConnection::from_page)
+            .map_err(|e| e.extend())
     }
 }

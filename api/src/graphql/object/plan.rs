@@ -1,6 +1,8 @@
 //! `Plan`: an adopted document owned by one or more municipalities, and its `Goal`s.
 
-use async_graphql::{ComplexObject, Context, ErrorExtensions, ID, InputObject, Object, Result, SimpleObject};
+use async_graphql::{
+    ComplexObject, Context, ErrorExtensions, ID, InputObject, Object, Result, SimpleObject,
+};
 use chrono::NaiveDate;
 use oppvekstgraf_entity::{self as entity, plan::Model};
 use uuid::Uuid;
@@ -20,15 +22,15 @@ use crate::{
     error::ApiResult,
     graphql::{
         common::{
-            find_by_slug_or_id,
-            Filter, NamedSearch, NoFilter, NodeFields, Rel, SearchFilter, connection, id_select, key_select,
-            linked_condition, load_rel, check_municipality_number, node_fields, search_condition, status_condition,
+            Filter, NamedSearch, NoFilter, NodeFields, Rel, SearchFilter,
+            check_municipality_number, connection, find_by_slug_or_id, id_select, key_select,
+            linked_condition, load_rel, node_fields, search_condition, status_condition,
         },
         enums::{Order, PlanKind, Status},
         object::legal_reference::legal_reference_select,
     },
     id::NodeType,
-    loader::{load_node},
+    loader::load_node,
     page::PageArgs,
     sql::Sql,
 };
@@ -120,14 +122,18 @@ impl Plan {
 
     /// The unit that adopted the plan (usually kommunestyret).
     async fn adopted_by(&self, ctx: &Context<'_>) -> Result<Option<Unit>> {
-        let Some(id) = self.adopted_by_id else { return Ok(None) };
+        let Some(id) = self.adopted_by_id else {
+            return Ok(None);
+        };
         let found = load_node::<entity::unit::Entity>(ctx, id).await;
         found.map(|m| m.map(Unit::from)).map_err(|e| e.extend())
     }
 
     /// The plan this plan is a part of (a handlingsdel belongs to its plan).
     async fn parent(&self, ctx: &Context<'_>) -> Result<Option<Plan>> {
-        let Some(id) = self.parent_id else { return Ok(None) };
+        let Some(id) = self.parent_id else {
+            return Ok(None);
+        };
         let found = load_node::<entity::plan::Entity>(ctx, id).await;
         found.map(|m| m.map(Plan::from)).map_err(|e| e.extend())
     }
@@ -140,11 +146,27 @@ impl Plan {
         #[graphql(desc = "Returns the edges after this cursor.")] after: Option<String>,
         #[graphql(desc = "Returns the last n edges (0-100).")] last: Option<i32>,
         #[graphql(desc = "Returns the edges before this cursor.")] before: Option<String>,
-        #[graphql(desc = "Sort order (default: the relation's own order).")] order_by: Option<Order>,
+        #[graphql(desc = "Sort order (default: the relation's own order).")] order_by: Option<
+            Order,
+        >,
     ) -> Result<MunicipalityConnection> {
-        let args = PageArgs { first, after, last, before };
-        let page = load_rel::<entity::municipality::Entity>(ctx, &OWNERS, self.node.uuid, args, &NoFilter, order_by).await;
-        page.and_then(MunicipalityConnection::from_page).map_err(|e| e.extend())
+        let args = PageArgs {
+            first,
+            after,
+            last,
+            before,
+        };
+        let page = load_rel::<entity::municipality::Entity>(
+            ctx,
+            &OWNERS,
+            self.node.uuid,
+            args,
+            &NoFilter,
+            order_by,
+        )
+        .await;
+        page.and_then(MunicipalityConnection::from_page)
+            .map_err(|e| e.extend())
     }
 
     /// Plans that are parts of this plan (its handlingsdel, for example).
@@ -156,11 +178,21 @@ impl Plan {
         #[graphql(desc = "Returns the last n edges (0-100).")] last: Option<i32>,
         #[graphql(desc = "Returns the edges before this cursor.")] before: Option<String>,
         #[graphql(desc = "Narrows the list.")] filter: Option<PlanFilter>,
-        #[graphql(desc = "Sort order (default: the relation's own order).")] order_by: Option<Order>,
+        #[graphql(desc = "Sort order (default: the relation's own order).")] order_by: Option<
+            Order,
+        >,
     ) -> Result<PlanConnection> {
-        let args = PageArgs { first, after, last, before };
-        let page = load_rel::<entity::plan::Entity>(ctx, &PARTS, self.node.uuid, args, &filter, order_by).await;
-        page.and_then(PlanConnection::from_page).map_err(|e| e.extend())
+        let args = PageArgs {
+            first,
+            after,
+            last,
+            before,
+        };
+        let page =
+            load_rel::<entity::plan::Entity>(ctx, &PARTS, self.node.uuid, args, &filter, order_by)
+                .await;
+        page.and_then(PlanConnection::from_page)
+            .map_err(|e| e.extend())
     }
 
     /// The plan's main goals (hovedmål), one per focus area, in order.
@@ -171,11 +203,27 @@ impl Plan {
         #[graphql(desc = "Returns the edges after this cursor.")] after: Option<String>,
         #[graphql(desc = "Returns the last n edges (0-100).")] last: Option<i32>,
         #[graphql(desc = "Returns the edges before this cursor.")] before: Option<String>,
-        #[graphql(desc = "Sort order (default: the relation's own order).")] order_by: Option<Order>,
+        #[graphql(desc = "Sort order (default: the relation's own order).")] order_by: Option<
+            Order,
+        >,
     ) -> Result<GoalConnection> {
-        let args = PageArgs { first, after, last, before };
-        let page = load_rel::<entity::goal::Entity>(ctx, &GOALS, self.node.uuid, args, &NoFilter, order_by).await;
-        page.and_then(GoalConnection::from_page).map_err(|e| e.extend())
+        let args = PageArgs {
+            first,
+            after,
+            last,
+            before,
+        };
+        let page = load_rel::<entity::goal::Entity>(
+            ctx,
+            &GOALS,
+            self.node.uuid,
+            args,
+            &NoFilter,
+            order_by,
+        )
+        .await;
+        page.and_then(GoalConnection::from_page)
+            .map_err(|e| e.extend())
     }
 
     /// The plan's measures, in their order in the plan.
@@ -187,11 +235,27 @@ impl Plan {
         #[graphql(desc = "Returns the last n edges (0-100).")] last: Option<i32>,
         #[graphql(desc = "Returns the edges before this cursor.")] before: Option<String>,
         #[graphql(desc = "Narrows the list.")] filter: Option<MeasureFilter>,
-        #[graphql(desc = "Sort order (default: the relation's own order).")] order_by: Option<Order>,
+        #[graphql(desc = "Sort order (default: the relation's own order).")] order_by: Option<
+            Order,
+        >,
     ) -> Result<MeasureConnection> {
-        let args = PageArgs { first, after, last, before };
-        let page = load_rel::<entity::measure::Entity>(ctx, &MEASURES, self.node.uuid, args, &filter, order_by).await;
-        page.and_then(MeasureConnection::from_page).map_err(|e| e.extend())
+        let args = PageArgs {
+            first,
+            after,
+            last,
+            before,
+        };
+        let page = load_rel::<entity::measure::Entity>(
+            ctx,
+            &MEASURES,
+            self.node.uuid,
+            args,
+            &filter,
+            order_by,
+        )
+        .await;
+        page.and_then(MeasureConnection::from_page)
+            .map_err(|e| e.extend())
     }
 
     /// Measures in other plans that refer to this plan.
@@ -203,11 +267,27 @@ impl Plan {
         #[graphql(desc = "Returns the last n edges (0-100).")] last: Option<i32>,
         #[graphql(desc = "Returns the edges before this cursor.")] before: Option<String>,
         #[graphql(desc = "Narrows the list.")] filter: Option<MeasureFilter>,
-        #[graphql(desc = "Sort order (default: the relation's own order).")] order_by: Option<Order>,
+        #[graphql(desc = "Sort order (default: the relation's own order).")] order_by: Option<
+            Order,
+        >,
     ) -> Result<MeasureConnection> {
-        let args = PageArgs { first, after, last, before };
-        let page = load_rel::<entity::measure::Entity>(ctx, &RELATED_MEASURES, self.node.uuid, args, &filter, order_by).await;
-        page.and_then(MeasureConnection::from_page).map_err(|e| e.extend())
+        let args = PageArgs {
+            first,
+            after,
+            last,
+            before,
+        };
+        let page = load_rel::<entity::measure::Entity>(
+            ctx,
+            &RELATED_MEASURES,
+            self.node.uuid,
+            args,
+            &filter,
+            order_by,
+        )
+        .await;
+        page.and_then(MeasureConnection::from_page)
+            .map_err(|e| e.extend())
     }
 
     /// Legal references the plan cites.
@@ -218,11 +298,27 @@ impl Plan {
         #[graphql(desc = "Returns the edges after this cursor.")] after: Option<String>,
         #[graphql(desc = "Returns the last n edges (0-100).")] last: Option<i32>,
         #[graphql(desc = "Returns the edges before this cursor.")] before: Option<String>,
-        #[graphql(desc = "Sort order (default: the relation's own order).")] order_by: Option<Order>,
+        #[graphql(desc = "Sort order (default: the relation's own order).")] order_by: Option<
+            Order,
+        >,
     ) -> Result<LegalReferenceConnection> {
-        let args = PageArgs { first, after, last, before };
-        let page = load_rel::<entity::legal_reference::Entity>(ctx, &LEGAL_REFERENCES, self.node.uuid, args, &NoFilter, order_by).await;
-        page.and_then(LegalReferenceConnection::from_page).map_err(|e| e.extend())
+        let args = PageArgs {
+            first,
+            after,
+            last,
+            before,
+        };
+        let page = load_rel::<entity::legal_reference::Entity>(
+            ctx,
+            &LEGAL_REFERENCES,
+            self.node.uuid,
+            args,
+            &NoFilter,
+            order_by,
+        )
+        .await;
+        page.and_then(LegalReferenceConnection::from_page)
+            .map_err(|e| e.extend())
     }
 
     /// National guidance the plan builds on.
@@ -234,11 +330,27 @@ impl Plan {
         #[graphql(desc = "Returns the last n edges (0-100).")] last: Option<i32>,
         #[graphql(desc = "Returns the edges before this cursor.")] before: Option<String>,
         #[graphql(desc = "Narrows the list.")] filter: Option<SearchFilter>,
-        #[graphql(desc = "Sort order (default: the relation's own order).")] order_by: Option<Order>,
+        #[graphql(desc = "Sort order (default: the relation's own order).")] order_by: Option<
+            Order,
+        >,
     ) -> Result<GuidanceConnection> {
-        let args = PageArgs { first, after, last, before };
-        let page = load_rel::<entity::guidance::Entity>(ctx, &GUIDANCE, self.node.uuid, args, &NamedSearch(&filter, NodeType::Guidance), order_by).await;
-        page.and_then(GuidanceConnection::from_page).map_err(|e| e.extend())
+        let args = PageArgs {
+            first,
+            after,
+            last,
+            before,
+        };
+        let page = load_rel::<entity::guidance::Entity>(
+            ctx,
+            &GUIDANCE,
+            self.node.uuid,
+            args,
+            &NamedSearch(&filter, NodeType::Guidance),
+            order_by,
+        )
+        .await;
+        page.and_then(GuidanceConnection::from_page)
+            .map_err(|e| e.extend())
     }
 
     /// Themes the plan addresses.
@@ -249,11 +361,27 @@ impl Plan {
         #[graphql(desc = "Returns the edges after this cursor.")] after: Option<String>,
         #[graphql(desc = "Returns the last n edges (0-100).")] last: Option<i32>,
         #[graphql(desc = "Returns the edges before this cursor.")] before: Option<String>,
-        #[graphql(desc = "Sort order (default: the relation's own order).")] order_by: Option<Order>,
+        #[graphql(desc = "Sort order (default: the relation's own order).")] order_by: Option<
+            Order,
+        >,
     ) -> Result<ThemeConnection> {
-        let args = PageArgs { first, after, last, before };
-        let page = load_rel::<entity::theme::Entity>(ctx, &THEMES, self.node.uuid, args, &NoFilter, order_by).await;
-        page.and_then(ThemeConnection::from_page).map_err(|e| e.extend())
+        let args = PageArgs {
+            first,
+            after,
+            last,
+            before,
+        };
+        let page = load_rel::<entity::theme::Entity>(
+            ctx,
+            &THEMES,
+            self.node.uuid,
+            args,
+            &NoFilter,
+            order_by,
+        )
+        .await;
+        page.and_then(ThemeConnection::from_page)
+            .map_err(|e| e.extend())
     }
 
     /// Target groups of the plan.
@@ -264,11 +392,27 @@ impl Plan {
         #[graphql(desc = "Returns the edges after this cursor.")] after: Option<String>,
         #[graphql(desc = "Returns the last n edges (0-100).")] last: Option<i32>,
         #[graphql(desc = "Returns the edges before this cursor.")] before: Option<String>,
-        #[graphql(desc = "Sort order (default: the relation's own order).")] order_by: Option<Order>,
+        #[graphql(desc = "Sort order (default: the relation's own order).")] order_by: Option<
+            Order,
+        >,
     ) -> Result<TargetGroupConnection> {
-        let args = PageArgs { first, after, last, before };
-        let page = load_rel::<entity::target_group::Entity>(ctx, &TARGET_GROUPS, self.node.uuid, args, &NoFilter, order_by).await;
-        page.and_then(TargetGroupConnection::from_page).map_err(|e| e.extend())
+        let args = PageArgs {
+            first,
+            after,
+            last,
+            before,
+        };
+        let page = load_rel::<entity::target_group::Entity>(
+            ctx,
+            &TARGET_GROUPS,
+            self.node.uuid,
+            args,
+            &NoFilter,
+            order_by,
+        )
+        .await;
+        page.and_then(TargetGroupConnection::from_page)
+            .map_err(|e| e.extend())
     }
 
     /// Defined terms the plan uses.
@@ -279,11 +423,27 @@ impl Plan {
         #[graphql(desc = "Returns the edges after this cursor.")] after: Option<String>,
         #[graphql(desc = "Returns the last n edges (0-100).")] last: Option<i32>,
         #[graphql(desc = "Returns the edges before this cursor.")] before: Option<String>,
-        #[graphql(desc = "Sort order (default: the relation's own order).")] order_by: Option<Order>,
+        #[graphql(desc = "Sort order (default: the relation's own order).")] order_by: Option<
+            Order,
+        >,
     ) -> Result<ConceptConnection> {
-        let args = PageArgs { first, after, last, before };
-        let page = load_rel::<entity::concept::Entity>(ctx, &CONCEPTS, self.node.uuid, args, &NoFilter, order_by).await;
-        page.and_then(ConceptConnection::from_page).map_err(|e| e.extend())
+        let args = PageArgs {
+            first,
+            after,
+            last,
+            before,
+        };
+        let page = load_rel::<entity::concept::Entity>(
+            ctx,
+            &CONCEPTS,
+            self.node.uuid,
+            args,
+            &NoFilter,
+            order_by,
+        )
+        .await;
+        page.and_then(ConceptConnection::from_page)
+            .map_err(|e| e.extend())
     }
 }
 
@@ -321,35 +481,72 @@ impl Filter for PlanFilter {
         if let Some(number) = &self.municipality {
             check_municipality_number("filter.municipality", number)?;
             let select = key_select("municipality", "number", number);
-            out.push(linked_condition("plan_owner", "plan_id", "municipality_id", select));
+            out.push(linked_condition(
+                "plan_owner",
+                "plan_id",
+                "municipality_id",
+                select,
+            ));
         }
         if let Some(kinds) = &self.kind {
             use sea_orm::ActiveEnum;
-            let values: Vec<sea_orm::Value> =
-                kinds.iter().map(|k| entity::enums::PlanKind::from(*k).to_value().into()).collect();
-            out.push(Sql::with(format!("t.kind IN ({})", Sql::placeholders(values.len())), values));
+            let values: Vec<sea_orm::Value> = kinds
+                .iter()
+                .map(|k| entity::enums::PlanKind::from(*k).to_value().into())
+                .collect();
+            out.push(Sql::with(
+                format!("t.kind IN ({})", Sql::placeholders(values.len())),
+                values,
+            ));
         }
         if let Some(slug) = &self.theme {
-            out.push(linked_condition("plan_theme", "plan_id", "theme_id", key_select("theme", "slug", slug)));
+            out.push(linked_condition(
+                "plan_theme",
+                "plan_id",
+                "theme_id",
+                key_select("theme", "slug", slug),
+            ));
         }
         if let Some(slug) = &self.target_group {
             let select = key_select("target_group", "slug", slug);
-            out.push(linked_condition("plan_target_group", "plan_id", "target_group_id", select));
+            out.push(linked_condition(
+                "plan_target_group",
+                "plan_id",
+                "target_group_id",
+                select,
+            ));
         }
         if let Some(law) = &self.law {
             let select = legal_reference_select("filter.law", law)?;
-            out.push(linked_condition("plan_legal_reference", "plan_id", "legal_reference_id", select));
+            out.push(linked_condition(
+                "plan_legal_reference",
+                "plan_id",
+                "legal_reference_id",
+                select,
+            ));
         }
         if let Some(id) = &self.legal_reference {
             let select = id_select("filter.legalReference", id, NodeType::LegalReference)?;
-            out.push(linked_condition("plan_legal_reference", "plan_id", "legal_reference_id", select));
+            out.push(linked_condition(
+                "plan_legal_reference",
+                "plan_id",
+                "legal_reference_id",
+                select,
+            ));
         }
         if let Some(slug) = &self.guidance {
-            out.push(linked_condition("plan_guidance", "plan_id", "guidance_id", key_select("guidance", "slug", slug)));
+            out.push(linked_condition(
+                "plan_guidance",
+                "plan_id",
+                "guidance_id",
+                key_select("guidance", "slug", slug),
+            ));
         }
         if let Some(joint) = self.joint {
             let op = if joint { ">" } else { "<=" };
-            out.push(Sql::raw(format!("(SELECT COUNT(*) FROM plan_owner jo WHERE jo.plan_id = t.id) {op} 1")));
+            out.push(Sql::raw(format!(
+                "(SELECT COUNT(*) FROM plan_owner jo WHERE jo.plan_id = t.id) {op} 1"
+            )));
         }
         if let Some(statuses) = &self.status {
             out.push(status_condition(statuses));
@@ -384,10 +581,26 @@ impl PlanQuery {
         #[graphql(desc = "Returns the last n edges (0-100).")] last: Option<i32>,
         #[graphql(desc = "Returns the edges before this cursor.")] before: Option<String>,
         #[graphql(desc = "Narrows the list.")] filter: Option<PlanFilter>,
-        #[graphql(desc = "Sort order (default: the relation's own order).")] order_by: Option<Order>,
+        #[graphql(desc = "Sort order (default: the relation's own order).")] order_by: Option<
+            Order,
+        >,
     ) -> Result<PlanConnection> {
-        let args = PageArgs { first, after, last, before };
-        let page = load_rel::<entity::plan::Entity>(ctx, &Rel::ROOT, uuid::Uuid::nil(), args, &filter, order_by).await;
-        page.and_then(PlanConnection::from_page).map_err(|e| e.extend())
+        let args = PageArgs {
+            first,
+            after,
+            last,
+            before,
+        };
+        let page = load_rel::<entity::plan::Entity>(
+            ctx,
+            &Rel::ROOT,
+            uuid::Uuid::nil(),
+            args,
+            &filter,
+            order_by,
+        )
+        .await;
+        page.and_then(PlanConnection::from_page)
+            .map_err(|e| e.extend())
     }
 }

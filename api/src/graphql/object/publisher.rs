@@ -11,8 +11,8 @@ use super::*;
 use crate::{
     graphql::{
         common::{
-            NamedSearch, NoFilter, NodeFields, Rel, SearchFilter, connection, find_by_slug_or_id, load_rel,
-            node_fields,
+            NamedSearch, NoFilter, NodeFields, Rel, SearchFilter, connection, find_by_slug_or_id,
+            load_rel, node_fields,
         },
         enums::*,
     },
@@ -49,13 +49,18 @@ impl From<Model> for Publisher {
     }
 }
 
-connection!(PublisherConnection, PublisherEdge, Publisher, Model, "publishers");
+connection!(
+    PublisherConnection,
+    PublisherEdge,
+    Publisher,
+    Model,
+    "publishers"
+);
 crate::graphql::common::node_object!(Publisher);
 const GUIDANCE: Rel = Rel::link("guidance_publisher", "publisher_id", "guidance_id");
 
 #[ComplexObject]
 impl Publisher {
-
     /// Guidance the organisation publishes.
     async fn guidance(
         &self,
@@ -65,11 +70,27 @@ impl Publisher {
         #[graphql(desc = "Returns the last n edges (0-100).")] last: Option<i32>,
         #[graphql(desc = "Returns the edges before this cursor.")] before: Option<String>,
         #[graphql(desc = "Narrows the list.")] filter: Option<SearchFilter>,
-        #[graphql(desc = "Sort order (default: the relation's own order).")] order_by: Option<Order>,
+        #[graphql(desc = "Sort order (default: the relation's own order).")] order_by: Option<
+            Order,
+        >,
     ) -> Result<GuidanceConnection> {
-        let args = PageArgs { first, after, last, before };
-        let page = load_rel::<entity::guidance::Entity>(ctx, &GUIDANCE, self.node.uuid, args, &NamedSearch(&filter, NodeType::Guidance), order_by).await;
-        page.and_then(GuidanceConnection::from_page).map_err(|e| e.extend())
+        let args = PageArgs {
+            first,
+            after,
+            last,
+            before,
+        };
+        let page = load_rel::<entity::guidance::Entity>(
+            ctx,
+            &GUIDANCE,
+            self.node.uuid,
+            args,
+            &NamedSearch(&filter, NodeType::Guidance),
+            order_by,
+        )
+        .await;
+        page.and_then(GuidanceConnection::from_page)
+            .map_err(|e| e.extend())
     }
 }
 
@@ -79,7 +100,6 @@ pub struct PublisherQuery;
 
 #[Object]
 impl PublisherQuery {
-
     /// One publisher. Give exactly one of `slug` or `id`; null when nothing matches.
     async fn publisher(
         &self,
@@ -88,7 +108,9 @@ impl PublisherQuery {
         #[graphql(desc = "Global ID.")] id: Option<ID>,
     ) -> Result<Option<Publisher>> {
         let found = find_by_slug_or_id::<entity::publisher::Entity>(ctx, slug, id).await;
-        found.map(|m| m.map(Publisher::from)).map_err(|e| e.extend())
+        found
+            .map(|m| m.map(Publisher::from))
+            .map_err(|e| e.extend())
     }
 
     /// All publishers, by name unless `orderBy` says otherwise.
@@ -100,10 +122,26 @@ impl PublisherQuery {
         #[graphql(desc = "Returns the last n edges (0-100).")] last: Option<i32>,
         #[graphql(desc = "Returns the edges before this cursor.")] before: Option<String>,
         #[graphql(desc = "Narrows the list.")] filter: Option<SearchFilter>,
-        #[graphql(desc = "Sort order (default: the relation's own order).")] order_by: Option<Order>,
+        #[graphql(desc = "Sort order (default: the relation's own order).")] order_by: Option<
+            Order,
+        >,
     ) -> Result<PublisherConnection> {
-        let args = PageArgs { first, after, last, before };
-        let page = load_rel::<entity::publisher::Entity>(ctx, &Rel::ROOT, uuid::Uuid::nil(), args, &NamedSearch(&filter, NodeType::Publisher), order_by).await;
-        page.and_then(PublisherConnection::from_page).map_err(|e| e.extend())
+        let args = PageArgs {
+            first,
+            after,
+            last,
+            before,
+        };
+        let page = load_rel::<entity::publisher::Entity>(
+            ctx,
+            &Rel::ROOT,
+            uuid::Uuid::nil(),
+            args,
+            &NamedSearch(&filter, NodeType::Publisher),
+            order_by,
+        )
+        .await;
+        page.and_then(PublisherConnection::from_page)
+            .map_err(|e| e.extend())
     }
 }

@@ -11,8 +11,8 @@ use super::*;
 use crate::{
     graphql::{
         common::{
-            NamedSearch, NoFilter, NodeFields, Rel, SearchFilter, connection, find_by_slug_or_id, load_rel,
-            node_fields,
+            NamedSearch, NoFilter, NodeFields, Rel, SearchFilter, connection, find_by_slug_or_id,
+            load_rel, node_fields,
         },
         enums::*,
     },
@@ -49,7 +49,6 @@ const MEMBERS: Rel = Rel::link("region_member", "region_id", "municipality_id");
 
 #[ComplexObject]
 impl Region {
-
     /// Municipalities in the region.
     async fn members(
         &self,
@@ -59,11 +58,27 @@ impl Region {
         #[graphql(desc = "Returns the last n edges (0-100).")] last: Option<i32>,
         #[graphql(desc = "Returns the edges before this cursor.")] before: Option<String>,
         #[graphql(desc = "Narrows the list.")] filter: Option<MunicipalityFilter>,
-        #[graphql(desc = "Sort order (default: the relation's own order).")] order_by: Option<Order>,
+        #[graphql(desc = "Sort order (default: the relation's own order).")] order_by: Option<
+            Order,
+        >,
     ) -> Result<MunicipalityConnection> {
-        let args = PageArgs { first, after, last, before };
-        let page = load_rel::<entity::municipality::Entity>(ctx, &MEMBERS, self.node.uuid, args, &filter, order_by).await;
-        page.and_then(MunicipalityConnection::from_page).map_err(|e| e.extend())
+        let args = PageArgs {
+            first,
+            after,
+            last,
+            before,
+        };
+        let page = load_rel::<entity::municipality::Entity>(
+            ctx,
+            &MEMBERS,
+            self.node.uuid,
+            args,
+            &filter,
+            order_by,
+        )
+        .await;
+        page.and_then(MunicipalityConnection::from_page)
+            .map_err(|e| e.extend())
     }
 }
 
@@ -73,7 +88,6 @@ pub struct RegionQuery;
 
 #[Object]
 impl RegionQuery {
-
     /// One region. Give exactly one of `slug` or `id`; null when nothing matches.
     async fn region(
         &self,
@@ -94,10 +108,26 @@ impl RegionQuery {
         #[graphql(desc = "Returns the last n edges (0-100).")] last: Option<i32>,
         #[graphql(desc = "Returns the edges before this cursor.")] before: Option<String>,
         #[graphql(desc = "Narrows the list.")] filter: Option<SearchFilter>,
-        #[graphql(desc = "Sort order (default: the relation's own order).")] order_by: Option<Order>,
+        #[graphql(desc = "Sort order (default: the relation's own order).")] order_by: Option<
+            Order,
+        >,
     ) -> Result<RegionConnection> {
-        let args = PageArgs { first, after, last, before };
-        let page = load_rel::<entity::region::Entity>(ctx, &Rel::ROOT, uuid::Uuid::nil(), args, &NamedSearch(&filter, NodeType::Region), order_by).await;
-        page.and_then(RegionConnection::from_page).map_err(|e| e.extend())
+        let args = PageArgs {
+            first,
+            after,
+            last,
+            before,
+        };
+        let page = load_rel::<entity::region::Entity>(
+            ctx,
+            &Rel::ROOT,
+            uuid::Uuid::nil(),
+            args,
+            &NamedSearch(&filter, NodeType::Region),
+            order_by,
+        )
+        .await;
+        page.and_then(RegionConnection::from_page)
+            .map_err(|e| e.extend())
     }
 }

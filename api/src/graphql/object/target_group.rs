@@ -11,8 +11,8 @@ use super::*;
 use crate::{
     graphql::{
         common::{
-            NamedSearch, NoFilter, NodeFields, Rel, SearchFilter, connection, find_by_slug_or_id, load_rel,
-            node_fields,
+            NamedSearch, NoFilter, NodeFields, Rel, SearchFilter, connection, find_by_slug_or_id,
+            load_rel, node_fields,
         },
         enums::*,
     },
@@ -49,7 +49,13 @@ impl From<Model> for TargetGroup {
     }
 }
 
-connection!(TargetGroupConnection, TargetGroupEdge, TargetGroup, Model, "target groups");
+connection!(
+    TargetGroupConnection,
+    TargetGroupEdge,
+    TargetGroup,
+    Model,
+    "target groups"
+);
 crate::graphql::common::node_object!(TargetGroup);
 const MEASURES: Rel = Rel::link("measure_target_group", "target_group_id", "measure_id");
 const PLANS: Rel = Rel::link("plan_target_group", "target_group_id", "plan_id");
@@ -57,7 +63,6 @@ const GUIDANCE: Rel = Rel::link("guidance_target_group", "target_group_id", "gui
 
 #[ComplexObject]
 impl TargetGroup {
-
     /// Measures for the target group, from every municipality.
     async fn measures(
         &self,
@@ -67,11 +72,27 @@ impl TargetGroup {
         #[graphql(desc = "Returns the last n edges (0-100).")] last: Option<i32>,
         #[graphql(desc = "Returns the edges before this cursor.")] before: Option<String>,
         #[graphql(desc = "Narrows the list.")] filter: Option<MeasureFilter>,
-        #[graphql(desc = "Sort order (default: the relation's own order).")] order_by: Option<Order>,
+        #[graphql(desc = "Sort order (default: the relation's own order).")] order_by: Option<
+            Order,
+        >,
     ) -> Result<MeasureConnection> {
-        let args = PageArgs { first, after, last, before };
-        let page = load_rel::<entity::measure::Entity>(ctx, &MEASURES, self.node.uuid, args, &filter, order_by).await;
-        page.and_then(MeasureConnection::from_page).map_err(|e| e.extend())
+        let args = PageArgs {
+            first,
+            after,
+            last,
+            before,
+        };
+        let page = load_rel::<entity::measure::Entity>(
+            ctx,
+            &MEASURES,
+            self.node.uuid,
+            args,
+            &filter,
+            order_by,
+        )
+        .await;
+        page.and_then(MeasureConnection::from_page)
+            .map_err(|e| e.extend())
     }
 
     /// Plans for the target group, from every municipality.
@@ -83,11 +104,21 @@ impl TargetGroup {
         #[graphql(desc = "Returns the last n edges (0-100).")] last: Option<i32>,
         #[graphql(desc = "Returns the edges before this cursor.")] before: Option<String>,
         #[graphql(desc = "Narrows the list.")] filter: Option<PlanFilter>,
-        #[graphql(desc = "Sort order (default: the relation's own order).")] order_by: Option<Order>,
+        #[graphql(desc = "Sort order (default: the relation's own order).")] order_by: Option<
+            Order,
+        >,
     ) -> Result<PlanConnection> {
-        let args = PageArgs { first, after, last, before };
-        let page = load_rel::<entity::plan::Entity>(ctx, &PLANS, self.node.uuid, args, &filter, order_by).await;
-        page.and_then(PlanConnection::from_page).map_err(|e| e.extend())
+        let args = PageArgs {
+            first,
+            after,
+            last,
+            before,
+        };
+        let page =
+            load_rel::<entity::plan::Entity>(ctx, &PLANS, self.node.uuid, args, &filter, order_by)
+                .await;
+        page.and_then(PlanConnection::from_page)
+            .map_err(|e| e.extend())
     }
 
     /// Guidance written for the target group.
@@ -99,11 +130,27 @@ impl TargetGroup {
         #[graphql(desc = "Returns the last n edges (0-100).")] last: Option<i32>,
         #[graphql(desc = "Returns the edges before this cursor.")] before: Option<String>,
         #[graphql(desc = "Narrows the list.")] filter: Option<SearchFilter>,
-        #[graphql(desc = "Sort order (default: the relation's own order).")] order_by: Option<Order>,
+        #[graphql(desc = "Sort order (default: the relation's own order).")] order_by: Option<
+            Order,
+        >,
     ) -> Result<GuidanceConnection> {
-        let args = PageArgs { first, after, last, before };
-        let page = load_rel::<entity::guidance::Entity>(ctx, &GUIDANCE, self.node.uuid, args, &NamedSearch(&filter, NodeType::Guidance), order_by).await;
-        page.and_then(GuidanceConnection::from_page).map_err(|e| e.extend())
+        let args = PageArgs {
+            first,
+            after,
+            last,
+            before,
+        };
+        let page = load_rel::<entity::guidance::Entity>(
+            ctx,
+            &GUIDANCE,
+            self.node.uuid,
+            args,
+            &NamedSearch(&filter, NodeType::Guidance),
+            order_by,
+        )
+        .await;
+        page.and_then(GuidanceConnection::from_page)
+            .map_err(|e| e.extend())
     }
 }
 
@@ -113,7 +160,6 @@ pub struct TargetGroupQuery;
 
 #[Object]
 impl TargetGroupQuery {
-
     /// One target group. Give exactly one of `slug` or `id`; null when nothing matches.
     async fn target_group(
         &self,
@@ -122,7 +168,9 @@ impl TargetGroupQuery {
         #[graphql(desc = "Global ID.")] id: Option<ID>,
     ) -> Result<Option<TargetGroup>> {
         let found = find_by_slug_or_id::<entity::target_group::Entity>(ctx, slug, id).await;
-        found.map(|m| m.map(TargetGroup::from)).map_err(|e| e.extend())
+        found
+            .map(|m| m.map(TargetGroup::from))
+            .map_err(|e| e.extend())
     }
 
     /// All target groups, by label unless `orderBy` says otherwise.
@@ -134,10 +182,26 @@ impl TargetGroupQuery {
         #[graphql(desc = "Returns the last n edges (0-100).")] last: Option<i32>,
         #[graphql(desc = "Returns the edges before this cursor.")] before: Option<String>,
         #[graphql(desc = "Narrows the list.")] filter: Option<SearchFilter>,
-        #[graphql(desc = "Sort order (default: the relation's own order).")] order_by: Option<Order>,
+        #[graphql(desc = "Sort order (default: the relation's own order).")] order_by: Option<
+            Order,
+        >,
     ) -> Result<TargetGroupConnection> {
-        let args = PageArgs { first, after, last, before };
-        let page = load_rel::<entity::target_group::Entity>(ctx, &Rel::ROOT, uuid::Uuid::nil(), args, &NamedSearch(&filter, NodeType::TargetGroup), order_by).await;
-        page.and_then(TargetGroupConnection::from_page).map_err(|e| e.extend())
+        let args = PageArgs {
+            first,
+            after,
+            last,
+            before,
+        };
+        let page = load_rel::<entity::target_group::Entity>(
+            ctx,
+            &Rel::ROOT,
+            uuid::Uuid::nil(),
+            args,
+            &NamedSearch(&filter, NodeType::TargetGroup),
+            order_by,
+        )
+        .await;
+        page.and_then(TargetGroupConnection::from_page)
+            .map_err(|e| e.extend())
     }
 }

@@ -1,6 +1,8 @@
 //! `Unit`: a responsible unit (ansvarlig enhet) — a body, service, role, forum or external partner.
 
-use async_graphql::{ComplexObject, Context, ErrorExtensions, ID, InputObject, Object, Result, SimpleObject};
+use async_graphql::{
+    ComplexObject, Context, ErrorExtensions, ID, InputObject, Object, Result, SimpleObject,
+};
 use oppvekstgraf_entity::{self as entity, unit::Model};
 use uuid::Uuid;
 
@@ -13,13 +15,12 @@ use crate::{
     error::ApiResult,
     graphql::{
         common::{
-            find_by_slug_or_id,
-            Filter, NoFilter, NodeFields, Rel, connection, load_rel, municipality_condition, node_fields,
-            search_condition, status_condition,
+            Filter, NoFilter, NodeFields, Rel, connection, find_by_slug_or_id, load_rel,
+            municipality_condition, node_fields, search_condition, status_condition,
         },
         enums::{MembershipRole, Order, ResponsibilityRole, Status, UnitKind},
     },
-    loader::{load_node},
+    loader::load_node,
     page::PageArgs,
     sql::Sql,
 };
@@ -84,17 +85,22 @@ const ADOPTED_PLANS: Rel = Rel::column("adopted_by_id", None);
 
 #[ComplexObject]
 impl Unit {
-
     /// The municipality the unit belongs to; null for national bodies and external partners.
     async fn municipality(&self, ctx: &Context<'_>) -> Result<Option<Municipality>> {
-        let Some(id) = self.municipality_id else { return Ok(None) };
+        let Some(id) = self.municipality_id else {
+            return Ok(None);
+        };
         let found = load_node::<entity::municipality::Entity>(ctx, id).await;
-        found.map(|m| m.map(Municipality::from)).map_err(|e| e.extend())
+        found
+            .map(|m| m.map(Municipality::from))
+            .map_err(|e| e.extend())
     }
 
     /// The unit this unit is part of.
     async fn parent(&self, ctx: &Context<'_>) -> Result<Option<Unit>> {
-        let Some(id) = self.parent_id else { return Ok(None) };
+        let Some(id) = self.parent_id else {
+            return Ok(None);
+        };
         let found = load_node::<entity::unit::Entity>(ctx, id).await;
         found.map(|m| m.map(Unit::from)).map_err(|e| e.extend())
     }
@@ -108,11 +114,27 @@ impl Unit {
         #[graphql(desc = "Returns the last n edges (0-100).")] last: Option<i32>,
         #[graphql(desc = "Returns the edges before this cursor.")] before: Option<String>,
         #[graphql(desc = "Narrows the list.")] filter: Option<UnitFilter>,
-        #[graphql(desc = "Sort order (default: the relation's own order).")] order_by: Option<Order>,
+        #[graphql(desc = "Sort order (default: the relation's own order).")] order_by: Option<
+            Order,
+        >,
     ) -> Result<UnitConnection> {
-        let args = PageArgs { first, after, last, before };
-        let page = load_rel::<entity::unit::Entity>(ctx, &CHILDREN, self.node.uuid, args, &filter, order_by).await;
-        page.and_then(UnitConnection::from_page).map_err(|e| e.extend())
+        let args = PageArgs {
+            first,
+            after,
+            last,
+            before,
+        };
+        let page = load_rel::<entity::unit::Entity>(
+            ctx,
+            &CHILDREN,
+            self.node.uuid,
+            args,
+            &filter,
+            order_by,
+        )
+        .await;
+        page.and_then(UnitConnection::from_page)
+            .map_err(|e| e.extend())
     }
 
     /// The unit's members (a forum's composition); each edge says leader, member or invited.
@@ -123,11 +145,27 @@ impl Unit {
         #[graphql(desc = "Returns the edges after this cursor.")] after: Option<String>,
         #[graphql(desc = "Returns the last n edges (0-100).")] last: Option<i32>,
         #[graphql(desc = "Returns the edges before this cursor.")] before: Option<String>,
-        #[graphql(desc = "Sort order (default: the relation's own order).")] order_by: Option<Order>,
+        #[graphql(desc = "Sort order (default: the relation's own order).")] order_by: Option<
+            Order,
+        >,
     ) -> Result<UnitMemberConnection> {
-        let args = PageArgs { first, after, last, before };
-        let page = load_rel::<entity::unit::Entity>(ctx, &MEMBERS, self.node.uuid, args, &NoFilter, order_by).await;
-        page.and_then(UnitMemberConnection::from_page).map_err(|e| e.extend())
+        let args = PageArgs {
+            first,
+            after,
+            last,
+            before,
+        };
+        let page = load_rel::<entity::unit::Entity>(
+            ctx,
+            &MEMBERS,
+            self.node.uuid,
+            args,
+            &NoFilter,
+            order_by,
+        )
+        .await;
+        page.and_then(UnitMemberConnection::from_page)
+            .map_err(|e| e.extend())
     }
 
     /// Units (forums) this unit is a member of, with its role there.
@@ -138,11 +176,27 @@ impl Unit {
         #[graphql(desc = "Returns the edges after this cursor.")] after: Option<String>,
         #[graphql(desc = "Returns the last n edges (0-100).")] last: Option<i32>,
         #[graphql(desc = "Returns the edges before this cursor.")] before: Option<String>,
-        #[graphql(desc = "Sort order (default: the relation's own order).")] order_by: Option<Order>,
+        #[graphql(desc = "Sort order (default: the relation's own order).")] order_by: Option<
+            Order,
+        >,
     ) -> Result<UnitMembershipConnection> {
-        let args = PageArgs { first, after, last, before };
-        let page = load_rel::<entity::unit::Entity>(ctx, &MEMBER_OF, self.node.uuid, args, &NoFilter, order_by).await;
-        page.and_then(UnitMembershipConnection::from_page).map_err(|e| e.extend())
+        let args = PageArgs {
+            first,
+            after,
+            last,
+            before,
+        };
+        let page = load_rel::<entity::unit::Entity>(
+            ctx,
+            &MEMBER_OF,
+            self.node.uuid,
+            args,
+            &NoFilter,
+            order_by,
+        )
+        .await;
+        page.and_then(UnitMembershipConnection::from_page)
+            .map_err(|e| e.extend())
     }
 
     /// Measures the unit is responsible for; each edge says whether it leads or takes part.
@@ -154,11 +208,27 @@ impl Unit {
         #[graphql(desc = "Returns the last n edges (0-100).")] last: Option<i32>,
         #[graphql(desc = "Returns the edges before this cursor.")] before: Option<String>,
         #[graphql(desc = "Narrows the list.")] filter: Option<MeasureFilter>,
-        #[graphql(desc = "Sort order (default: the relation's own order).")] order_by: Option<Order>,
+        #[graphql(desc = "Sort order (default: the relation's own order).")] order_by: Option<
+            Order,
+        >,
     ) -> Result<UnitMeasureConnection> {
-        let args = PageArgs { first, after, last, before };
-        let page = load_rel::<entity::measure::Entity>(ctx, &MEASURES, self.node.uuid, args, &filter, order_by).await;
-        page.and_then(UnitMeasureConnection::from_page).map_err(|e| e.extend())
+        let args = PageArgs {
+            first,
+            after,
+            last,
+            before,
+        };
+        let page = load_rel::<entity::measure::Entity>(
+            ctx,
+            &MEASURES,
+            self.node.uuid,
+            args,
+            &filter,
+            order_by,
+        )
+        .await;
+        page.and_then(UnitMeasureConnection::from_page)
+            .map_err(|e| e.extend())
     }
 
     /// Plans this unit adopted.
@@ -170,11 +240,27 @@ impl Unit {
         #[graphql(desc = "Returns the last n edges (0-100).")] last: Option<i32>,
         #[graphql(desc = "Returns the edges before this cursor.")] before: Option<String>,
         #[graphql(desc = "Narrows the list.")] filter: Option<PlanFilter>,
-        #[graphql(desc = "Sort order (default: the relation's own order).")] order_by: Option<Order>,
+        #[graphql(desc = "Sort order (default: the relation's own order).")] order_by: Option<
+            Order,
+        >,
     ) -> Result<PlanConnection> {
-        let args = PageArgs { first, after, last, before };
-        let page = load_rel::<entity::plan::Entity>(ctx, &ADOPTED_PLANS, self.node.uuid, args, &filter, order_by).await;
-        page.and_then(PlanConnection::from_page).map_err(|e| e.extend())
+        let args = PageArgs {
+            first,
+            after,
+            last,
+            before,
+        };
+        let page = load_rel::<entity::plan::Entity>(
+            ctx,
+            &ADOPTED_PLANS,
+            self.node.uuid,
+            args,
+            &filter,
+            order_by,
+        )
+        .await;
+        page.and_then(PlanConnection::from_page)
+            .map_err(|e| e.extend())
     }
 }
 
@@ -201,16 +287,29 @@ impl Filter for UnitFilter {
             out.push(search_condition("filter.search", "name", text)?);
         }
         if let Some(number) = &self.municipality {
-            out.push(municipality_condition("filter.municipality", "municipality_id", number)?);
+            out.push(municipality_condition(
+                "filter.municipality",
+                "municipality_id",
+                number,
+            )?);
         }
         if let Some(kinds) = &self.kind {
             use sea_orm::ActiveEnum;
-            let values: Vec<sea_orm::Value> =
-                kinds.iter().map(|k| entity::enums::UnitKind::from(*k).to_value().into()).collect();
-            out.push(Sql::with(format!("t.kind IN ({})", Sql::placeholders(values.len())), values));
+            let values: Vec<sea_orm::Value> = kinds
+                .iter()
+                .map(|k| entity::enums::UnitKind::from(*k).to_value().into())
+                .collect();
+            out.push(Sql::with(
+                format!("t.kind IN ({})", Sql::placeholders(values.len())),
+                values,
+            ));
         }
         if let Some(national) = self.national {
-            out.push(Sql::raw(if national { "t.municipality_id IS NULL" } else { "t.municipality_id IS NOT NULL" }));
+            out.push(Sql::raw(if national {
+                "t.municipality_id IS NULL"
+            } else {
+                "t.municipality_id IS NOT NULL"
+            }));
         }
         if let Some(statuses) = &self.status {
             out.push(status_condition(statuses));
@@ -245,10 +344,26 @@ impl UnitQuery {
         #[graphql(desc = "Returns the last n edges (0-100).")] last: Option<i32>,
         #[graphql(desc = "Returns the edges before this cursor.")] before: Option<String>,
         #[graphql(desc = "Narrows the list.")] filter: Option<UnitFilter>,
-        #[graphql(desc = "Sort order (default: the relation's own order).")] order_by: Option<Order>,
+        #[graphql(desc = "Sort order (default: the relation's own order).")] order_by: Option<
+            Order,
+        >,
     ) -> Result<UnitConnection> {
-        let args = PageArgs { first, after, last, before };
-        let page = load_rel::<entity::unit::Entity>(ctx, &Rel::ROOT, uuid::Uuid::nil(), args, &filter, order_by).await;
-        page.and_then(UnitConnection::from_page).map_err(|e| e.extend())
+        let args = PageArgs {
+            first,
+            after,
+            last,
+            before,
+        };
+        let page = load_rel::<entity::unit::Entity>(
+            ctx,
+            &Rel::ROOT,
+            uuid::Uuid::nil(),
+            args,
+            &filter,
+            order_by,
+        )
+        .await;
+        page.and_then(UnitConnection::from_page)
+            .map_err(|e| e.extend())
     }
 }

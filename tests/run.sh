@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# The whole test suite: formatting and lints, every Rust test on SQLite and PostgreSQL, and the GraphiQL
+# console in headless Chromium against a real server. Run from anywhere: `bash tests/run.sh`.
+#
+# PostgreSQL: tests create and drop their own databases on OPPVEKSTGRAF_TEST_POSTGRES
+# (default postgres://postgres@127.0.0.1:5432). Outside CI a missing server skips those tests loudly;
+# with CI set it is a failure.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+step() { printf '\n==> %s\n' "$*"; }
+
+step "cargo fmt --check"
+cargo fmt --all -- --check
+
+step "cargo clippy --all-targets -- -D warnings"
+cargo clippy --workspace --all-targets -- -D warnings
+
+step "cargo test (SQLite and PostgreSQL)"
+cargo test --workspace --all-targets
+
+step "schema.graphql is current"
+cargo run --quiet -- schema --check
+
+step "GraphiQL console in headless Chromium"
+if [ ! -x /usr/bin/chromium ]; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+  else
+    echo "Chromium is missing: install it (apt-get install chromium) to run the console test." >&2
+    exit 1
+  fi
+fi
+(cd tests/browser && npm ci --no-audit --no-fund --loglevel=error)
+workdir=$(mktemp -d)
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+DATABASE_URL="sqlite://$workdir/console.db?mode=rwc" BIND="127.0.0.1:$port" target/debug/oppvekstgraf serve \
+  >"$workdir/server.log" 2>&1 &
+server=$!
+trap 'kill $server 2>/dev/null || true; rm -rf "$workdir"' EXIT
+for _ in $(seq 1 100); do
+  curl -fsS "http://127.0.0.1:$port/readyz" >/dev/null 2>&1 && break
+  sleep 0.2
+done
+curl -fsS "http://127.0.0.1:$port/readyz" >/dev/null || { cat "$workdir/server.log"; exit 1; }
+OPPVEKSTGRAF_URL="http://127.0.0.1:$port" node --test tests/browser/console.test.mjs
