@@ -87,29 +87,21 @@ fn wants_html(headers: &HeaderMap) -> bool {
         .is_some_and(|accept| accept.contains("text/html"))
 }
 
-async fn graphql_get(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-    request: GraphQLRequest,
-) -> Response {
-    if wants_html(&headers) {
-        return crate::console::index().await;
-    }
-    state.execute(request).await.into_response()
-}
-
 async fn graphql_post(State(state): State<AppState>, request: GraphQLRequest) -> GraphQLResponse {
     state.execute(request).await
 }
 
-async fn graphql_get_or_console(
-    state: State<AppState>,
+/// `GET /graphql`: a query in the URL, or the console for a browser that asks for HTML.
+async fn graphql_get(
+    State(state): State<AppState>,
     headers: HeaderMap,
     request: Result<GraphQLRequest, async_graphql_axum::rejection::GraphQLRejection>,
 ) -> Response {
+    if wants_html(&headers) {
+        return crate::console::index().await;
+    }
     match request {
-        Ok(request) => graphql_get(state, headers, request).await,
-        Err(_) if wants_html(&headers) => crate::console::index().await,
+        Ok(request) => state.execute(request).await.into_response(),
         Err(rejection) => rejection.into_response(),
     }
 }
@@ -138,7 +130,7 @@ async fn readyz(State(state): State<AppState>) -> Response {
 pub fn app(state: AppState) -> Router {
     let request_id = HeaderName::from_static("x-request-id");
     Router::new()
-        .route("/graphql", get(graphql_get_or_console).post(graphql_post))
+        .route("/graphql", get(graphql_get).post(graphql_post))
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
         .merge(crate::console::router())

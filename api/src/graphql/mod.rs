@@ -36,7 +36,8 @@ pub type AppSchema = Schema<QueryRoot, EmptyMutation, EmptySubscription>;
 /// Builds the schema. Without a database it can still print its SDL (`oppvekstgraf schema`).
 pub fn schema(db: Option<&DatabaseConnection>) -> AppSchema {
     let mut builder = Schema::build(QueryRoot::default(), EmptyMutation, EmptySubscription)
-        .register_output_type::<Node>();
+        .register_output_type::<Node>()
+        .extension(async_graphql::extensions::Tracing);
     if let Some(db) = db {
         builder = builder.data(db.clone());
     }
