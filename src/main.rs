@@ -6,6 +6,7 @@ use anyhow::Context;
 use clap::{Parser, Subcommand};
 use oppvekstgraf_api::{AppState, Config, app, config::DatabaseConfig, db};
 use oppvekstgraf_migration::{Migrator, MigratorTrait};
+use sea_orm::EntityTrait;
 
 /// Oppvekstgraf: plans, measures, responsible units, laws and national guidance as one GraphQL graph.
 #[derive(Parser)]
@@ -36,6 +37,13 @@ enum Command {
         #[arg(long)]
         dir: Option<PathBuf>,
     },
+    /// Create, list and revoke API tokens.
+    Token {
+        #[command(flatten)]
+        database: DatabaseConfig,
+        #[command(subcommand)]
+        action: TokenAction,
+    },
     /// Print the GraphQL schema (SDL).
     Schema {
         /// Compare with the file instead of printing; exit non-zero when they differ.
@@ -44,6 +52,32 @@ enum Command {
         /// The checked-in schema file.
         #[arg(long, default_value = "schema.graphql")]
         path: PathBuf,
+    },
+}
+
+#[derive(Subcommand)]
+enum TokenAction {
+    /// Create a token and print its secret (shown once; only a hash is stored).
+    Create {
+        /// A name that says who or what uses the token.
+        #[arg(long)]
+        name: String,
+        /// `editor` (one municipality's content) or `admin` (the national registry and municipalities).
+        #[arg(long, value_parser = ["editor", "admin"])]
+        role: String,
+        /// The editor's municipality (kommunenummer).
+        #[arg(long)]
+        municipality: Option<String>,
+        /// When the token stops working: an RFC 3339 time, a date (midnight UTC) or a number of days (`90d`).
+        #[arg(long)]
+        expires: Option<String>,
+    },
+    /// List tokens (never their secrets).
+    List,
+    /// Revoke a token by id; it stops working at once.
+    Revoke {
+        /// The token's id (from `token list`).
+        id: uuid::Uuid,
     },
 }
 
@@ -57,11 +91,21 @@ enum MigrateAction {
     Status,
 }
 
+/// Logs go to stderr: human-readable text, or one JSON object per line with `LOG_FORMAT=json`; `RUST_LOG`
+/// sets the verbosity.
 fn init_tracing() {
     use tracing_subscriber::{EnvFilter, fmt};
     let filter =
         EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn"));
-    fmt().with_env_filter(filter).with_target(false).init();
+    let builder = fmt()
+        .with_env_filter(filter)
+        .with_target(false)
+        .with_writer(std::io::stderr);
+    if std::env::var("LOG_FORMAT").is_ok_and(|f| f.eq_ignore_ascii_case("json")) {
+        builder.json().init();
+    } else {
+        builder.init();
+    }
 }
 
 #[tokio::main]
@@ -74,6 +118,7 @@ async fn main() -> ExitCode {
         Some(Command::Migrate { database, action }) => migrate(&database, action).await,
         Some(Command::Seed { database, dir }) => seed(&database, dir).await,
         Some(Command::Schema { check, path }) => schema(check, &path),
+        Some(Command::Token { database, action }) => token(&database, action).await,
     };
     match result {
         Ok(code) => code,
@@ -107,6 +152,87 @@ async fn seed(database: &DatabaseConfig, dir: Option<PathBuf>) -> anyhow::Result
     };
     let report = oppvekstgraf_seed::load(&db, &content).await?;
     tracing::info!(%report, "seed content loaded");
+    Ok(ExitCode::SUCCESS)
+}
+
+fn parse_expiry(text: &str) -> anyhow::Result<chrono::DateTime<chrono::Utc>> {
+    use chrono::{NaiveDate, Utc};
+    if let Some(days) = text.strip_suffix('d') {
+        let days: i64 = days
+            .parse()
+            .context("--expires: write a number of days like `90d`")?;
+        return Ok(Utc::now() + chrono::Duration::days(days));
+    }
+    if let Ok(at) = chrono::DateTime::parse_from_rfc3339(text) {
+        return Ok(at.with_timezone(&Utc));
+    }
+    let date = NaiveDate::parse_from_str(text, "%Y-%m-%d").context(
+        "--expires: give an RFC 3339 time, a date (YYYY-MM-DD) or a number of days (`90d`)",
+    )?;
+    Ok(date.and_hms_opt(0, 0, 0).context("midnight")?.and_utc())
+}
+
+async fn token(database: &DatabaseConfig, action: TokenAction) -> anyhow::Result<ExitCode> {
+    use oppvekstgraf_api::auth;
+    use oppvekstgraf_entity::enums::Role;
+    let (db, _) = db::connect(database)
+        .await
+        .context("connecting to the database")?;
+    Migrator::up(&db, None).await.context("migrating")?;
+    match action {
+        TokenAction::Create {
+            name,
+            role,
+            municipality,
+            expires,
+        } => {
+            let role = if role == "admin" {
+                Role::Admin
+            } else {
+                Role::Editor
+            };
+            let expires = expires.as_deref().map(parse_expiry).transpose()?;
+            let created =
+                auth::create_token(&db, &name, role, municipality.as_deref(), expires).await?;
+            eprintln!(
+                "token {} created; the secret is shown once:",
+                created.token.id
+            );
+            println!("{}", created.secret);
+        }
+        TokenAction::List => {
+            println!(
+                "{:<36}  {:<6}  {:<12}  {:<20}  {:<20}  name",
+                "id", "role", "municipality", "expires", "revoked"
+            );
+            for t in auth::list_tokens(&db).await? {
+                let municipality = match t.municipality_id {
+                    Some(id) => oppvekstgraf_entity::municipality::Entity::find_by_id(id)
+                        .one(&db)
+                        .await?
+                        .map(|m| m.number)
+                        .unwrap_or_default(),
+                    None => "-".into(),
+                };
+                let fmt = |at: Option<chrono::DateTime<chrono::Utc>>| {
+                    at.map_or("-".to_string(), |a| a.format("%Y-%m-%d %H:%M").to_string())
+                };
+                println!(
+                    "{:<36}  {:<6}  {:<12}  {:<20}  {:<20}  {}",
+                    t.id,
+                    format!("{:?}", t.role).to_lowercase(),
+                    municipality,
+                    fmt(t.expires_at),
+                    fmt(t.revoked_at),
+                    t.name
+                );
+            }
+        }
+        TokenAction::Revoke { id } => {
+            let token = auth::revoke_token(&db, id).await?;
+            println!("token {} ({}) is revoked", token.id, token.name);
+        }
+    }
     Ok(ExitCode::SUCCESS)
 }
 

@@ -12,6 +12,15 @@ pub enum ApiError {
     /// A node asked for by a non-null field does not exist (or is not visible).
     #[error("{0} was not found")]
     NotFound(String),
+    /// The request needs a valid token and has none.
+    #[error("{0}")]
+    Unauthenticated(String),
+    /// The token is valid but may not do this.
+    #[error("{0}")]
+    Forbidden(String),
+    /// The node changed since the version the client saw.
+    #[error("{0}")]
+    Conflict(String),
     /// The database cannot be reached right now.
     #[error("the service is temporarily unavailable; try again shortly")]
     ServiceUnavailable,
@@ -34,6 +43,9 @@ impl ApiError {
         match self {
             ApiError::Validation { .. } => "VALIDATION",
             ApiError::NotFound(_) => "NOT_FOUND",
+            ApiError::Unauthenticated(_) => "UNAUTHENTICATED",
+            ApiError::Forbidden(_) => "FORBIDDEN",
+            ApiError::Conflict(_) => "CONFLICT",
             ApiError::ServiceUnavailable => "SERVICE_UNAVAILABLE",
             ApiError::Internal => "INTERNAL",
         }

@@ -18,7 +18,9 @@ use tower_http::{
     trace::TraceLayer,
 };
 
-use crate::{db::StatementCounter, graphql::AppSchema};
+use crate::{
+    auth::Viewer, db::StatementCounter, error::ApiError, graphql::AppSchema, loader::Scope,
+};
 
 /// Largest request body accepted, in bytes.
 pub const MAX_BODY_BYTES: usize = 256 * 1024;
@@ -44,16 +46,68 @@ impl AppState {
     }
 }
 
+/// The header that asks for a preview: drafts and archived content the token may see.
+pub const PREVIEW_HEADER: &str = "x-preview";
+
 impl AppState {
-    /// Runs one GraphQL request with its own loaders.
-    pub async fn execute(&self, request: GraphQLRequest) -> GraphQLResponse {
-        let request = crate::loader::add_data_loaders(request.into_inner(), &self.db);
+    /// Runs one GraphQL request for whoever its headers name, with its own loaders.
+    pub async fn execute(&self, headers: &HeaderMap, request: GraphQLRequest) -> Response {
+        let (viewer, scope) = match self.viewer(headers).await {
+            Ok(found) => found,
+            Err(err) => return unauthenticated(err),
+        };
+        let request = request.into_inner().data(viewer).data(scope);
+        let request = crate::loader::add_data_loaders(request, &self.db);
         let mut response = self.schema.execute(request).await;
         for error in &mut response.errors {
             classify(error);
         }
-        response.into()
+        GraphQLResponse::from(response).into_response()
     }
+
+    async fn viewer(&self, headers: &HeaderMap) -> Result<(Viewer, Scope), ApiError> {
+        let viewer = match headers.get(header::AUTHORIZATION) {
+            None => Viewer::Anonymous,
+            Some(value) => {
+                let value = value.to_str().map_err(|_| {
+                    ApiError::Unauthenticated("the Authorization header is not text".into())
+                })?;
+                Viewer::Actor(crate::auth::authenticate(&self.db, value).await?)
+            }
+        };
+        let preview = headers
+            .get(PREVIEW_HEADER)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| matches!(v.trim(), "1" | "true" | "drafts"));
+        let scope = match (&viewer, preview) {
+            (_, false) => Scope::Published,
+            (Viewer::Anonymous, true) => {
+                return Err(ApiError::Unauthenticated(format!(
+                    "`{PREVIEW_HEADER}` needs a token"
+                )));
+            }
+            (Viewer::Actor(actor), true) => match actor.municipality_id {
+                Some(id) if !actor.is_admin() => Scope::Municipality(id),
+                _ => Scope::Everything,
+            },
+        };
+        Ok((viewer, scope))
+    }
+}
+
+/// 401 with a GraphQL error body and `WWW-Authenticate`.
+fn unauthenticated(err: ApiError) -> Response {
+    use async_graphql::ErrorExtensions;
+    let error = err.extend();
+    let body = serde_json::json!({
+        "errors": [{ "message": error.message, "extensions": { "code": err.code() } }]
+    });
+    (
+        StatusCode::UNAUTHORIZED,
+        [(header::WWW_AUTHENTICATE, "Bearer")],
+        axum::Json(body),
+    )
+        .into_response()
 }
 
 /// Gives every error a `code`. Errors from our resolvers carry one already; the rest come from parsing and
@@ -87,8 +141,12 @@ fn wants_html(headers: &HeaderMap) -> bool {
         .is_some_and(|accept| accept.contains("text/html"))
 }
 
-async fn graphql_post(State(state): State<AppState>, request: GraphQLRequest) -> GraphQLResponse {
-    state.execute(request).await
+async fn graphql_post(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    request: GraphQLRequest,
+) -> Response {
+    state.execute(&headers, request).await
 }
 
 /// `GET /graphql`: a query in the URL, or the console for a browser that asks for HTML.
@@ -101,7 +159,7 @@ async fn graphql_get(
         return crate::console::index().await;
     }
     match request {
-        Ok(request) => state.execute(request).await.into_response(),
+        Ok(request) => state.execute(&headers, request).await,
         Err(rejection) => rejection.into_response(),
     }
 }

@@ -1,5 +1,6 @@
 //! Oppvekstgraf API: the GraphQL schema, its loaders, the HTTP server and configuration.
 
+pub mod auth;
 pub mod config;
 pub mod console;
 pub mod db;

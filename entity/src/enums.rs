@@ -190,3 +190,45 @@ pub enum GuidanceKind {
     #[sea_orm(string_value = "other")]
     Other,
 }
+
+/// What a token may do.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize,
+)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))")]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    /// Edits one municipality's content.
+    #[sea_orm(string_value = "editor")]
+    Editor,
+    /// Edits the shared national registry and the municipalities themselves.
+    #[sea_orm(string_value = "admin")]
+    Admin,
+}
+
+/// What a revision recorded.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize,
+)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(24))")]
+#[serde(rename_all = "snake_case")]
+pub enum RevisionAction {
+    #[sea_orm(string_value = "create")]
+    Create,
+    #[sea_orm(string_value = "update")]
+    Update,
+    #[sea_orm(string_value = "archive")]
+    Archive,
+    #[sea_orm(string_value = "restore")]
+    Restore,
+    #[sea_orm(string_value = "publish")]
+    Publish,
+    #[sea_orm(string_value = "unpublish")]
+    Unpublish,
+    #[sea_orm(string_value = "link")]
+    Link,
+    #[sea_orm(string_value = "unlink")]
+    Unlink,
+    #[sea_orm(string_value = "restore_revision")]
+    RestoreRevision,
+}

@@ -7,6 +7,7 @@
 pub mod enums;
 mod link;
 
+pub mod api_token;
 pub mod concept;
 pub mod goal;
 pub mod guidance;
@@ -18,6 +19,7 @@ pub mod municipality_former_number;
 pub mod plan;
 pub mod publisher;
 pub mod region;
+pub mod revision;
 pub mod target_group;
 pub mod theme;
 pub mod unit;
@@ -33,7 +35,7 @@ macro_rules! node_table {
         #[allow(unused_imports)]
         use crate::enums::*;
 
-        #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+        #[derive(Clone, Debug, PartialEq, DeriveEntityModel, serde::Serialize, serde::Deserialize)]
         #[sea_orm(table_name = $table)]
         pub struct Model {
             /// Stable UUID (v5 of the natural key for seeded content).

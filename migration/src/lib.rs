@@ -3,6 +3,7 @@
 pub use sea_orm_migration::prelude::*;
 
 mod m20261126_000001_content_graph;
+mod m20261126_000002_editing;
 
 /// All migrations, in order.
 pub struct Migrator;
@@ -10,6 +11,9 @@ pub struct Migrator;
 #[async_trait::async_trait]
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![Box::new(m20261126_000001_content_graph::Migration)]
+        vec![
+            Box::new(m20261126_000001_content_graph::Migration),
+            Box::new(m20261126_000002_editing::Migration),
+        ]
     }
 }

@@ -47,19 +47,38 @@ use crate::{
 /// Which publication states a request may see.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub enum Scope {
-    /// Anonymous readers: published content only.
+    /// Anonymous readers, and editors who do not ask for a preview: published content only.
     #[default]
     Published,
+    /// An editor's preview: published content, plus drafts and archived content their municipality owns.
+    Municipality(Uuid),
+    /// An admin's preview: everything.
+    Everything,
 }
 
 impl Scope {
-    /// The condition on `t.status`.
-    pub fn sql(self) -> Sql {
-        match self {
-            Scope::Published => Sql::with(
+    /// The visibility condition on `t` for rows of `T`.
+    pub fn sql<T: NodeTable>(self) -> Sql {
+        let published = || {
+            Sql::with(
                 "t.status = ?",
                 vec![Value::from(status_value(Status::Published))],
-            ),
+            )
+        };
+        match self {
+            Scope::Published => published(),
+            Scope::Everything => Sql::raw("1 = 1"),
+            Scope::Municipality(id) => match T::OWNED {
+                Some(owned) => {
+                    let mut sql = Sql::raw("(");
+                    sql.append(published());
+                    sql.push(" OR ");
+                    sql.append(Sql::with(owned, vec![id.into()]));
+                    sql.push(")");
+                    sql
+                }
+                None => published(),
+            },
         }
     }
 }
@@ -248,7 +267,7 @@ impl<T: NodeTable> async_graphql::dataloader::Loader<NodeKey> for NodeLoader<T> 
                 ),
                 ids.iter().copied().map(Value::from).collect(),
             );
-            sql.append(scope.sql());
+            sql.append(scope.sql::<T>());
             let stmt = sql.build(self.db.get_database_backend());
             for model in T::Model::find_by_statement(stmt).all(&self.db).await? {
                 out.insert(
@@ -300,7 +319,7 @@ impl<T: NodeTable> PageLoader<T> {
             sql.push(&format!(" JOIN {table} l ON l.{target} = t.id"));
         }
         sql.push(" WHERE ");
-        sql.append(query.scope.sql());
+        sql.append(query.scope.sql::<T>());
         if let Some(parent) = &parent {
             sql.append(Sql::with(
                 format!(" AND {parent} IN ({})", Sql::placeholders(parents.len())),
@@ -417,7 +436,7 @@ pub async fn find_one<T: NodeTable>(
         .data::<DatabaseConnection>()
         .map_err(|_| ApiError::Internal)?;
     let mut sql = Sql::raw(format!("SELECT t.* FROM {} t WHERE ", T::TABLE));
-    sql.append(scope(ctx).sql());
+    sql.append(scope(ctx).sql::<T>());
     sql.push(" AND (");
     sql.append(condition);
     sql.push(") LIMIT 1");

@@ -23,10 +23,15 @@ pub trait NodeTable: Send + Sync + 'static {
     const NODE: NodeType;
     /// A row's id.
     fn id(model: &Self::Model) -> Uuid;
+    /// The condition (on `t`, one `?` for a municipality id) that a row belongs to that municipality; None
+    /// for the shared national registry.
+    const OWNED: Option<&'static str> = None;
+    /// A statement selecting the `municipality_id`s that own the node with id `?`; None for the registry.
+    const OWNERS: Option<&'static str> = None;
 }
 
 macro_rules! node_tables {
-    ($($module:ident => $node:ident),* $(,)?) => {
+    ($($module:ident => $node:ident $(, owned: $owned:literal, owners: $owners:literal)?;)*) => {
         $(
             impl NodeTable for entity::$module::Entity {
                 type Model = entity::$module::Model;
@@ -35,6 +40,10 @@ macro_rules! node_tables {
                 fn id(model: &Self::Model) -> Uuid {
                     model.id
                 }
+                $(
+                const OWNED: Option<&'static str> = Some($owned);
+                const OWNERS: Option<&'static str> = Some($owners);
+                )?
             }
         )*
 
@@ -81,16 +90,26 @@ fn loader<L: Send + Sync + 'static>(
 
 node_tables!(
     municipality => Municipality,
-    region => Region,
+        owned: "t.id = ?",
+        owners: "SELECT id AS municipality_id FROM municipality WHERE id = ?";
+    region => Region;
     plan => Plan,
+        owned: "t.id IN (SELECT o.plan_id FROM plan_owner o WHERE o.municipality_id = ?)",
+        owners: "SELECT municipality_id FROM plan_owner WHERE plan_id = ?";
     goal => Goal,
+        owned: "t.plan_id IN (SELECT o.plan_id FROM plan_owner o WHERE o.municipality_id = ?)",
+        owners: "SELECT o.municipality_id FROM goal g JOIN plan_owner o ON o.plan_id = g.plan_id WHERE g.id = ?";
     measure => Measure,
+        owned: "t.municipality_id = ?",
+        owners: "SELECT municipality_id FROM measure WHERE id = ?";
     unit => Unit,
-    law => Law,
-    legal_reference => LegalReference,
-    guidance => Guidance,
-    publisher => Publisher,
-    concept => Concept,
-    theme => Theme,
-    target_group => TargetGroup,
+        owned: "t.municipality_id = ?",
+        owners: "SELECT municipality_id FROM unit WHERE id = ?";
+    law => Law;
+    legal_reference => LegalReference;
+    guidance => Guidance;
+    publisher => Publisher;
+    concept => Concept;
+    theme => Theme;
+    target_group => TargetGroup;
 );
