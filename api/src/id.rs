@@ -21,11 +21,13 @@ pub enum NodeType {
     Concept,
     Theme,
     TargetGroup,
+    /// A revision of a node (not fetchable through `node(id)`).
+    Revision,
 }
 
 impl NodeType {
     /// Every node type.
-    pub const ALL: [NodeType; 13] = [
+    pub const ALL: [NodeType; 14] = [
         NodeType::Municipality,
         NodeType::Region,
         NodeType::Plan,
@@ -39,6 +41,7 @@ impl NodeType {
         NodeType::Concept,
         NodeType::Theme,
         NodeType::TargetGroup,
+        NodeType::Revision,
     ];
 
     /// The GraphQL type name.
@@ -57,6 +60,7 @@ impl NodeType {
             NodeType::Concept => "Concept",
             NodeType::Theme => "Theme",
             NodeType::TargetGroup => "TargetGroup",
+            NodeType::Revision => "Revision",
         }
     }
 

@@ -16,6 +16,7 @@ use crate::{
 
 /// The fields every node has.
 #[derive(SimpleObject, Debug, Clone)]
+#[graphql(complex)]
 pub struct NodeFields {
     /// Opaque global ID; pass it to `node(id:)`.
     pub id: ID,
@@ -33,6 +34,42 @@ pub struct NodeFields {
     pub created_at: DateTime<Utc>,
     /// When the node was last changed.
     pub updated_at: DateTime<Utc>,
+}
+
+#[async_graphql::ComplexObject]
+impl NodeFields {
+    /// Changes to this node, newest first: who, when, what, and the node before and after. Needs a token
+    /// that may edit the node.
+    async fn revisions(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Returns the first n edges (0-100; default 20).")] first: Option<i32>,
+        #[graphql(desc = "Returns the edges after this cursor.")] after: Option<String>,
+        #[graphql(desc = "Returns the last n edges (0-100).")] last: Option<i32>,
+        #[graphql(desc = "Returns the edges before this cursor.")] before: Option<String>,
+    ) -> async_graphql::Result<super::object::revision::RevisionConnection> {
+        use async_graphql::ErrorExtensions;
+        let result: ApiResult<_> = async {
+            let gid = GlobalId::decode("id", &self.id)?;
+            let actor = super::mutation::core::actor(ctx)?;
+            let db = super::mutation::core::database(ctx)?;
+            super::mutation::core::ensure_writable(db, &actor, gid.node_type, gid.uuid).await?;
+            let args = PageArgs {
+                first,
+                after,
+                last,
+                before,
+            };
+            let rel = &super::object::revision::NODE_REVISIONS;
+            let page = load_rel::<oppvekstgraf_entity::revision::Entity>(
+                ctx, rel, gid.uuid, args, &NoFilter, None,
+            )
+            .await?;
+            super::object::revision::RevisionConnection::from_page(page)
+        }
+        .await;
+        result.map_err(|e| e.extend())
+    }
 }
 
 /// Builds [`NodeFields`] from a row that has the common node columns.
@@ -293,6 +330,7 @@ pub fn name_column(node: NodeType) -> &'static str {
         NodeType::LegalReference => "natural_key",
         NodeType::Concept => "term",
         NodeType::Theme | NodeType::TargetGroup => "label",
+        NodeType::Revision => "created_at",
     }
 }
 

@@ -165,3 +165,37 @@ pub enum Order {
     /// Most recently changed first.
     UpdatedAtDesc,
 }
+
+/// What a token may do.
+#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
+#[graphql(remote = "db::Role")]
+pub enum Role {
+    /// Edits one municipality's content.
+    Editor,
+    /// Edits the shared national registry and the municipalities themselves, and any content.
+    Admin,
+}
+
+/// What a revision recorded.
+#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
+#[graphql(remote = "db::RevisionAction")]
+pub enum RevisionAction {
+    /// The node was created.
+    Create,
+    /// Fields of the node changed.
+    Update,
+    /// The node was archived (soft-deleted).
+    Archive,
+    /// The node was brought back from the archive as a draft.
+    Restore,
+    /// The node was published.
+    Publish,
+    /// The node went back to draft.
+    Unpublish,
+    /// A link from the node was added.
+    Link,
+    /// A link from the node was removed.
+    Unlink,
+    /// The node was brought back to an earlier revision.
+    RestoreRevision,
+}

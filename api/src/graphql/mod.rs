@@ -2,10 +2,11 @@
 
 pub mod common;
 pub mod enums;
+pub mod mutation;
 mod node;
 pub mod object;
 
-use async_graphql::{EmptyMutation, EmptySubscription, MergedObject, Schema};
+use async_graphql::{EmptySubscription, MergedObject, Schema};
 use sea_orm::DatabaseConnection;
 
 pub use node::Node;
@@ -28,16 +29,21 @@ pub struct QueryRoot(
     ConceptQuery,
     ThemeQuery,
     TargetGroupQuery,
+    object::revision::RevisionQuery,
 );
 
 /// The schema type served over HTTP.
-pub type AppSchema = Schema<QueryRoot, EmptyMutation, EmptySubscription>;
+pub type AppSchema = Schema<QueryRoot, mutation::MutationRoot, EmptySubscription>;
 
 /// Builds the schema. Without a database it can still print its SDL (`oppvekstgraf schema`).
 pub fn schema(db: Option<&DatabaseConnection>) -> AppSchema {
-    let mut builder = Schema::build(QueryRoot::default(), EmptyMutation, EmptySubscription)
-        .register_output_type::<Node>()
-        .extension(async_graphql::extensions::Tracing);
+    let mut builder = Schema::build(
+        QueryRoot::default(),
+        mutation::MutationRoot::default(),
+        EmptySubscription,
+    )
+    .register_output_type::<Node>()
+    .extension(async_graphql::extensions::Tracing);
     if let Some(db) = db {
         builder = builder.data(db.clone());
     }

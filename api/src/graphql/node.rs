@@ -72,6 +72,7 @@ async fn fetch(ctx: &Context<'_>, gid: GlobalId) -> ApiResult<Option<Node>> {
         NodeType::TargetGroup => load_node::<entity::target_group::Entity>(ctx, id)
             .await?
             .map(|m| Node::TargetGroup(m.into())),
+        NodeType::Revision => None,
     })
 }
 

@@ -35,7 +35,7 @@ use async_graphql::{
 };
 use oppvekstgraf_entity::enums::Status;
 use sea_orm::{DatabaseConnection, FromQueryResult, QueryResult, Value};
-pub use tables::{NodeTable, add_data_loaders};
+pub use tables::{NodeTable, add_data_loaders, table_of};
 use uuid::Uuid;
 
 use crate::{
@@ -59,6 +59,9 @@ pub enum Scope {
 impl Scope {
     /// The visibility condition on `t` for rows of `T`.
     pub fn sql<T: NodeTable>(self) -> Sql {
+        if !T::HAS_STATUS {
+            return Sql::raw("1 = 1");
+        }
         let published = || {
             Sql::with(
                 "t.status = ?",

@@ -28,6 +28,18 @@ pub trait NodeTable: Send + Sync + 'static {
     const OWNED: Option<&'static str> = None;
     /// A statement selecting the `municipality_id`s that own the node with id `?`; None for the registry.
     const OWNERS: Option<&'static str> = None;
+    /// False for tables without a publication state (revisions): scopes do not filter them.
+    const HAS_STATUS: bool = true;
+}
+
+impl NodeTable for entity::revision::Entity {
+    type Model = entity::revision::Model;
+    const TABLE: &'static str = "revision";
+    const NODE: NodeType = NodeType::Revision;
+    const HAS_STATUS: bool = false;
+    fn id(model: &Self::Model) -> Uuid {
+        model.id
+    }
 }
 
 macro_rules! node_tables {
@@ -47,6 +59,17 @@ macro_rules! node_tables {
             }
         )*
 
+        /// The table and owners statement of a node type (see [`NodeTable::OWNERS`]).
+        pub fn table_of(node: NodeType) -> Option<(&'static str, Option<&'static str>)> {
+            match node {
+                $(NodeType::$node => Some((
+                    <entity::$module::Entity as NodeTable>::TABLE,
+                    <entity::$module::Entity as NodeTable>::OWNERS,
+                )),)*
+                NodeType::Revision => None,
+            }
+        }
+
         /// Attaches a fresh [`NodeLoader`] and [`PageLoader`] for every node table to one request. Loaders
         /// live for one request: they cache what the request loaded, and never serve another request's rows.
         pub fn add_data_loaders(mut request: Request, db: &DatabaseConnection) -> Request {
@@ -57,6 +80,7 @@ macro_rules! node_tables {
                     .data(loader(PageLoader::<entity::$module::Entity> { db: db.clone(), activity: activity.clone(), _table: PhantomData }, &activity));
             )*
             request
+                .data(loader(PageLoader::<entity::revision::Entity> { db: db.clone(), activity: activity.clone(), _table: PhantomData }, &activity))
         }
     };
 }

@@ -10,6 +10,7 @@ pub mod municipality;
 pub mod plan;
 pub mod publisher;
 pub mod region;
+pub mod revision;
 pub mod target_group;
 pub mod theme;
 pub mod unit;

@@ -1,0 +1,524 @@
+//! What every mutation shares: who acts, whether they may, one transaction, optimistic concurrency, and a
+//! revision written in the same transaction.
+
+use async_graphql::{Context, ID};
+use chrono::Utc;
+use oppvekstgraf_entity::{enums, revision};
+use sea_orm::{
+    ActiveModelBehavior, ActiveModelTrait, ConnectionTrait, DatabaseConnection,
+    DatabaseTransaction, EntityTrait, IntoActiveModel, PrimaryKeyTrait, TransactionTrait, Value,
+};
+use serde::{Serialize, de::DeserializeOwned};
+use uuid::Uuid;
+
+use crate::{
+    auth::{Actor, Viewer},
+    error::{ApiError, ApiResult},
+    id::{GlobalId, NodeType},
+    loader::{NodeTable, table_of},
+    sql::Sql,
+};
+
+/// A node table mutations can write through sea-orm.
+pub trait Writable:
+    NodeTable
+    + EntityTrait<Model = <Self as NodeTable>::Model, ActiveModel = <Self as Writable>::Active>
+where
+    <Self as NodeTable>::Model:
+        Serialize + DeserializeOwned + IntoActiveModel<<Self as Writable>::Active>,
+    <Self::PrimaryKey as PrimaryKeyTrait>::ValueType: From<Uuid>,
+{
+    type Active: ActiveModelTrait<Entity = Self> + ActiveModelBehavior + Send;
+}
+
+macro_rules! writable {
+    ($($module:ident),*) => {$(
+        impl Writable for oppvekstgraf_entity::$module::Entity {
+            type Active = oppvekstgraf_entity::$module::ActiveModel;
+        }
+    )*};
+}
+writable!(
+    municipality,
+    region,
+    plan,
+    goal,
+    measure,
+    unit,
+    law,
+    legal_reference,
+    guidance,
+    publisher,
+    concept,
+    theme,
+    target_group
+);
+
+/// The acting token, or UNAUTHENTICATED.
+pub fn actor(ctx: &Context<'_>) -> ApiResult<Actor> {
+    let viewer = ctx.data::<Viewer>().map_err(|_| ApiError::Internal)?;
+    viewer.actor().cloned()
+}
+
+/// The database.
+pub fn database<'a>(ctx: &Context<'a>) -> ApiResult<&'a DatabaseConnection> {
+    ctx.data::<DatabaseConnection>()
+        .map_err(|_| ApiError::Internal)
+}
+
+/// Municipality ids that own node `id` of type `node`; `None` for the shared registry (and municipalities,
+/// which only admins change).
+pub async fn owners(
+    db: &impl ConnectionTrait,
+    node: NodeType,
+    id: Uuid,
+) -> ApiResult<Option<Vec<Uuid>>> {
+    let Some((_, Some(owners))) = table_of(node) else {
+        return Ok(None);
+    };
+    if node == NodeType::Municipality {
+        return Ok(None);
+    }
+    let rows = db
+        .query_all_raw(Sql::with(owners, vec![id.into()]).build(db.get_database_backend()))
+        .await?;
+    let mut out = Vec::with_capacity(rows.len());
+    for row in rows {
+        if let Some(owner) = row.try_get::<Option<Uuid>>("", "municipality_id")? {
+            out.push(owner);
+        }
+    }
+    Ok(Some(out))
+}
+
+/// The status of node `id`, if the row exists.
+async fn status_of(db: &impl ConnectionTrait, table: &str, id: Uuid) -> ApiResult<Option<String>> {
+    let row = db
+        .query_one_raw(
+            Sql::with(
+                format!("SELECT status FROM {table} WHERE id = ?"),
+                vec![id.into()],
+            )
+            .build(db.get_database_backend()),
+        )
+        .await?;
+    Ok(match row {
+        Some(row) => Some(row.try_get::<String>("", "status")?),
+        None => None,
+    })
+}
+
+/// Checks that `actor` may change node `id`. Someone who may not even see the node is told it does not
+/// exist (so drafts of other municipalities stay unknown); someone who may see it is told FORBIDDEN.
+pub async fn ensure_writable(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    node: NodeType,
+    id: Uuid,
+) -> ApiResult<()> {
+    let (table, _) = table_of(node).ok_or(ApiError::Internal)?;
+    let not_found = || {
+        ApiError::NotFound(format!(
+            "{} {}",
+            node.name(),
+            GlobalId::new(node, id).encode()
+        ))
+    };
+    let status = status_of(db, table, id).await?.ok_or_else(not_found)?;
+    if actor.is_admin() {
+        return Ok(());
+    }
+    let owners = owners(db, node, id).await?;
+    let own = matches!((&owners, actor.municipality_id), (Some(list), Some(mine)) if list.contains(&mine));
+    if own {
+        return Ok(());
+    }
+    if status != "published" {
+        return Err(not_found());
+    }
+    Err(match owners {
+        None => ApiError::Forbidden(format!(
+            "{} is shared national content: only admins change it",
+            node.name()
+        )),
+        Some(_) => ApiError::Forbidden(format!(
+            "this {} belongs to another municipality",
+            node.name()
+        )),
+    })
+}
+
+/// A running mutation: its transaction, actor and clock.
+pub struct Tx {
+    pub txn: DatabaseTransaction,
+    pub actor: Actor,
+    pub now: chrono::DateTime<Utc>,
+}
+
+impl Tx {
+    /// Starts the one transaction of a mutation for the acting token.
+    pub async fn begin(ctx: &Context<'_>) -> ApiResult<Tx> {
+        let actor = actor(ctx)?;
+        let txn = database(ctx)?.begin().await?;
+        Ok(Tx {
+            txn,
+            actor,
+            now: Utc::now(),
+        })
+    }
+
+    /// Commits; nothing is written unless this runs.
+    pub async fn commit(self) -> ApiResult<()> {
+        Ok(self.txn.commit().await?)
+    }
+
+    /// Loads node `id` of `T` regardless of its status.
+    pub async fn load<T: Writable>(&self, id: Uuid) -> ApiResult<<T as NodeTable>::Model>
+    where
+        <T as NodeTable>::Model:
+            Serialize + DeserializeOwned + IntoActiveModel<<T as Writable>::Active>,
+        <T::PrimaryKey as PrimaryKeyTrait>::ValueType: From<Uuid>,
+    {
+        T::find_by_id(id).one(&self.txn).await?.ok_or_else(|| {
+            ApiError::NotFound(format!(
+                "{} {}",
+                T::NODE.name(),
+                GlobalId::new(T::NODE, id).encode()
+            ))
+        })
+    }
+
+    /// Claims node `id` at the version the client saw, before anything else is read, so that of two
+    /// editors saving against the same version the first wins and the second gets CONFLICT. Someone who may
+    /// not change the node learns only that (NOT_FOUND or FORBIDDEN), never its version.
+    pub async fn claim(&self, node: NodeType, id: Uuid, expected_version: i32) -> ApiResult<()> {
+        let (table, _) = table_of(node).ok_or(ApiError::Internal)?;
+        let claim = Sql::with(
+            format!("UPDATE {table} SET version = version + 1 WHERE id = ? AND version = ?"),
+            vec![id.into(), expected_version.into()],
+        );
+        let claimed = self
+            .txn
+            .execute_raw(claim.build(self.txn.get_database_backend()))
+            .await?;
+        ensure_writable(&self.txn, &self.actor, node, id).await?;
+        if claimed.rows_affected() != 1 {
+            return Err(conflict(node, expected_version));
+        }
+        Ok(())
+    }
+
+    /// Writes `model` (already claimed with [`Tx::claim`]) as the next version.
+    pub async fn save<T: Writable>(
+        &self,
+        model: <T as NodeTable>::Model,
+    ) -> ApiResult<<T as NodeTable>::Model>
+    where
+        <T as NodeTable>::Model:
+            Serialize + DeserializeOwned + IntoActiveModel<<T as Writable>::Active>,
+        <T::PrimaryKey as PrimaryKeyTrait>::ValueType: From<Uuid>,
+    {
+        Ok(model
+            .into_active_model()
+            .reset_all()
+            .update(&self.txn)
+            .await?)
+    }
+
+    /// Writes a revision of node `id`.
+    #[allow(clippy::too_many_arguments)]
+    pub async fn record(
+        &self,
+        node: NodeType,
+        id: Uuid,
+        version: i32,
+        action: enums::RevisionAction,
+        before: Option<serde_json::Value>,
+        after: Option<serde_json::Value>,
+        detail: Option<serde_json::Value>,
+    ) -> ApiResult<revision::Model> {
+        let municipality_id = match (
+            owners(&self.txn, node, id).await?,
+            self.actor.municipality_id,
+        ) {
+            (Some(list), Some(mine)) if list.contains(&mine) => Some(mine),
+            (Some(list), _) => list.first().copied(),
+            (None, _) if node == NodeType::Municipality => Some(id),
+            (None, _) => None,
+        };
+        let model = revision::Model {
+            id: Uuid::new_v4(),
+            node_type: node.name().to_string(),
+            node_id: id,
+            node_version: version,
+            action,
+            actor_name: self.actor.name.clone(),
+            actor_role: self.actor.role,
+            token_id: Some(self.actor.token_id),
+            municipality_id,
+            created_at: self.now,
+            before,
+            after,
+            detail,
+        };
+        revision::Entity::insert(model.clone().into_active_model())
+            .exec_without_returning(&self.txn)
+            .await?;
+        Ok(model)
+    }
+}
+
+/// The CONFLICT error for a stale version.
+pub fn conflict(node: NodeType, expected: i32) -> ApiError {
+    ApiError::Conflict(format!(
+        "this {} changed since version {expected}: load it again, reapply your change and save with the new version",
+        node.name()
+    ))
+}
+
+/// JSON of a stored row.
+pub fn snapshot<M: Serialize>(model: &M) -> ApiResult<serde_json::Value> {
+    serde_json::to_value(model).map_err(|err| {
+        tracing::error!(error = %err, "could not serialise a node");
+        ApiError::Internal
+    })
+}
+
+/// Decodes the `id` input field as a node of type `node`.
+pub fn node_id(field: &str, id: &ID, node: NodeType) -> ApiResult<Uuid> {
+    GlobalId::decode_as(field, id, node)
+}
+
+/// A status value as stored.
+pub fn status_value(status: enums::Status) -> Value {
+    use sea_orm::ActiveEnum;
+    status.to_value().into()
+}
+
+impl Tx {
+    /// A free slug for a new node of `table`: the one asked for (refused when taken), or one made from
+    /// `title` with `-2`, `-3` … appended as needed.
+    pub async fn new_slug(
+        &self,
+        table: &str,
+        wanted: Option<&str>,
+        title: &str,
+    ) -> ApiResult<String> {
+        let taken = |slug: String| async move {
+            let sql = Sql::with(
+                format!("SELECT 1 AS one FROM {table} WHERE slug = ?"),
+                vec![slug.into()],
+            );
+            Ok::<bool, ApiError>(
+                self.txn
+                    .query_one_raw(sql.build(self.txn.get_database_backend()))
+                    .await?
+                    .is_some(),
+            )
+        };
+        if let Some(wanted) = wanted {
+            let slug = crate::validate::slug("input.slug", wanted)?;
+            if taken(slug.clone()).await? {
+                return Err(ApiError::validation(
+                    "input.slug",
+                    format!("{slug:?} is taken: choose another slug"),
+                ));
+            }
+            return Ok(slug);
+        }
+        let base = crate::validate::slugify(title);
+        let mut candidate = base.clone();
+        for n in 2..1000 {
+            if !taken(candidate.clone()).await? {
+                return Ok(candidate);
+            }
+            candidate = format!("{base}-{n}");
+        }
+        Err(ApiError::validation(
+            "input.slug",
+            "no free slug could be made from the title: give one",
+        ))
+    }
+
+    /// A changed slug for node `id`: refused when another node has it.
+    pub async fn changed_slug(&self, table: &str, id: Uuid, wanted: &str) -> ApiResult<String> {
+        let slug = crate::validate::slug("input.slug", wanted)?;
+        let sql = Sql::with(
+            format!("SELECT 1 AS one FROM {table} WHERE slug = ? AND id <> ?"),
+            vec![slug.clone().into(), id.into()],
+        );
+        if self
+            .txn
+            .query_one_raw(sql.build(self.txn.get_database_backend()))
+            .await?
+            .is_some()
+        {
+            return Err(ApiError::validation(
+                "input.slug",
+                format!("{slug:?} is taken: choose another slug"),
+            ));
+        }
+        Ok(slug)
+    }
+
+    /// Runs a query for one row inside the mutation's transaction.
+    pub async fn txn_query_one(&self, sql: Sql) -> ApiResult<Option<sea_orm::QueryResult>> {
+        Ok(self
+            .txn
+            .query_one_raw(sql.build(self.txn.get_database_backend()))
+            .await?)
+    }
+
+    /// Runs a statement inside the mutation's transaction.
+    pub async fn execute(&self, sql: Sql) -> ApiResult<u64> {
+        Ok(self
+            .txn
+            .execute_raw(sql.build(self.txn.get_database_backend()))
+            .await?
+            .rows_affected())
+    }
+
+    /// The next position after the last row of `table` whose `column` is `parent`.
+    pub async fn next_position(&self, table: &str, column: &str, parent: Uuid) -> ApiResult<i32> {
+        let sql = Sql::with(
+            format!(
+                "SELECT COALESCE(MAX(position) + 1, 0) AS next FROM {table} WHERE {column} = ?"
+            ),
+            vec![parent.into()],
+        );
+        let row = self
+            .txn
+            .query_one_raw(sql.build(self.txn.get_database_backend()))
+            .await?
+            .ok_or(ApiError::Internal)?;
+        let next: i64 = row
+            .try_get::<i64>("", "next")
+            .or_else(|_| row.try_get::<i32>("", "next").map(i64::from))?;
+        i32::try_from(next).map_err(|_| ApiError::Internal)
+    }
+
+    /// The id of the municipality with this kommunenummer.
+    pub async fn municipality_id(&self, field: &str, number: &str) -> ApiResult<Uuid> {
+        crate::graphql::common::check_municipality_number(field, number)?;
+        let sql = Sql::with(
+            "SELECT id FROM municipality WHERE number = ?",
+            vec![number.into()],
+        );
+        let row = self
+            .txn
+            .query_one_raw(sql.build(self.txn.get_database_backend()))
+            .await?;
+        match row {
+            Some(row) => Ok(row.try_get::<Uuid>("", "id")?),
+            None => Err(ApiError::validation(
+                field,
+                format!("no municipality has number {number:?}"),
+            )),
+        }
+    }
+
+    /// Checks that a node that input `field` points to exists and may be seen by the actor; returns its id.
+    pub async fn visible(&self, field: &str, id: &ID, node: NodeType) -> ApiResult<Uuid> {
+        let uuid = node_id(field, id, node)?;
+        let (table, _) = table_of(node).ok_or(ApiError::Internal)?;
+        let status = status_of(&self.txn, table, uuid).await?;
+        let seen = match status.as_deref() {
+            None => false,
+            Some("published") => true,
+            Some(_) => {
+                self.actor.is_admin()
+                    || matches!((owners(&self.txn, node, uuid).await?, self.actor.municipality_id), (Some(list), Some(mine)) if list.contains(&mine))
+            }
+        };
+        if seen {
+            Ok(uuid)
+        } else {
+            Err(ApiError::validation(
+                field,
+                format!("no {} has this ID", node.name()),
+            ))
+        }
+    }
+}
+
+/// Creates a node: `build` makes the row (validated), `after` adds its links once it exists; a revision
+/// records the creation. One transaction.
+pub async fn create_node<T: Writable>(
+    ctx: &Context<'_>,
+    build: impl AsyncFnOnce(&Tx) -> ApiResult<<T as NodeTable>::Model>,
+    after: impl AsyncFnOnce(&Tx, &<T as NodeTable>::Model) -> ApiResult<()>,
+) -> ApiResult<(<T as NodeTable>::Model, revision::Model)>
+where
+    <T as NodeTable>::Model:
+        Serialize + DeserializeOwned + IntoActiveModel<<T as Writable>::Active>,
+    <T::PrimaryKey as PrimaryKeyTrait>::ValueType: From<Uuid>,
+{
+    let tx = Tx::begin(ctx).await?;
+    let model = build(&tx).await?;
+    let id = T::id(&model);
+    T::insert(model.into_active_model().reset_all())
+        .exec_without_returning(&tx.txn)
+        .await?;
+    let saved = tx.load::<T>(id).await?;
+    after(&tx, &saved).await?;
+    let revision = tx
+        .record(
+            T::NODE,
+            id,
+            1,
+            enums::RevisionAction::Create,
+            None,
+            Some(snapshot(&saved)?),
+            None,
+        )
+        .await?;
+    tx.commit().await?;
+    Ok((saved, revision))
+}
+
+/// Updates node `id` seen at `version`: `apply` changes the row (validated); a revision records before and
+/// after. One transaction.
+pub async fn update_node<T: Writable>(
+    ctx: &Context<'_>,
+    id: Uuid,
+    version: i32,
+    apply: impl AsyncFnOnce(&Tx, &mut <T as NodeTable>::Model) -> ApiResult<()>,
+    stamp: impl Fn(&mut <T as NodeTable>::Model, i32, chrono::DateTime<Utc>),
+) -> ApiResult<(<T as NodeTable>::Model, revision::Model)>
+where
+    <T as NodeTable>::Model:
+        Serialize + DeserializeOwned + IntoActiveModel<<T as Writable>::Active>,
+    <T::PrimaryKey as PrimaryKeyTrait>::ValueType: From<Uuid>,
+{
+    let tx = Tx::begin(ctx).await?;
+    tx.claim(T::NODE, id, version).await?;
+    let mut model = tx.load::<T>(id).await?;
+    // The claim stored version + 1 already; the snapshot shows the node as the client saw it.
+    let seen_at = model_time(&model);
+    stamp(&mut model, version, seen_at);
+    let before = snapshot(&model)?;
+    apply(&tx, &mut model).await?;
+    stamp(&mut model, version + 1, tx.now);
+    let saved = tx.save::<T>(model).await?;
+    let revision = tx
+        .record(
+            T::NODE,
+            id,
+            version + 1,
+            enums::RevisionAction::Update,
+            Some(before),
+            Some(snapshot(&saved)?),
+            None,
+        )
+        .await?;
+    tx.commit().await?;
+    Ok((saved, revision))
+}
+
+fn model_time<M: Serialize>(model: &M) -> chrono::DateTime<Utc> {
+    serde_json::to_value(model)
+        .ok()
+        .and_then(|v| v.get("updated_at").cloned())
+        .and_then(|v| serde_json::from_value(v).ok())
+        .unwrap_or_else(Utc::now)
+}
