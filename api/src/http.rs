@@ -121,7 +121,12 @@ fn classify(error: &mut async_graphql::ServerError) {
     {
         return;
     }
-    let code = if error.path.is_empty() {
+    // Input coercion errors (a variable of the wrong type, an unknown enum value) arrive with a path but
+    // say only what the client sent.
+    let coercion = ["Failed to parse", "Invalid value for argument"]
+        .iter()
+        .any(|p| error.message.starts_with(p));
+    let code = if error.path.is_empty() || coercion {
         "GRAPHQL_VALIDATION_FAILED"
     } else {
         tracing::error!(message = %error.message, path = ?error.path, "unexpected error in a resolver");

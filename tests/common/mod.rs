@@ -23,6 +23,44 @@ pub enum Backend {
     Postgres,
 }
 
+/// Tables compared by [`TestApp::dump`] (tokens are left out: using one records `last_used_at`).
+pub const TABLES: &[&str] = &[
+    "municipality",
+    "municipality_former_number",
+    "municipality_neighbour",
+    "region",
+    "region_member",
+    "plan",
+    "plan_owner",
+    "goal",
+    "measure",
+    "unit",
+    "unit_member",
+    "measure_unit",
+    "law",
+    "legal_reference",
+    "guidance",
+    "publisher",
+    "concept",
+    "theme",
+    "target_group",
+    "measure_legal_reference",
+    "measure_guidance",
+    "measure_theme",
+    "measure_target_group",
+    "measure_related_plan",
+    "plan_legal_reference",
+    "plan_guidance",
+    "plan_theme",
+    "plan_target_group",
+    "plan_concept",
+    "guidance_publisher",
+    "guidance_legal_reference",
+    "guidance_theme",
+    "guidance_target_group",
+    "revision",
+];
+
 /// The PostgreSQL server tests create their databases on.
 fn postgres_base() -> String {
     std::env::var("OPPVEKSTGRAF_TEST_POSTGRES")
@@ -190,6 +228,64 @@ impl TestApp {
                 .to_string(),
             error.clone(),
         )
+    }
+
+    /// Mints a token: `("editor", Some("1539"))` or `("admin", None)`.
+    pub async fn token(&self, role: &str, municipality: Option<&str>) -> String {
+        let role = if role == "admin" {
+            oppvekstgraf_entity::enums::Role::Admin
+        } else {
+            oppvekstgraf_entity::enums::Role::Editor
+        };
+        oppvekstgraf_api::auth::create_token(&self.state.db, "test token", role, municipality, None)
+            .await
+            .expect("token")
+            .secret
+    }
+
+    /// Sends a GraphQL POST with these extra headers; returns status and JSON.
+    pub async fn gql_with(
+        &self,
+        headers: &[(&str, &str)],
+        query: &str,
+        variables: Value,
+    ) -> (axum::http::StatusCode, Value) {
+        let body = json!({ "query": query, "variables": variables }).to_string();
+        let mut request =
+            Request::post("/graphql").header(header::CONTENT_TYPE, "application/json");
+        for (name, value) in headers {
+            request = request.header(*name, *value);
+        }
+        self.send(request.body(Body::from(body)).expect("request"))
+            .await
+    }
+
+    /// Sends a GraphQL POST as the holder of `token` (None: anonymous).
+    pub async fn gql_as(&self, token: Option<&str>, query: &str, variables: Value) -> Value {
+        let auth = token.map(|t| format!("Bearer {t}"));
+        let headers: Vec<(&str, &str)> =
+            auth.iter().map(|a| ("authorization", a.as_str())).collect();
+        self.gql_with(&headers, query, variables).await.1
+    }
+
+    /// Every row of every content, link and history table, to compare before and after a failed mutation.
+    pub async fn dump(&self) -> Value {
+        use sea_orm::FromQueryResult;
+        let mut out = serde_json::Map::new();
+        for table in TABLES {
+            let backend = self.state.db.get_database_backend();
+            let rows = sea_orm::JsonValue::find_by_statement(Statement::from_string(
+                backend,
+                format!("SELECT * FROM {table}"),
+            ))
+            .all(&self.state.db)
+            .await
+            .expect("dump");
+            let mut rows: Vec<String> = rows.iter().map(|r| r.to_string()).collect();
+            rows.sort();
+            out.insert(table.to_string(), json!(rows));
+        }
+        Value::Object(out)
     }
 
     /// Runs raw SQL (test setup only).

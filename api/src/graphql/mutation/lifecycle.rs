@@ -86,14 +86,19 @@ where
     Ok((saved, revision))
 }
 
-/// Brings node `id` back to the stored state of `revision_id`, as a new version with a revision; nothing
-/// is overwritten in the history.
+/// Brings node `id` back to the stored fields of `revision_id`, as a new version with a revision; nothing
+/// is overwritten in the history. The publication state stays: publishing is its own change.
 pub async fn restore_revision<T: Writable>(
     tx: &Tx,
     id: Uuid,
     revision_id: Uuid,
     version: i32,
-    set: impl FnOnce(&mut <T as NodeTable>::Model, i32, chrono::DateTime<chrono::Utc>),
+    set: impl FnOnce(
+        &mut <T as NodeTable>::Model,
+        &<T as NodeTable>::Model,
+        i32,
+        chrono::DateTime<chrono::Utc>,
+    ),
 ) -> ApiResult<(<T as NodeTable>::Model, revision::Model)>
 where
     <T as NodeTable>::Model:
@@ -129,7 +134,8 @@ where
             "that revision was made by an older version of the schema and cannot be restored",
         )
     })?;
-    set(&mut restored, version + 1, tx.now);
+    // Content comes back; the publication state and the creation time stay as they are.
+    set(&mut restored, &current, version + 1, tx.now);
     let before = snapshot(&current)?;
     let saved = tx.save::<T>(restored).await?;
     let detail = serde_json::json!({ "restoredRevision": GlobalId::new(NodeType::Revision, revision_id).encode() });

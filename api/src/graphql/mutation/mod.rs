@@ -5,6 +5,9 @@
 mod content;
 pub mod core;
 pub mod lifecycle;
+mod registry;
+#[macro_use]
+pub mod links;
 
 use async_graphql::MergedObject;
 
@@ -83,7 +86,12 @@ macro_rules! lifecycle_mutations {
                     let tx = Tx::begin(ctx).await?;
                     let out = $crate::graphql::mutation::lifecycle::restore_revision::<oppvekstgraf_entity::$entity::Entity>(
                         &tx, id, revision, input.version,
-                        |m, version, now| { m.version = version; m.updated_at = now; },
+                        |m, current, version, now| {
+                            m.status = current.status;
+                            m.created_at = current.created_at;
+                            m.version = version;
+                            m.updated_at = now;
+                        },
                     ).await?;
                     tx.commit().await?;
                     Ok(out)
@@ -420,10 +428,42 @@ mod lifecycles {
     );
 }
 
+/// Link mutations (merged in two groups: a merged object takes a bounded number of parts).
+#[derive(MergedObject, Default)]
+pub struct Links1(
+    links::all::MeasureUnitLinks,
+    links::all::MeasureLegalReferenceLinks,
+    links::all::MeasureGuidanceLinks,
+    links::all::MeasureThemeLinks,
+    links::all::MeasureTargetGroupLinks,
+    links::all::MeasureRelatedPlanLinks,
+    links::all::PlanOwnerLinks,
+    links::all::PlanLegalReferenceLinks,
+    links::all::PlanGuidanceLinks,
+);
+
+/// More link mutations.
+#[derive(MergedObject, Default)]
+pub struct Links2(
+    links::all::PlanThemeLinks,
+    links::all::PlanTargetGroupLinks,
+    links::all::PlanConceptLinks,
+    links::all::UnitMemberLinks,
+    links::all::GuidancePublisherLinks,
+    links::all::GuidanceLegalReferenceLinks,
+    links::all::GuidanceThemeLinks,
+    links::all::GuidanceTargetGroupLinks,
+    links::all::RegionMemberLinks,
+    links::all::MunicipalityNeighbourLinks,
+);
+
 /// All root mutation fields.
 #[derive(MergedObject, Default)]
 pub struct MutationRoot(
     content::ContentMutation,
+    registry::RegistryMutation,
+    Links1,
+    Links2,
     lifecycles::MunicipalityLifecycle,
     lifecycles::RegionLifecycle,
     lifecycles::PlanLifecycle,

@@ -1,0 +1,843 @@
+//! Link and unlink for every relation. A link change is a change to the node on the left: it gets a new
+//! version and a revision whose `detail` names the relation, the other node and the role.
+
+use oppvekstgraf_entity::enums::RevisionAction;
+use sea_orm::{IntoActiveModel, PrimaryKeyTrait};
+use serde::{Serialize, de::DeserializeOwned};
+use uuid::Uuid;
+
+use super::core::{Tx, Writable, ensure_writable, owners, snapshot};
+use crate::{
+    error::{ApiError, ApiResult},
+    id::{GlobalId, NodeType},
+    loader::NodeTable,
+    sql::Sql,
+};
+
+/// Who may be on the right-hand side of a link.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Target {
+    /// Shared national content, or any published node: it only has to be visible.
+    Visible,
+    /// Municipal content of the same municipality as the left node (or a national unit).
+    SameMunicipality,
+    /// A municipality as a plan owner: editors of an owner may add and remove co-owners, but a plan keeps
+    /// at least one owner and an editor cannot remove their own municipality.
+    Owner,
+}
+
+/// One relation's link table.
+#[derive(Debug, Clone, Copy)]
+pub struct LinkSpec {
+    /// The relation as a field name, e.g. "units".
+    pub relation: &'static str,
+    pub table: &'static str,
+    pub left_col: &'static str,
+    pub right_col: &'static str,
+    pub right: NodeType,
+    /// The input field that names the right-hand node.
+    pub right_field: &'static str,
+    pub target: Target,
+}
+
+async fn unit_owner(tx: &Tx, unit: Uuid) -> ApiResult<Option<Uuid>> {
+    let row = tx
+        .txn_query_one(Sql::with(
+            "SELECT municipality_id FROM unit WHERE id = ?",
+            vec![unit.into()],
+        ))
+        .await?;
+    Ok(match row {
+        Some(row) => row.try_get("", "municipality_id")?,
+        None => None,
+    })
+}
+
+/// Adds (or, with `remove`, removes) the edge `left → right` of `spec`, as a new version of `left`.
+pub async fn change_link<T: Writable>(
+    tx: &Tx,
+    spec: &LinkSpec,
+    left: Uuid,
+    right: &async_graphql::ID,
+    role: Option<String>,
+    position: Option<i32>,
+    remove: bool,
+    stamp: impl Fn(&mut <T as NodeTable>::Model, i32, chrono::DateTime<chrono::Utc>),
+) -> ApiResult<(
+    <T as NodeTable>::Model,
+    oppvekstgraf_entity::revision::Model,
+)>
+where
+    <T as NodeTable>::Model:
+        Serialize + DeserializeOwned + IntoActiveModel<<T as Writable>::Active>,
+    <T::PrimaryKey as PrimaryKeyTrait>::ValueType: From<Uuid>,
+{
+    let field = format!("input.{}", spec.right_field);
+    ensure_writable(&tx.txn, &tx.actor, T::NODE, left).await?;
+    let right_id = if remove {
+        crate::graphql::mutation::core::node_id(&field, right, spec.right)?
+    } else {
+        tx.visible(&field, right, spec.right).await?
+    };
+    if !remove {
+        match spec.target {
+            Target::Visible => {}
+            Target::SameMunicipality => {
+                let left_owners = owners(&tx.txn, T::NODE, left).await?.unwrap_or_default();
+                let right_owners = match spec.right {
+                    NodeType::Unit => unit_owner(tx, right_id).await?.map(|o| vec![o]),
+                    other => owners(&tx.txn, other, right_id).await?,
+                };
+                let same = match right_owners {
+                    None => true,
+                    Some(list) if list.is_empty() => true,
+                    Some(list) => {
+                        list.iter().any(|o| left_owners.contains(o))
+                            || (left_owners.is_empty() && tx.actor.is_admin())
+                    }
+                };
+                if !same {
+                    return Err(ApiError::Forbidden(format!(
+                        "{field}: that {} belongs to another municipality",
+                        spec.right.name()
+                    )));
+                }
+            }
+            Target::Owner => {}
+        }
+    }
+    if spec.target == Target::Owner && remove {
+        let current = owners(&tx.txn, T::NODE, left).await?.unwrap_or_default();
+        if current.len() <= 1 && current.contains(&right_id) {
+            return Err(ApiError::validation(
+                &field,
+                "a plan keeps at least one owner",
+            ));
+        }
+        if !tx.actor.is_admin() && tx.actor.municipality_id == Some(right_id) {
+            return Err(ApiError::validation(
+                &field,
+                "you cannot remove your own municipality from a plan's owners",
+            ));
+        }
+    }
+    if let Some(p) = position
+        && !(0..=10_000).contains(&p)
+    {
+        return Err(ApiError::validation(
+            "input.position",
+            "give a position from 0 to 10000",
+        ));
+    }
+    let existing = tx
+        .txn_query_one(Sql::with(
+            format!(
+                "SELECT position{} FROM {} WHERE {} = ? AND {} = ?",
+                if role.is_some() { ", role" } else { "" },
+                spec.table,
+                spec.left_col,
+                spec.right_col
+            ),
+            vec![left.into(), right_id.into()],
+        ))
+        .await?;
+    let detail = serde_json::json!({
+        "relation": spec.relation,
+        "target": GlobalId::new(spec.right, right_id).encode(),
+        "role": role,
+    });
+    let action = if remove {
+        RevisionAction::Unlink
+    } else {
+        RevisionAction::Link
+    };
+    if remove {
+        if existing.is_none() {
+            return Err(ApiError::validation(
+                &field,
+                format!("there is no such link in `{}`", spec.relation),
+            ));
+        }
+        tx.execute(Sql::with(
+            format!(
+                "DELETE FROM {} WHERE {} = ? AND {} = ?",
+                spec.table, spec.left_col, spec.right_col
+            ),
+            vec![left.into(), right_id.into()],
+        ))
+        .await?;
+    } else {
+        let position = match position {
+            Some(p) => p,
+            None => match &existing {
+                Some(row) => row.try_get::<i32>("", "position")?,
+                None => tx.next_position(spec.table, spec.left_col, left).await?,
+            },
+        };
+        if existing.is_some() {
+            tx.execute(Sql::with(
+                format!(
+                    "DELETE FROM {} WHERE {} = ? AND {} = ?",
+                    spec.table, spec.left_col, spec.right_col
+                ),
+                vec![left.into(), right_id.into()],
+            ))
+            .await?;
+        }
+        let (cols, marks, mut values) = (
+            format!("{}, {}, position", spec.left_col, spec.right_col),
+            "?, ?, ?",
+            vec![left.into(), right_id.into(), position.into()],
+        );
+        let (cols, marks) = match &role {
+            Some(role) => {
+                values.push(role.clone().into());
+                (format!("{cols}, role"), format!("{marks}, ?"))
+            }
+            None => (cols, marks.to_string()),
+        };
+        tx.execute(Sql::with(
+            format!("INSERT INTO {} ({cols}) VALUES ({marks})", spec.table),
+            values,
+        ))
+        .await?;
+        if spec.table == "municipality_neighbour" {
+            // Neighbours are symmetric.
+            tx.execute(Sql::with(
+                "DELETE FROM municipality_neighbour WHERE municipality_id = ? AND neighbour_id = ?",
+                vec![right_id.into(), left.into()],
+            ))
+            .await?;
+            tx.execute(Sql::with(
+                "INSERT INTO municipality_neighbour (municipality_id, neighbour_id, position) VALUES (?, ?, ?)",
+                vec![right_id.into(), left.into(), position.into()],
+            ))
+            .await?;
+        }
+    }
+    if remove && spec.table == "municipality_neighbour" {
+        tx.execute(Sql::with(
+            "DELETE FROM municipality_neighbour WHERE municipality_id = ? AND neighbour_id = ?",
+            vec![right_id.into(), left.into()],
+        ))
+        .await?;
+    }
+    // The link is a change to the left node: a new version and a revision.
+    let mut model = tx.load::<T>(left).await?;
+    let version = serde_json::to_value(&model)
+        .ok()
+        .and_then(|v| v["version"].as_i64())
+        .unwrap_or(1) as i32;
+    let before = snapshot(&model)?;
+    stamp(&mut model, version + 1, tx.now);
+    let saved = tx.save::<T>(model).await?;
+    let revision = tx
+        .record(
+            T::NODE,
+            left,
+            version + 1,
+            action,
+            Some(before),
+            Some(snapshot(&saved)?),
+            Some(detail),
+        )
+        .await?;
+    Ok((saved, revision))
+}
+
+/// Defines `link…` / `unlink…` mutations for one relation.
+macro_rules! link_mutations {
+    (
+        $mutation:ident, $left_entity:ident, $Left:ident, $left_field:ident,
+        [$link:ident, $LinkInput:ident, $LinkPayload:ident],
+        [$unlink:ident, $UnlinkInput:ident, $UnlinkPayload:ident],
+        $right_field:ident, $Right:ident, $spec:expr, $doc:literal
+        $(, role: $Role:ty, $DbRole:ty)?
+    ) => {
+        #[doc = concat!("Input of `", stringify!($link), "`: ", $doc)]
+        #[derive(async_graphql::InputObject)]
+        pub struct $LinkInput {
+            #[doc = concat!("Global ID of the ", stringify!($Left), ".")]
+            pub $left_field: async_graphql::ID,
+            #[doc = concat!("Global ID of the ", stringify!($Right), " to link.")]
+            pub $right_field: async_graphql::ID,
+            $(
+            /// The part the linked node plays.
+            pub role: $Role,
+            )?
+            /// Place among the links (0-based); appended at the end when left out.
+            pub position: Option<i32>,
+        }
+
+        #[doc = concat!("Input of `", stringify!($unlink), "`.")]
+        #[derive(async_graphql::InputObject)]
+        pub struct $UnlinkInput {
+            #[doc = concat!("Global ID of the ", stringify!($Left), ".")]
+            pub $left_field: async_graphql::ID,
+            #[doc = concat!("Global ID of the ", stringify!($Right), " to unlink.")]
+            pub $right_field: async_graphql::ID,
+        }
+
+        #[doc = concat!("Result of `", stringify!($link), "`.")]
+        #[derive(async_graphql::SimpleObject)]
+        pub struct $LinkPayload {
+            #[doc = concat!("The ", stringify!($Left), " after the change.")]
+            pub $left_field: $crate::graphql::object::$Left,
+            /// The revision that records the change.
+            pub revision: $crate::graphql::object::revision::Revision,
+        }
+
+        #[doc = concat!("Result of `", stringify!($unlink), "`.")]
+        #[derive(async_graphql::SimpleObject)]
+        pub struct $UnlinkPayload {
+            #[doc = concat!("The ", stringify!($Left), " after the change.")]
+            pub $left_field: $crate::graphql::object::$Left,
+            /// The revision that records the change.
+            pub revision: $crate::graphql::object::revision::Revision,
+        }
+
+        #[doc = concat!("Link mutations: ", $doc)]
+        #[derive(Default)]
+        pub struct $mutation;
+
+        #[async_graphql::Object]
+        impl $mutation {
+            #[doc = concat!("Links: ", $doc)]
+            async fn $link(&self, ctx: &async_graphql::Context<'_>, #[graphql(desc = "The two nodes.")] input: $LinkInput) -> async_graphql::Result<$LinkPayload> {
+                #[allow(unused_mut, unused_assignments)]
+                let mut role: Option<String> = None;
+                $(
+                    let db_role: $DbRole = input.role.into();
+                    role = Some(sea_orm::ActiveEnum::to_value(&db_role));
+                )?
+                let (node, revision) = link_mutations!(@run ctx, $left_entity, $Left, input.$left_field, input.$right_field, role, input.position, false, $spec)?;
+                Ok($LinkPayload { $left_field: node.into(), revision: revision.into() })
+            }
+
+            #[doc = concat!("Unlinks: ", $doc)]
+            async fn $unlink(&self, ctx: &async_graphql::Context<'_>, #[graphql(desc = "The two nodes.")] input: $UnlinkInput) -> async_graphql::Result<$UnlinkPayload> {
+                let (node, revision) = link_mutations!(@run ctx, $left_entity, $Left, input.$left_field, input.$right_field, None, None, true, $spec)?;
+                Ok($UnlinkPayload { $left_field: node.into(), revision: revision.into() })
+            }
+        }
+    };
+    (@run $ctx:ident, $left_entity:ident, $Left:ident, $left:expr, $right:expr, $role:expr, $position:expr, $remove:expr, $spec:expr) => {{
+        use async_graphql::ErrorExtensions;
+        use $crate::graphql::mutation::core::{Tx, node_id};
+        let result: $crate::error::ApiResult<_> = async {
+            let tx = Tx::begin($ctx).await?;
+            let left = node_id(concat!("input.", stringify!($left_field)), &$left, $crate::id::NodeType::$Left)?;
+            let out = $crate::graphql::mutation::links::change_link::<oppvekstgraf_entity::$left_entity::Entity>(
+                &tx, &$spec, left, &$right, $role, $position, $remove,
+                |m, version, now| { m.version = version; m.updated_at = now; },
+            ).await?;
+            tx.commit().await?;
+            Ok(out)
+        }.await;
+        result.map_err(|e| e.extend())
+    }};
+}
+
+macro_rules! spec {
+    ($relation:literal, $table:literal, $left:literal, $right:literal, $Right:ident, $field:literal, $target:ident) => {
+        LinkSpec {
+            relation: $relation,
+            table: $table,
+            left_col: $left,
+            right_col: $right,
+            right: NodeType::$Right,
+            right_field: $field,
+            target: Target::$target,
+        }
+    };
+}
+
+pub mod all {
+    use super::{LinkSpec, Target};
+    use crate::{
+        graphql::enums::{MembershipRole, ResponsibilityRole},
+        id::NodeType,
+    };
+    use oppvekstgraf_entity::enums as db;
+
+    link_mutations!(MeasureUnitLinks, measure, Measure, measure,
+        [measure_link_unit, MeasureLinkUnitInput, MeasureLinkUnitPayload],
+        [measure_unlink_unit, MeasureUnlinkUnitInput, MeasureUnlinkUnitPayload],
+        unit, Unit, spec!("units", "measure_unit", "measure_id", "unit_id", Unit, "unit", SameMunicipality),
+        "a unit responsible for a measure, leading or taking part (a unit of the measure's municipality, or a national one).",
+        role: ResponsibilityRole, db::ResponsibilityRole);
+    link_mutations!(
+        MeasureLegalReferenceLinks,
+        measure,
+        Measure,
+        measure,
+        [
+            measure_link_legal_reference,
+            MeasureLinkLegalReferenceInput,
+            MeasureLinkLegalReferencePayload
+        ],
+        [
+            measure_unlink_legal_reference,
+            MeasureUnlinkLegalReferenceInput,
+            MeasureUnlinkLegalReferencePayload
+        ],
+        legal_reference,
+        LegalReference,
+        spec!(
+            "legalReferences",
+            "measure_legal_reference",
+            "measure_id",
+            "legal_reference_id",
+            LegalReference,
+            "legalReference",
+            Visible
+        ),
+        "a legal reference a measure cites."
+    );
+    link_mutations!(
+        MeasureGuidanceLinks,
+        measure,
+        Measure,
+        measure,
+        [
+            measure_link_guidance,
+            MeasureLinkGuidanceInput,
+            MeasureLinkGuidancePayload
+        ],
+        [
+            measure_unlink_guidance,
+            MeasureUnlinkGuidanceInput,
+            MeasureUnlinkGuidancePayload
+        ],
+        guidance,
+        Guidance,
+        spec!(
+            "guidance",
+            "measure_guidance",
+            "measure_id",
+            "guidance_id",
+            Guidance,
+            "guidance",
+            Visible
+        ),
+        "national guidance a measure follows."
+    );
+    link_mutations!(
+        MeasureThemeLinks,
+        measure,
+        Measure,
+        measure,
+        [
+            measure_link_theme,
+            MeasureLinkThemeInput,
+            MeasureLinkThemePayload
+        ],
+        [
+            measure_unlink_theme,
+            MeasureUnlinkThemeInput,
+            MeasureUnlinkThemePayload
+        ],
+        theme,
+        Theme,
+        spec!(
+            "themes",
+            "measure_theme",
+            "measure_id",
+            "theme_id",
+            Theme,
+            "theme",
+            Visible
+        ),
+        "a theme a measure addresses."
+    );
+    link_mutations!(
+        MeasureTargetGroupLinks,
+        measure,
+        Measure,
+        measure,
+        [
+            measure_link_target_group,
+            MeasureLinkTargetGroupInput,
+            MeasureLinkTargetGroupPayload
+        ],
+        [
+            measure_unlink_target_group,
+            MeasureUnlinkTargetGroupInput,
+            MeasureUnlinkTargetGroupPayload
+        ],
+        target_group,
+        TargetGroup,
+        spec!(
+            "targetGroups",
+            "measure_target_group",
+            "measure_id",
+            "target_group_id",
+            TargetGroup,
+            "targetGroup",
+            Visible
+        ),
+        "a target group of a measure."
+    );
+    link_mutations!(
+        MeasureRelatedPlanLinks,
+        measure,
+        Measure,
+        measure,
+        [
+            measure_link_related_plan,
+            MeasureLinkRelatedPlanInput,
+            MeasureLinkRelatedPlanPayload
+        ],
+        [
+            measure_unlink_related_plan,
+            MeasureUnlinkRelatedPlanInput,
+            MeasureUnlinkRelatedPlanPayload
+        ],
+        plan,
+        Plan,
+        spec!(
+            "relatedPlans",
+            "measure_related_plan",
+            "measure_id",
+            "plan_id",
+            Plan,
+            "plan",
+            Visible
+        ),
+        "another plan a measure refers to (any plan you can see)."
+    );
+    link_mutations!(
+        PlanOwnerLinks,
+        plan,
+        Plan,
+        plan,
+        [plan_link_owner, PlanLinkOwnerInput, PlanLinkOwnerPayload],
+        [
+            plan_unlink_owner,
+            PlanUnlinkOwnerInput,
+            PlanUnlinkOwnerPayload
+        ],
+        municipality,
+        Municipality,
+        spec!(
+            "owners",
+            "plan_owner",
+            "plan_id",
+            "municipality_id",
+            Municipality,
+            "municipality",
+            Owner
+        ),
+        "an owning municipality of a (joint) plan. Editors of any owner may add and remove co-owners; a plan keeps at least one owner, and editors cannot remove their own municipality."
+    );
+    link_mutations!(
+        PlanLegalReferenceLinks,
+        plan,
+        Plan,
+        plan,
+        [
+            plan_link_legal_reference,
+            PlanLinkLegalReferenceInput,
+            PlanLinkLegalReferencePayload
+        ],
+        [
+            plan_unlink_legal_reference,
+            PlanUnlinkLegalReferenceInput,
+            PlanUnlinkLegalReferencePayload
+        ],
+        legal_reference,
+        LegalReference,
+        spec!(
+            "legalReferences",
+            "plan_legal_reference",
+            "plan_id",
+            "legal_reference_id",
+            LegalReference,
+            "legalReference",
+            Visible
+        ),
+        "a legal reference a plan cites."
+    );
+    link_mutations!(
+        PlanGuidanceLinks,
+        plan,
+        Plan,
+        plan,
+        [
+            plan_link_guidance,
+            PlanLinkGuidanceInput,
+            PlanLinkGuidancePayload
+        ],
+        [
+            plan_unlink_guidance,
+            PlanUnlinkGuidanceInput,
+            PlanUnlinkGuidancePayload
+        ],
+        guidance,
+        Guidance,
+        spec!(
+            "guidance",
+            "plan_guidance",
+            "plan_id",
+            "guidance_id",
+            Guidance,
+            "guidance",
+            Visible
+        ),
+        "national guidance a plan builds on."
+    );
+    link_mutations!(
+        PlanThemeLinks,
+        plan,
+        Plan,
+        plan,
+        [plan_link_theme, PlanLinkThemeInput, PlanLinkThemePayload],
+        [
+            plan_unlink_theme,
+            PlanUnlinkThemeInput,
+            PlanUnlinkThemePayload
+        ],
+        theme,
+        Theme,
+        spec!(
+            "themes",
+            "plan_theme",
+            "plan_id",
+            "theme_id",
+            Theme,
+            "theme",
+            Visible
+        ),
+        "a theme a plan addresses."
+    );
+    link_mutations!(
+        PlanTargetGroupLinks,
+        plan,
+        Plan,
+        plan,
+        [
+            plan_link_target_group,
+            PlanLinkTargetGroupInput,
+            PlanLinkTargetGroupPayload
+        ],
+        [
+            plan_unlink_target_group,
+            PlanUnlinkTargetGroupInput,
+            PlanUnlinkTargetGroupPayload
+        ],
+        target_group,
+        TargetGroup,
+        spec!(
+            "targetGroups",
+            "plan_target_group",
+            "plan_id",
+            "target_group_id",
+            TargetGroup,
+            "targetGroup",
+            Visible
+        ),
+        "a target group of a plan."
+    );
+    link_mutations!(
+        PlanConceptLinks,
+        plan,
+        Plan,
+        plan,
+        [
+            plan_link_concept,
+            PlanLinkConceptInput,
+            PlanLinkConceptPayload
+        ],
+        [
+            plan_unlink_concept,
+            PlanUnlinkConceptInput,
+            PlanUnlinkConceptPayload
+        ],
+        concept,
+        Concept,
+        spec!(
+            "concepts",
+            "plan_concept",
+            "plan_id",
+            "concept_id",
+            Concept,
+            "concept",
+            Visible
+        ),
+        "a defined term a plan uses."
+    );
+    link_mutations!(UnitMemberLinks, unit, Unit, unit,
+        [unit_link_member, UnitLinkMemberInput, UnitLinkMemberPayload],
+        [unit_unlink_member, UnitUnlinkMemberInput, UnitUnlinkMemberPayload],
+        member, Unit, spec!("members", "unit_member", "unit_id", "member_id", Unit, "member", SameMunicipality),
+        "a member of a unit (a forum's composition), as leader, member or invited.",
+        role: MembershipRole, db::MembershipRole);
+    link_mutations!(
+        GuidancePublisherLinks,
+        guidance,
+        Guidance,
+        guidance,
+        [
+            guidance_link_publisher,
+            GuidanceLinkPublisherInput,
+            GuidanceLinkPublisherPayload
+        ],
+        [
+            guidance_unlink_publisher,
+            GuidanceUnlinkPublisherInput,
+            GuidanceUnlinkPublisherPayload
+        ],
+        publisher,
+        Publisher,
+        spec!(
+            "publishers",
+            "guidance_publisher",
+            "guidance_id",
+            "publisher_id",
+            Publisher,
+            "publisher",
+            Visible
+        ),
+        "a publisher of a guidance item (admins)."
+    );
+    link_mutations!(
+        GuidanceLegalReferenceLinks,
+        guidance,
+        Guidance,
+        guidance,
+        [
+            guidance_link_legal_reference,
+            GuidanceLinkLegalReferenceInput,
+            GuidanceLinkLegalReferencePayload
+        ],
+        [
+            guidance_unlink_legal_reference,
+            GuidanceUnlinkLegalReferenceInput,
+            GuidanceUnlinkLegalReferencePayload
+        ],
+        legal_reference,
+        LegalReference,
+        spec!(
+            "legalReferences",
+            "guidance_legal_reference",
+            "guidance_id",
+            "legal_reference_id",
+            LegalReference,
+            "legalReference",
+            Visible
+        ),
+        "a provision a guidance item explains (admins)."
+    );
+    link_mutations!(
+        GuidanceThemeLinks,
+        guidance,
+        Guidance,
+        guidance,
+        [
+            guidance_link_theme,
+            GuidanceLinkThemeInput,
+            GuidanceLinkThemePayload
+        ],
+        [
+            guidance_unlink_theme,
+            GuidanceUnlinkThemeInput,
+            GuidanceUnlinkThemePayload
+        ],
+        theme,
+        Theme,
+        spec!(
+            "themes",
+            "guidance_theme",
+            "guidance_id",
+            "theme_id",
+            Theme,
+            "theme",
+            Visible
+        ),
+        "a theme of a guidance item (admins)."
+    );
+    link_mutations!(
+        GuidanceTargetGroupLinks,
+        guidance,
+        Guidance,
+        guidance,
+        [
+            guidance_link_target_group,
+            GuidanceLinkTargetGroupInput,
+            GuidanceLinkTargetGroupPayload
+        ],
+        [
+            guidance_unlink_target_group,
+            GuidanceUnlinkTargetGroupInput,
+            GuidanceUnlinkTargetGroupPayload
+        ],
+        target_group,
+        TargetGroup,
+        spec!(
+            "targetGroups",
+            "guidance_target_group",
+            "guidance_id",
+            "target_group_id",
+            TargetGroup,
+            "targetGroup",
+            Visible
+        ),
+        "a target group of a guidance item (admins)."
+    );
+    link_mutations!(
+        RegionMemberLinks,
+        region,
+        Region,
+        region,
+        [
+            region_link_member,
+            RegionLinkMemberInput,
+            RegionLinkMemberPayload
+        ],
+        [
+            region_unlink_member,
+            RegionUnlinkMemberInput,
+            RegionUnlinkMemberPayload
+        ],
+        municipality,
+        Municipality,
+        spec!(
+            "members",
+            "region_member",
+            "region_id",
+            "municipality_id",
+            Municipality,
+            "municipality",
+            Visible
+        ),
+        "a member municipality of a region (admins)."
+    );
+    link_mutations!(
+        MunicipalityNeighbourLinks,
+        municipality,
+        Municipality,
+        municipality,
+        [
+            municipality_link_neighbour,
+            MunicipalityLinkNeighbourInput,
+            MunicipalityLinkNeighbourPayload
+        ],
+        [
+            municipality_unlink_neighbour,
+            MunicipalityUnlinkNeighbourInput,
+            MunicipalityUnlinkNeighbourPayload
+        ],
+        neighbour,
+        Municipality,
+        spec!(
+            "neighbours",
+            "municipality_neighbour",
+            "municipality_id",
+            "neighbour_id",
+            Municipality,
+            "neighbour",
+            Visible
+        ),
+        "a bordering municipality, stored both ways (admins)."
+    );
+}
