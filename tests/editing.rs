@@ -528,30 +528,44 @@ async fn links_respect_tenants(app: &TestApp) {
     )
     .await;
 
-    // Plan owners: a co-owner may be added; your own municipality and the last owner stay.
+    // Plan owners: only admins change them, and a plan keeps at least one owner.
     let (plan, _) = node(app, None, &format!("plan(slug: \"{HANDLINGSDEL}\")")).await;
     let (rauma, _) = node(app, None, "municipality(number: \"1539\")").await;
     let (molde, _) = node(app, None, "municipality(number: \"1506\")").await;
     const OWNER: &str = "mutation($input: PlanLinkOwnerInput!) { planLinkOwner(input: $input) { plan { owners { nodes { number } } } } }";
     const UNOWNER: &str = "mutation($input: PlanUnlinkOwnerInput!) { planUnlinkOwner(input: $input) { plan { owners { nodes { number } } } } }";
-    ok(
+    refused(
         app,
         Some(&w.rauma),
         OWNER,
         json!({ "input": { "plan": plan, "municipality": molde } }),
+        "FORBIDDEN",
     )
     .await;
+    let joint = ok(
+        app,
+        Some(&w.admin),
+        OWNER,
+        json!({ "input": { "plan": plan, "municipality": molde } }),
+    )
+    .await;
+    assert_eq!(
+        joint["planLinkOwner"]["plan"]["owners"]["nodes"]
+            .as_array()
+            .map(Vec::len),
+        Some(2)
+    );
     refused(
         app,
         Some(&w.rauma),
         UNOWNER,
-        json!({ "input": { "plan": plan, "municipality": rauma } }),
-        "VALIDATION",
+        json!({ "input": { "plan": plan, "municipality": molde } }),
+        "FORBIDDEN",
     )
     .await;
     ok(
         app,
-        Some(&w.rauma),
+        Some(&w.admin),
         UNOWNER,
         json!({ "input": { "plan": plan, "municipality": molde } }),
     )
@@ -564,6 +578,174 @@ async fn links_respect_tenants(app: &TestApp) {
         "VALIDATION",
     )
     .await;
+    // Members of a forum: the same municipality's units, or national ones.
+    let (forum, _) = node(app, None, "unit(slug: \"rauma-oppvekstforum\")").await;
+    const MEMBER: &str = "mutation($input: UnitLinkMemberInput!) { unitLinkMember(input: $input) { unit { members { totalCount } } } }";
+    refused(
+        app,
+        Some(&w.rauma),
+        MEMBER,
+        json!({ "input": { "unit": forum, "member": moss_unit, "role": "MEMBER" } }),
+        "FORBIDDEN",
+    )
+    .await;
+    ok(
+        app,
+        Some(&w.rauma),
+        MEMBER,
+        json!({ "input": { "unit": forum, "member": national, "role": "INVITED" } }),
+    )
+    .await;
+    // Registry relations are for admins.
+    let (guidance, _) = node(app, None, "guidance(code: \"IS-2826\")").await;
+    let (publisher, _) = node(app, None, "publisher(slug: \"barneombudet\")").await;
+    const PUBLISHER: &str = "mutation($input: GuidanceLinkPublisherInput!) { guidanceLinkPublisher(input: $input) { guidance { publishers { totalCount } } } }";
+    refused(
+        app,
+        Some(&w.rauma),
+        PUBLISHER,
+        json!({ "input": { "guidance": guidance, "publisher": publisher } }),
+        "FORBIDDEN",
+    )
+    .await;
+    ok(
+        app,
+        Some(&w.admin),
+        PUBLISHER,
+        json!({ "input": { "guidance": guidance, "publisher": publisher } }),
+    )
+    .await;
+    let (region, _) = node(app, None, "region(slug: \"mosseregionen\")").await;
+    const REGION: &str = "mutation($input: RegionLinkMemberInput!) { regionLinkMember(input: $input) { region { members { totalCount } } } }";
+    refused(
+        app,
+        Some(&w.moss),
+        REGION,
+        json!({ "input": { "region": region, "municipality": molde } }),
+        "FORBIDDEN",
+    )
+    .await;
+    let grown = ok(
+        app,
+        Some(&w.admin),
+        REGION,
+        json!({ "input": { "region": region, "municipality": molde } }),
+    )
+    .await;
+    assert_eq!(
+        grown["regionLinkMember"]["region"]["members"]["totalCount"],
+        4
+    );
+}
+
+on_both!(create_and_update_across_tenants);
+/// Creating and changing every other kind of node: own municipality, another one, the registry.
+async fn create_and_update_across_tenants(app: &TestApp) {
+    let w = who(app).await;
+    const UNIT_CREATE: &str = "mutation($input: UnitCreateInput!) { unitCreate(input: $input) { unit { slug status municipality { number } } } }";
+    let created = ok(
+        app,
+        Some(&w.rauma),
+        UNIT_CREATE,
+        json!({ "input": { "name": "Familieteamet", "kind": "SERVICE" } }),
+    )
+    .await;
+    assert_eq!(
+        created["unitCreate"]["unit"]["municipality"]["number"],
+        "1539"
+    );
+    refused(
+        app,
+        Some(&w.rauma),
+        UNIT_CREATE,
+        json!({ "input": { "name": "X", "kind": "SERVICE", "municipality": "3103" } }),
+        "VALIDATION",
+    )
+    .await;
+    refused(
+        app,
+        Some(&w.rauma),
+        UNIT_CREATE,
+        json!({ "input": { "name": "X", "kind": "EXTERNAL_PARTNER", "national": true } }),
+        "FORBIDDEN",
+    )
+    .await;
+    let national = ok(app, Some(&w.admin), UNIT_CREATE, json!({ "input": { "name": "Statsforvalteren", "kind": "EXTERNAL_PARTNER", "national": true } })).await;
+    assert_eq!(national["unitCreate"]["unit"]["municipality"], Value::Null);
+    const GOAL_CREATE: &str = "mutation($input: GoalCreateInput!) { goalCreate(input: $input) { goal { position plan { slug } } } }";
+    let (moss_plan, _) = node(
+        app,
+        None,
+        "plan(slug: \"moss-kommuneplanens-samfunnsdel-2020-2030\")",
+    )
+    .await;
+    refused(
+        app,
+        Some(&w.rauma),
+        GOAL_CREATE,
+        json!({ "input": { "plan": moss_plan, "focusArea": "X", "statement": "Y" } }),
+        "FORBIDDEN",
+    )
+    .await;
+    let goal = ok(app, Some(&w.moss), GOAL_CREATE, json!({ "input": { "plan": moss_plan, "focusArea": "Oppvekst", "statement": "Alle barn mestrer" } })).await;
+    assert_eq!(
+        goal["goalCreate"]["goal"]["position"], 3,
+        "appended after the three goals"
+    );
+    const PLAN_CREATE: &str = "mutation($input: PlanCreateInput!) { planCreate(input: $input) { plan { owners { nodes { number } } } } }";
+    refused(app, Some(&w.rauma), PLAN_CREATE, json!({ "input": { "title": "Felles", "kind": "ACTION_PLAN", "owners": ["1539", "1506"] } }), "FORBIDDEN").await;
+    let joint = ok(app, Some(&w.admin), PLAN_CREATE, json!({ "input": { "title": "Felles", "kind": "ACTION_PLAN", "owners": ["1539", "1506"] } })).await;
+    assert_eq!(
+        joint["planCreate"]["plan"]["owners"]["nodes"]
+            .as_array()
+            .map(Vec::len),
+        Some(2)
+    );
+    // The registry and the municipalities themselves: admins only, even for your own municipality.
+    let (rauma, version) = node(app, None, "municipality(number: \"1539\")").await;
+    const MUNICIPALITY: &str = "mutation($input: MunicipalityUpdateInput!) { municipalityUpdate(input: $input) { municipality { name version } } }";
+    refused(
+        app,
+        Some(&w.rauma),
+        MUNICIPALITY,
+        json!({ "input": { "id": rauma, "version": version, "name": "Rauma kommune" } }),
+        "FORBIDDEN",
+    )
+    .await;
+    ok(
+        app,
+        Some(&w.admin),
+        MUNICIPALITY,
+        json!({ "input": { "id": rauma, "version": version, "name": "Rauma kommune" } }),
+    )
+    .await;
+    const LAW: &str = "mutation($input: LawCreateInput!) { lawCreate(input: $input) { law { lovdataId status } } }";
+    let law = json!({ "input": { "lovdataId": "LOV-2025-06-20-99", "shortTitle": "testloven", "title": "Lov om test", "kind": "ACT" } });
+    refused(app, Some(&w.rauma), LAW, law.clone(), "FORBIDDEN").await;
+    refused(app, None, LAW, law.clone(), "UNAUTHENTICATED").await;
+    let created = ok(app, Some(&w.admin), LAW, law).await;
+    assert_eq!(created["lawCreate"]["law"]["status"], "DRAFT");
+    let (concept, version) = node(app, None, "concept(slug: \"bekymring\")").await;
+    const CONCEPT: &str = "mutation($input: ConceptUpdateInput!) { conceptUpdate(input: $input) { concept { altLabels } } }";
+    refused(
+        app,
+        Some(&w.moss),
+        CONCEPT,
+        json!({ "input": { "id": concept, "version": version, "altLabels": ["Uro"] } }),
+        "FORBIDDEN",
+    )
+    .await;
+    let updated = ok(
+        app,
+        Some(&w.admin),
+        CONCEPT,
+        json!({ "input": { "id": concept, "version": version, "altLabels": ["Uro"] } }),
+    )
+    .await;
+    assert_eq!(
+        updated["conceptUpdate"]["concept"]["altLabels"],
+        json!(["Uro"])
+    );
 }
 
 on_both!(drafts_stay_hidden_through_every_route);
@@ -1026,15 +1208,8 @@ async fn validation_rules(app: &TestApp) {
             "owners kommunenummer",
             PLAN_CREATE,
             plan_input(json!({ "owners": ["15"] })),
-            plan_input(json!({ "owners": ["1539", "1506"] })),
-            "input.owners[0]",
-        ),
-        (
-            "owners without own",
-            PLAN_CREATE,
-            plan_input(json!({ "owners": ["1506"] })),
             plan_input(json!({ "owners": ["1539"] })),
-            "input.owners",
+            "input.owners[0]",
         ),
     ];
     for (name, query, bad, good, field) in cases {

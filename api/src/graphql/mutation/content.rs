@@ -194,8 +194,8 @@ pub struct PlanCreateInput {
     pub title: String,
     /// Kind of plan.
     pub kind: PlanKind,
-    /// Owning municipalities (kommunenummer). Editors: defaults to their own, which must be among them.
-    /// Admins: required.
+    /// Owning municipalities (kommunenummer). Editors: their own (the default); only admins make joint
+    /// plans. Admins: required.
     pub owners: Option<Vec<String>>,
     /// First year of the period (1800-2200).
     pub period_start: Option<i32>,
@@ -966,11 +966,9 @@ async fn plan_owners(tx: &Tx, numbers: Option<&[String]>) -> ApiResult<Vec<Uuid>
             "admins name at least one owning municipality",
         )),
         (true, _) => Ok(owners),
-        (false, Some(mine)) if owners.is_empty() => Ok(vec![mine]),
-        (false, Some(mine)) if owners.contains(&mine) => Ok(owners),
-        (false, _) => Err(ApiError::validation(
-            "input.owners",
-            "your own municipality must be among the owners",
+        (false, Some(mine)) if owners.is_empty() || owners == [mine] => Ok(vec![mine]),
+        (false, _) => Err(ApiError::Forbidden(
+            "input.owners: editors create plans owned by their own municipality; an admin adds co-owners".into(),
         )),
     }
 }

@@ -21,8 +21,7 @@ pub enum Target {
     Visible,
     /// Municipal content of the same municipality as the left node (or a national unit).
     SameMunicipality,
-    /// A municipality as a plan owner: editors of an owner may add and remove co-owners, but a plan keeps
-    /// at least one owner and an editor cannot remove their own municipality.
+    /// A municipality as a plan owner: only admins change owner lists, and a plan keeps at least one owner.
     Owner,
 }
 
@@ -106,18 +105,17 @@ where
             Target::Owner => {}
         }
     }
-    if spec.target == Target::Owner && remove {
+    if spec.target == Target::Owner {
+        if !tx.actor.is_admin() {
+            return Err(ApiError::Forbidden(
+                "only admins change a plan's owners: every owner's editors may then edit the joint plan".into(),
+            ));
+        }
         let current = owners(&tx.txn, T::NODE, left).await?.unwrap_or_default();
-        if current.len() <= 1 && current.contains(&right_id) {
+        if remove && current.len() <= 1 && current.contains(&right_id) {
             return Err(ApiError::validation(
                 &field,
                 "a plan keeps at least one owner",
-            ));
-        }
-        if !tx.actor.is_admin() && tx.actor.municipality_id == Some(right_id) {
-            return Err(ApiError::validation(
-                &field,
-                "you cannot remove your own municipality from a plan's owners",
             ));
         }
     }
@@ -528,7 +526,7 @@ pub mod all {
             "municipality",
             Owner
         ),
-        "an owning municipality of a (joint) plan. Editors of any owner may add and remove co-owners; a plan keeps at least one owner, and editors cannot remove their own municipality."
+        "an owning municipality of a (joint) plan. Only admins change owner lists; a plan keeps at least one owner, and every owner's editors may edit it."
     );
     link_mutations!(
         PlanLegalReferenceLinks,
