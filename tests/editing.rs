@@ -485,7 +485,10 @@ async fn links_respect_tenants(app: &TestApp) {
         json!({ "input": { "measure": measure, "theme": theme } }),
     )
     .await;
-    let (missing_theme, _) = (base64("Theme:00000000-0000-4000-8000-000000000000"), 0);
+    let (missing_theme, _) = (
+        common::base64("Theme:00000000-0000-4000-8000-000000000000"),
+        0,
+    );
     refused(
         app,
         Some(&w.rauma),
@@ -1333,20 +1336,4 @@ async fn validation_rules(app: &TestApp) {
         created["legalReferenceCreate"]["legalReference"]["citation"],
         "barnevernsloven § 3-1 annet ledd"
     );
-}
-
-fn base64(text: &str) -> String {
-    const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-    let bytes = text.as_bytes();
-    let mut out = String::new();
-    for chunk in bytes.chunks(3) {
-        let n = chunk
-            .iter()
-            .enumerate()
-            .fold(0u32, |acc, (i, b)| acc | (u32::from(*b) << (16 - 8 * i)));
-        for i in 0..=chunk.len() {
-            out.push(ALPHABET[((n >> (18 - 6 * i)) & 63) as usize] as char);
-        }
-    }
-    out
 }

@@ -706,7 +706,7 @@ async fn ids_and_arguments_are_validated(app: &common::TestApp) {
     assert_eq!(code, "VALIDATION");
     assert_eq!(error["extensions"]["field"], "id");
     // A well-formed ID of a node that does not exist gives null.
-    let unknown = base64_id("Plan", "00000000-0000-4000-8000-000000000000");
+    let unknown = common::base64("Plan:00000000-0000-4000-8000-000000000000");
     let data = app
         .data(
             "query($id: ID!) { node(id: $id) { id } plan(id: $id) { id } }",
@@ -814,20 +814,4 @@ async fn drafts_and_archived_content_stay_hidden(app: &common::TestApp) {
         !node_values(&data["skolesjef"]["measures"], "slug")
             .contains(&"rauma-etablere-oppvekstforum".to_string())
     );
-}
-
-fn base64_id(typename: &str, uuid: &str) -> String {
-    const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-    let bytes = format!("{typename}:{uuid}").into_bytes();
-    let mut out = String::new();
-    for chunk in bytes.chunks(3) {
-        let n = chunk
-            .iter()
-            .enumerate()
-            .fold(0u32, |acc, (i, b)| acc | (u32::from(*b) << (16 - 8 * i)));
-        for i in 0..=chunk.len() {
-            out.push(ALPHABET[((n >> (18 - 6 * i)) & 63) as usize] as char);
-        }
-    }
-    out
 }

@@ -8,7 +8,9 @@ use chrono::NaiveDate;
 use oppvekstgraf_entity::{self as entity, enums};
 use uuid::Uuid;
 
-use super::core::{Tx, create_node, ensure_writable, node_id, update_node};
+use super::core::{
+    Tx, create_node, ensure_writable, maybe, maybe_text, maybe_url, node_id, update_node,
+};
 use crate::{
     error::{ApiError, ApiResult},
     graphql::{
@@ -19,38 +21,6 @@ use crate::{
     sql::Sql,
     validate::{self, MAX_TEXT, MAX_TITLE},
 };
-
-/// `MaybeUndefined` text: undefined keeps, null clears, a value is validated.
-fn maybe_text(
-    field: &str,
-    value: MaybeUndefined<String>,
-    current: &mut Option<String>,
-    max: usize,
-) -> ApiResult<()> {
-    match value {
-        MaybeUndefined::Undefined => {}
-        MaybeUndefined::Null => *current = None,
-        MaybeUndefined::Value(v) => *current = Some(validate::text(field, &v, max)?),
-    }
-    Ok(())
-}
-
-fn maybe<T>(
-    value: MaybeUndefined<T>,
-    current: &mut Option<T>,
-    check: impl FnOnce(T) -> ApiResult<T>,
-) -> ApiResult<()> {
-    match value {
-        MaybeUndefined::Undefined => {}
-        MaybeUndefined::Null => *current = None,
-        MaybeUndefined::Value(v) => *current = Some(check(v)?),
-    }
-    Ok(())
-}
-
-fn url_of(field: &str) -> impl FnOnce(String) -> ApiResult<String> + '_ {
-    move |v| validate::url(field, &v)
-}
 
 /// The municipality a new measure or unit belongs to: the editor's own; admins name one.
 async fn owner_for(tx: &Tx, municipality: Option<&str>) -> ApiResult<Uuid> {
@@ -702,11 +672,7 @@ impl ContentMutation {
                     m.period_start,
                     m.period_end,
                 )?;
-                maybe(
-                    input.document_url,
-                    &mut m.document_url,
-                    url_of("input.documentUrl"),
-                )?;
+                maybe_url("input.documentUrl", input.document_url, &mut m.document_url)?;
                 maybe_text("input.summary", input.summary, &mut m.summary, MAX_TEXT)?;
                 maybe_text("input.body", input.body, &mut m.body, MAX_TEXT)?;
                 match &input.adopted_by {

@@ -8,7 +8,7 @@ use chrono::NaiveDate;
 use oppvekstgraf_entity::{self as entity, enums};
 use uuid::Uuid;
 
-use super::core::{Tx, create_node, node_id, update_node};
+use super::core::{Tx, create_node, maybe_text, maybe_url, node_id, update_node};
 use crate::{
     error::{ApiError, ApiResult},
     graphql::{
@@ -36,33 +36,6 @@ fn admin(tx: &Tx, what: &str) -> ApiResult<()> {
             "{what} is shared national content: only admins change it"
         )))
     }
-}
-
-fn set_text(
-    field: &str,
-    value: MaybeUndefined<String>,
-    current: &mut Option<String>,
-    max: usize,
-) -> ApiResult<()> {
-    match value {
-        MaybeUndefined::Undefined => {}
-        MaybeUndefined::Null => *current = None,
-        MaybeUndefined::Value(v) => *current = Some(validate::text(field, &v, max)?),
-    }
-    Ok(())
-}
-
-fn set_url(
-    field: &str,
-    value: MaybeUndefined<String>,
-    current: &mut Option<String>,
-) -> ApiResult<()> {
-    match value {
-        MaybeUndefined::Undefined => {}
-        MaybeUndefined::Null => *current = None,
-        MaybeUndefined::Value(v) => *current = Some(validate::url(field, &v)?),
-    }
-    Ok(())
 }
 
 fn org(field: &str, value: Option<&str>) -> ApiResult<Option<String>> {
@@ -614,7 +587,7 @@ impl RegistryMutation {
                             Some(other(tx, "input.replacedBy", r, NodeType::Law, Some(m.id)).await?)
                     }
                 }
-                set_text("input.note", input.note, &mut m.note, MAX_TEXT)?;
+                maybe_text("input.note", input.note, &mut m.note, MAX_TEXT)?;
                 if let Some(slug) = &input.slug {
                     m.slug = tx.changed_slug("law", m.id, slug).await?;
                 }
@@ -716,8 +689,8 @@ impl RegistryMutation {
             input.version,
             async |tx, m| {
                 admin(tx, "a legal reference")?;
-                set_text("input.heading", input.heading, &mut m.heading, MAX_TITLE)?;
-                set_text("input.note", input.note, &mut m.note, MAX_TEXT)?;
+                maybe_text("input.heading", input.heading, &mut m.heading, MAX_TITLE)?;
+                maybe_text("input.note", input.note, &mut m.note, MAX_TEXT)?;
                 Ok(())
             },
             stamp!(entity::legal_reference::Model),
@@ -815,14 +788,14 @@ impl RegistryMutation {
                 if let Some(v) = input.kind {
                     m.kind = v.into();
                 }
-                set_text("input.code", input.code, &mut m.code, 40)?;
+                maybe_text("input.code", input.code, &mut m.code, 40)?;
                 if let Some(code) = &m.code {
                     unique(tx, "guidance", "code", code, Some(m.id), "input.code").await?;
                 }
-                set_text("input.isbn", input.isbn, &mut m.isbn, 40)?;
-                set_url("input.url", input.url, &mut m.url)?;
-                set_text("input.summary", input.summary, &mut m.summary, MAX_TEXT)?;
-                set_text(
+                maybe_text("input.isbn", input.isbn, &mut m.isbn, 40)?;
+                maybe_url("input.url", input.url, &mut m.url)?;
+                maybe_text("input.summary", input.summary, &mut m.summary, MAX_TEXT)?;
+                maybe_text(
                     "input.topicGroup",
                     input.topic_group,
                     &mut m.topic_group,
@@ -926,7 +899,7 @@ impl RegistryMutation {
                 if let Some(v) = &input.name {
                     m.name = validate::text("input.name", v, MAX_TITLE)?;
                 }
-                set_text("input.shortName", input.short_name, &mut m.short_name, 50)?;
+                maybe_text("input.shortName", input.short_name, &mut m.short_name, 50)?;
                 match input.organization_number {
                     MaybeUndefined::Undefined => {}
                     MaybeUndefined::Null => m.organization_number = None,
@@ -934,7 +907,7 @@ impl RegistryMutation {
                         m.organization_number = org("input.organizationNumber", Some(&v))?
                     }
                 }
-                set_url("input.url", input.url, &mut m.url)?;
+                maybe_url("input.url", input.url, &mut m.url)?;
                 if let Some(slug) = &input.slug {
                     m.slug = tx.changed_slug("publisher", m.id, slug).await?;
                 }
@@ -1022,13 +995,13 @@ impl RegistryMutation {
                 if let Some(labels) = &input.alt_labels {
                     m.alt_labels = serde_json::json!(alt_labels(Some(labels))?);
                 }
-                set_text(
+                maybe_text(
                     "input.scopeNote",
                     input.scope_note,
                     &mut m.scope_note,
                     MAX_TEXT,
                 )?;
-                set_text("input.source", input.source, &mut m.source, MAX_TITLE)?;
+                maybe_text("input.source", input.source, &mut m.source, MAX_TITLE)?;
                 match &input.source_guidance {
                     MaybeUndefined::Undefined => {}
                     MaybeUndefined::Null => m.source_guidance_id = None,
@@ -1114,13 +1087,13 @@ impl RegistryMutation {
                 if let Some(v) = &input.label {
                     m.label = validate::text("input.label", v, MAX_TITLE)?;
                 }
-                set_text(
+                maybe_text(
                     "input.description",
                     input.description,
                     &mut m.description,
                     MAX_TEXT,
                 )?;
-                set_url("input.losUri", input.los_uri, &mut m.los_uri)?;
+                maybe_url("input.losUri", input.los_uri, &mut m.los_uri)?;
                 if let Some(slug) = &input.slug {
                     m.slug = tx.changed_slug("theme", m.id, slug).await?;
                 }
@@ -1205,7 +1178,7 @@ impl RegistryMutation {
                     MaybeUndefined::Value(v) => m.max_age = Some(v),
                 }
                 ages(m.min_age, m.max_age)?;
-                set_text(
+                maybe_text(
                     "input.description",
                     input.description,
                     &mut m.description,
@@ -1281,7 +1254,7 @@ impl RegistryMutation {
                 if let Some(v) = &input.name {
                     m.name = validate::text("input.name", v, MAX_TITLE)?;
                 }
-                set_text(
+                maybe_text(
                     "input.description",
                     input.description,
                     &mut m.description,
