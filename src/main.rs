@@ -302,3 +302,55 @@ async fn shutdown_signal() {
     }
     tracing::info!("shutting down: finishing in-flight requests");
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn expiry_forms() {
+        let in_ninety = parse_expiry("90d").expect("days");
+        let days = (in_ninety - chrono::Utc::now()).num_days();
+        assert!((89..=90).contains(&days), "{days}");
+        assert_eq!(
+            parse_expiry("2027-01-31").expect("date").to_rfc3339(),
+            "2027-01-31T00:00:00+00:00"
+        );
+        assert_eq!(
+            parse_expiry("2027-01-31T12:00:00+01:00")
+                .expect("time")
+                .to_rfc3339(),
+            "2027-01-31T11:00:00+00:00"
+        );
+        assert!(parse_expiry("soon").is_err());
+        assert!(parse_expiry("xd").is_err());
+    }
+
+    #[test]
+    fn cli_parses() {
+        use clap::CommandFactory;
+        Cli::command().debug_assert();
+        let cli = Cli::try_parse_from([
+            "oppvekstgraf",
+            "token",
+            "create",
+            "--name",
+            "x",
+            "--role",
+            "editor",
+            "--municipality",
+            "1539",
+        ]);
+        assert!(cli.is_ok());
+        let bad_role = Cli::try_parse_from([
+            "oppvekstgraf",
+            "token",
+            "create",
+            "--name",
+            "x",
+            "--role",
+            "owner",
+        ]);
+        assert!(bad_role.is_err());
+    }
+}

@@ -914,6 +914,38 @@ async fn versions_conflict_and_the_first_save_wins(app: &TestApp) {
     assert_eq!(now, version + 1);
 }
 
+on_both!(concurrent_creates_all_land);
+/// Editors writing at the same time wait for each other; none of them gets an internal error.
+async fn concurrent_creates_all_land(app: &TestApp) {
+    let w = who(app).await;
+    let (plan, _) = node(app, None, &format!("plan(slug: \"{HANDLINGSDEL}\")")).await;
+    let creates = (0..6).map(|i| {
+        let input = json!({ "input": { "plan": plan, "title": format!("Samtidig {i}") } });
+        let token = w.rauma.clone();
+        async move { app.gql_as(Some(&token), MEASURE_CREATE, input).await }
+    });
+    let results = futures_util::future::join_all(creates).await;
+    for result in &results {
+        assert!(
+            result.get("errors").is_none(),
+            "[{:?}] {result}",
+            app.backend
+        );
+    }
+    let preview = app
+        .gql_with(
+            &[
+                ("authorization", &format!("Bearer {}", w.rauma)),
+                ("x-preview", "true"),
+            ],
+            r#"{ measures(filter: { search: "Samtidig" }) { totalCount } }"#,
+            json!({}),
+        )
+        .await
+        .1;
+    assert_eq!(preview["data"]["measures"]["totalCount"], 6);
+}
+
 on_both!(revisions_record_and_restore);
 async fn revisions_record_and_restore(app: &TestApp) {
     let w = who(app).await;

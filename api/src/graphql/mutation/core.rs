@@ -159,7 +159,14 @@ impl Tx {
     /// Starts the one transaction of a mutation for the acting token.
     pub async fn begin(ctx: &Context<'_>) -> ApiResult<Tx> {
         let actor = actor(ctx)?;
-        let txn = database(ctx)?.begin().await?;
+        // On SQLite the transaction takes the write lock at once (BEGIN IMMEDIATE): a transaction that reads
+        // first and writes later could otherwise fail when another writer commits in between. PostgreSQL
+        // ignores the option.
+        let options = sea_orm::TransactionOptions {
+            sqlite_transaction_mode: Some(sea_orm::SqliteTransactionMode::Immediate),
+            ..Default::default()
+        };
+        let txn = database(ctx)?.begin_with_options(options).await?;
         Ok(Tx {
             txn,
             actor,
