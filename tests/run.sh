@@ -43,4 +43,7 @@ for _ in $(seq 1 100); do
   sleep 0.2
 done
 curl -fsS "http://127.0.0.1:$port/readyz" >/dev/null || { cat "$workdir/server.log"; exit 1; }
-OPPVEKSTGRAF_URL="http://127.0.0.1:$port" node --test tests/browser/console.test.mjs
+# An editor token for Rauma on the server's own database (SQLite WAL: the CLI may write while it runs).
+token=$(DATABASE_URL="sqlite://$workdir/console.db?mode=rwc" target/debug/oppvekstgraf token create \
+  --municipality 1539 --role editor --name "Konsolltest" 2>"$workdir/token.log") || { cat "$workdir/token.log"; exit 1; }
+OPPVEKSTGRAF_URL="http://127.0.0.1:$port" OPPVEKSTGRAF_TOKEN="$token" node --test tests/browser/console.test.mjs

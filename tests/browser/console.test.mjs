@@ -1,10 +1,15 @@
 // End-to-end checks of the GraphiQL console served by a running Oppvekstgraf server.
 //
-//   OPPVEKSTGRAF_URL=http://127.0.0.1:8080 node --test tests/browser/console.test.mjs
+//   OPPVEKSTGRAF_URL=http://127.0.0.1:8080 \
+//   OPPVEKSTGRAF_TOKEN=$(oppvekstgraf token create --municipality 1539 --role editor --name Konsolltest) \
+//   node --test tests/browser/console.test.mjs
 //
 // Needs Debian's Chromium at /usr/bin/chromium (or CHROMIUM_PATH) and `npm ci` in
-// tests/browser. The server must have the seed content loaded (municipality 1539 = Rauma).
-// Optional: CONSOLE_SCREENSHOT=/path/to/file.png saves a picture of the loaded console.
+// tests/browser. The server must have the seed content loaded (municipality 1539 = Rauma),
+// and OPPVEKSTGRAF_TOKEN must be an editor token for Rauma on that server's database
+// (the editing tests create draft plans with it).
+// Optional: CONSOLE_SCREENSHOT=/path/to/file.png saves a picture of the loaded console,
+// CONSOLE_SIGNED_IN_SCREENSHOT=/path/to/file.png one of the signed-in console after a mutation.
 
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -14,6 +19,8 @@ import { chromium } from 'playwright-core';
 const BASE_URL = (process.env.OPPVEKSTGRAF_URL ?? '').replace(/\/+$/, '');
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const SCREENSHOT = process.env.CONSOLE_SCREENSHOT;
+const SIGNED_IN_SCREENSHOT = process.env.CONSOLE_SIGNED_IN_SCREENSHOT;
+const TOKEN = (process.env.OPPVEKSTGRAF_TOKEN ?? '').trim();
 
 const TEST_TIMEOUT = 30_000; // per test, hard bound
 const STEP_TIMEOUT = 15_000; // per wait inside a test
@@ -33,9 +40,25 @@ const CHROMIUM_ARGS = [
 
 const QUERY_EDITOR = '.graphiql-query-editor';
 const RESPONSE = '.graphiql-response';
+const TOKEN_BAR = '.token-bar';
+const INVALID_TOKEN_MESSAGE = 'Tokenet er ugyldig, utløpt eller trukket tilbake';
+// What Chromium logs for any request answered with 401; expected only where a test
+// sends a bad token on purpose.
+const CONSOLE_401 = 'console.error: Failed to load resource: the server responded with a status of 401 (Unauthorized)';
+// A token of the right shape that no server has issued.
+const BOGUS_TOKEN = `ogt_${'0'.repeat(32)}_${'A'.repeat(43)}`;
+// Titles of plans made by this run are unique, so the run works against a database
+// that earlier runs wrote to.
+const RUN_ID = Math.random().toString(16).slice(2, 10);
 
 if (!BASE_URL) {
   throw new Error('Set OPPVEKSTGRAF_URL to the base URL of a running server, e.g. http://127.0.0.1:8080');
+}
+if (!TOKEN) {
+  throw new Error(
+    'Set OPPVEKSTGRAF_TOKEN to an editor token for municipality 1539 on the same database as the server: ' +
+      'OPPVEKSTGRAF_TOKEN=$(DATABASE_URL=... oppvekstgraf token create --municipality 1539 --role editor --name Konsolltest)',
+  );
 }
 
 let browser;
@@ -109,8 +132,21 @@ async function setQuery(page, text) {
   );
 }
 
-function assertNoProblems(problems) {
-  assert.deepEqual(problems, [], `page reported problems:\n${problems.join('\n')}`);
+/**
+ * No page errors, console errors or failed requests. `allow401` lets Chromium's 401 log
+ * line through; `allowAbortedWorkerScripts` a worker script whose loading was cancelled:
+ * by a reload, or because GraphiQL restarts Monaco's GraphQL worker whenever the schema
+ * changes and a worker disposed while its script is still loading shows up as an
+ * aborted request.
+ */
+function assertNoProblems(problems, { allow401 = false, allowAbortedWorkerScripts = false } = {}) {
+  const abortedWorker = new RegExp(
+    `^request failed: GET ${escapeRegExp(BASE_URL)}/graphiql/assets/[\\w.-]+\\.worker-[\\w-]+\\.js \\(net::ERR_ABORTED\\)$`,
+  );
+  const unexpected = problems.filter(
+    (p) => !(allow401 && p === CONSOLE_401) && !(allowAbortedWorkerScripts && abortedWorker.test(p)),
+  );
+  assert.deepEqual(unexpected, [], `page reported problems:\n${unexpected.join('\n')}`);
 }
 
 describe('GraphiQL console', { timeout: TEST_TIMEOUT * 6 }, () => {
@@ -119,13 +155,13 @@ describe('GraphiQL console', { timeout: TEST_TIMEOUT * 6 }, () => {
     try {
       assert.equal(await page.title(), 'Oppvekstgraf – GraphQL-konsoll');
 
-      // First visit: the three example tabs, titled by operation name.
+      // First visit: the four example tabs, titled by operation name.
       const tabs = page.locator('.graphiql-tab');
-      await page.waitForFunction(() => document.querySelectorAll('.graphiql-tab').length === 3, null, {
+      await page.waitForFunction(() => document.querySelectorAll('.graphiql-tab').length === 4, null, {
         timeout: STEP_TIMEOUT,
       });
       const titles = (await tabs.allTextContents()).map((t) => t.trim());
-      for (const name of ['RaumaTiltak', 'Forankring', 'FellesPlan']) {
+      for (const name of ['RaumaTiltak', 'Forankring', 'FellesPlan', 'NyPlan']) {
         assert.ok(
           titles.some((t) => t.includes(name)),
           `expected a tab titled ${name}, got ${JSON.stringify(titles)}`,
@@ -136,6 +172,13 @@ describe('GraphiQL console', { timeout: TEST_TIMEOUT * 6 }, () => {
       // Sidebar: history and explorer plugins next to the docs.
       await page.locator('.graphiql-sidebar button[aria-label="Show History"]').waitFor();
       await page.locator('.graphiql-sidebar button[aria-label="Show GraphiQL Explorer"]').waitFor();
+
+      // The token bar, signed out on a first visit.
+      await page.locator(`${TOKEN_BAR}[data-state="signed-out"]`).waitFor();
+      assert.equal(await page.getByLabel('API-token').getAttribute('type'), 'password');
+      assert.equal((await page.locator('.token-bar-status').textContent()).trim(), 'Ikke innlogget');
+      assert.ok(await page.getByRole('button', { name: 'Logg ut' }).isDisabled(), 'Logg ut while signed out');
+      assert.ok(await page.getByLabel('Forhåndsvisning (utkast)').isDisabled(), 'preview box while signed out');
 
       // Monaco's GraphQL language worker is what gives validation and autocomplete.
       await waitUntil(() => workers.some((url) => /graphql[^/]*worker/i.test(url)), 'a GraphQL worker', () =>
@@ -197,7 +240,10 @@ describe('GraphiQL console', { timeout: TEST_TIMEOUT * 6 }, () => {
       const req = await requestSeen;
       assert.equal(req.headers()['authorization'], 'Bearer console-test-token');
       assert.match(req.headers()['content-type'] ?? '', /application\/json/);
-      assertNoProblems(problems);
+      // The server knows no such token: 401, shown in the result pane and in the bar.
+      await waitForText(page, RESPONSE, [/UNAUTHENTICATED/]);
+      await waitForText(page, '.token-bar-message', [/Headers-fanen/]);
+      assertNoProblems(problems, { allow401: true });
     } finally {
       await context.close();
     }
@@ -262,6 +308,171 @@ describe('GraphiQL console', { timeout: TEST_TIMEOUT * 6 }, () => {
   });
 });
 
+describe('GraphiQL console: editing with an API token', { timeout: TEST_TIMEOUT * 5 }, () => {
+  const title = `Ny temaplan (utkast) ${RUN_ID}`;
+  // One line: typed newlines get Monaco's auto-indent and auto-closed braces.
+  const planCreate = (planTitle) =>
+    `mutation NyPlan { planCreate(input: { title: "${planTitle}", kind: THEMATIC_PLAN }) ` +
+    '{ plan { id title status owners { nodes { name } } } revision { action actorName } } }';
+
+  test('signs in, runs a mutation, and remembers the token across a reload', { timeout: TEST_TIMEOUT }, async () => {
+    const session = await openConsole();
+    const { context, page, problems } = session;
+    try {
+      await signIn(page, TOKEN);
+      assert.match(await page.locator('.token-bar-status').textContent(), /^Innlogget/);
+      assert.equal(await page.getByLabel('API-token').inputValue(), '', 'the input is emptied after sign-in');
+      assert.ok(await page.getByLabel('Forhåndsvisning (utkast)').isEnabled(), 'preview box while signed in');
+
+      await setQuery(page, planCreate(title));
+      const sent = waitForGraphQLRequest(page, /planCreate/);
+      await page.locator('.graphiql-execute-button').click();
+      const req = await sent;
+      assert.equal(req.headers()['authorization'], `Bearer ${TOKEN}`);
+      assert.equal(req.headers()['x-preview'], undefined, 'no x-preview unless the box is checked');
+      await waitForText(page, RESPONSE, [
+        /"status": "DRAFT"/,
+        new RegExp(`"title": "${escapeRegExp(title)}"`),
+        /"action": "CREATE"/,
+        /"name": "Rauma"/,
+      ]);
+      if (SIGNED_IN_SCREENSHOT) {
+        await page.locator('.graphiql-toolbar button[aria-label^="Prettify"]').click();
+        await page.waitForFunction((sel) => document.querySelectorAll(sel).length > 5, `${QUERY_EDITOR} .view-line`);
+        await page.screenshot({ path: SIGNED_IN_SCREENSHOT });
+      }
+
+      // (a) The token is kept in localStorage: still signed in after a reload, and the
+      // schema introspection of the new page carries it too.
+      assertNoProblems(problems);
+      problems.length = 0;
+      const reintrospection = waitForGraphQLRequest(page, /IntrospectionQuery/);
+      await reloadConsole(session);
+      assert.equal((await reintrospection).headers()['authorization'], `Bearer ${TOKEN}`, 'introspection after reload');
+      await page.locator(`${TOKEN_BAR}[data-state="signed-in"]`).waitFor();
+      assert.match(await page.locator('.token-bar-status').textContent(), /^Innlogget/);
+      assertNoProblems(problems, { allowAbortedWorkerScripts: true });
+    } finally {
+      await context.close();
+    }
+  });
+
+  test('shows the token\'s drafts only with the preview box checked', { timeout: TEST_TIMEOUT }, async () => {
+    const { context, page, problems } = await openConsole();
+    try {
+      const draft = `Ny temaplan (utkast) ${RUN_ID}-forhåndsvisning`;
+      await signIn(page, TOKEN);
+      await setQuery(page, planCreate(draft));
+      await page.locator('.graphiql-execute-button').click();
+      await waitForText(page, RESPONSE, [/"status": "DRAFT"/, /"action": "CREATE"/]);
+
+      // (b) Checked: x-preview goes along and the draft counts.
+      const count = `{ plans(filter: { search: "${draft}" }) { totalCount } }`;
+      await page.getByLabel('Forhåndsvisning (utkast)').check();
+      await setQuery(page, count);
+      let sent = waitForGraphQLRequest(page, /totalCount/);
+      await page.locator('.graphiql-execute-button').click();
+      assert.equal((await sent).headers()['x-preview'], 'true');
+      await waitForText(page, RESPONSE, [/"totalCount": 1\b/]);
+
+      // Unchecked: the same token, no x-preview, no drafts.
+      await page.getByLabel('Forhåndsvisning (utkast)').uncheck();
+      sent = waitForGraphQLRequest(page, /totalCount/);
+      await page.locator('.graphiql-execute-button').click();
+      const req = await sent;
+      assert.equal(req.headers()['x-preview'], undefined);
+      assert.equal(req.headers()['authorization'], `Bearer ${TOKEN}`);
+      await waitForText(page, RESPONSE, [/"totalCount": 0\b/]);
+      assertNoProblems(problems);
+    } finally {
+      await context.close();
+    }
+  });
+
+  test('the token bar\'s Authorization wins over the headers editor\'s; other headers still go', { timeout: TEST_TIMEOUT }, async () => {
+    const { context, page, problems } = await openConsole();
+    try {
+      await signIn(page, TOKEN);
+      await setQuery(page, '{ municipality(number: "1539") { name } }');
+      await page.locator('.graphiql-editor-tools button', { hasText: 'Headers' }).click();
+      const headers = page.locator('.graphiql-editor-tool .monaco-editor').last();
+      await headers.waitFor({ state: 'visible' });
+      await headers.click();
+      await page.keyboard.press('ControlOrMeta+A');
+      await page.keyboard.press('Delete');
+      await page.keyboard.insertText('{"authorization": "Bearer from-the-editor", "X-Console-Test": "ja"}');
+      const sent = waitForGraphQLRequest(page, /municipality/);
+      await page.locator('.graphiql-execute-button').click();
+      const req = await sent;
+      assert.equal(req.headers()['authorization'], `Bearer ${TOKEN}`);
+      assert.equal(req.headers()['x-console-test'], 'ja');
+      await waitForText(page, RESPONSE, [/"name": "Rauma"/]);
+      assertNoProblems(problems);
+    } finally {
+      await context.close();
+    }
+  });
+
+  test('signed out, the example mutation is refused with UNAUTHENTICATED', { timeout: TEST_TIMEOUT }, async () => {
+    const { context, page, problems } = await openConsole();
+    try {
+      await signIn(page, TOKEN);
+      // (c) Sign out: the token is gone from the bar and from storage.
+      await page.getByRole('button', { name: 'Logg ut' }).click();
+      await page.locator(`${TOKEN_BAR}[data-state="signed-out"]`).waitFor();
+      assert.equal((await page.locator('.token-bar-status').textContent()).trim(), 'Ikke innlogget');
+      assert.equal(await page.evaluate(() => localStorage.getItem('oppvekstgraf:token')), null);
+
+      // The example tab's mutation, as shipped.
+      await page.locator('.graphiql-tab', { hasText: 'NyPlan' }).click();
+      await waitForText(page, `${QUERY_EDITOR} .view-lines`, [/oppvekstgraf token create/, /mutation NyPlan/]);
+      const sent = waitForGraphQLRequest(page, /planCreate/);
+      await page.locator('.graphiql-execute-button').click();
+      assert.equal((await sent).headers()['authorization'], undefined);
+      await waitForText(page, RESPONSE, [/"code": "UNAUTHENTICATED"/, /"planCreate": null|"data": null/]);
+      assertNoProblems(problems);
+    } finally {
+      await context.close();
+    }
+  });
+
+  test('a bad token is refused at sign-in, and a stored one that stops working is flagged', { timeout: TEST_TIMEOUT }, async () => {
+    const session = await openConsole();
+    const { context, page, problems } = session;
+    try {
+      // (d) The server does not know this token: not stored, the bar says why.
+      await signIn(page, BOGUS_TOKEN, 'signed-out');
+      await waitForText(page, '.token-bar-message', [new RegExp(INVALID_TOKEN_MESSAGE)]);
+      assert.equal((await page.locator('.token-bar-status').textContent()).trim(), 'Ikke innlogget');
+      assert.equal(await page.evaluate(() => localStorage.getItem('oppvekstgraf:token')), null);
+
+      // A remembered token the server has since revoked: the first request after the
+      // reload gets 401, the bar flags it, and a query shows the error in the result pane.
+      await page.evaluate((t) => localStorage.setItem('oppvekstgraf:token', t), BOGUS_TOKEN);
+      assertNoProblems(problems, { allow401: true });
+      problems.length = 0;
+      await reloadConsole(session);
+      await page.locator(`${TOKEN_BAR}[data-state="rejected"]`).waitFor();
+      await waitForText(page, '.token-bar-message', [new RegExp(INVALID_TOKEN_MESSAGE)]);
+      await setQuery(page, '{ municipality(number: "1539") { name } }');
+      await page.locator('.graphiql-execute-button').click();
+      await waitForText(page, RESPONSE, [/"code": "UNAUTHENTICATED"/]);
+
+      // Signing in with the real token replaces it, and GraphiQL tries the schema again, with it.
+      const introspection = waitForGraphQLRequest(page, /IntrospectionQuery/);
+      await signIn(page, TOKEN);
+      assert.equal((await introspection).headers()['authorization'], `Bearer ${TOKEN}`, 'schema fetched again');
+      await page.locator('.graphiql-execute-button').click();
+      await waitForText(page, RESPONSE, [/"name": "Rauma"/]);
+      assert.equal(await page.locator('.token-bar-message').count(), 0, 'no message once signed in');
+      // The reload, and the schema arriving late, may cancel a worker script (see assertNoProblems).
+      assertNoProblems(problems, { allow401: true, allowAbortedWorkerScripts: true });
+    } finally {
+      await context.close();
+    }
+  });
+});
+
 test('GET /graphql with Accept: text/html returns the console page', { timeout: TEST_TIMEOUT }, async () => {
   const res = await fetch(`${BASE_URL}/graphql`, {
     headers: { Accept: 'text/html' },
@@ -315,4 +526,38 @@ async function waitUntil(predicate, what, detail = () => '', timeout = STEP_TIME
     if (Date.now() > deadline) assert.fail(`timed out waiting for ${what} ${detail()}`);
     await new Promise((r) => setTimeout(r, 100));
   }
+}
+
+/** Types `token` into the token bar, presses "Logg inn" and waits for the bar to reach `state`. */
+async function signIn(page, token, state = 'signed-in') {
+  await page.getByLabel('API-token').fill(token);
+  await page.getByRole('button', { name: 'Logg inn' }).click();
+  await page.locator(`${TOKEN_BAR}[data-state="${state}"] button[type="submit"]:not([disabled])`).waitFor();
+}
+
+/**
+ * Reloads the console once its GraphQL worker has started, and waits for the reloaded
+ * page's editor and worker. The reload cancels whatever the old page was still loading,
+ * Monaco's lazily started worker scripts included: check the problems before calling
+ * this, and allow aborted worker scripts after it.
+ */
+async function reloadConsole({ page, workers }) {
+  const graphqlWorkers = () => workers.filter((url) => /graphql[^/]*worker/i.test(url)).length;
+  await waitUntil(() => graphqlWorkers() > 0, 'a GraphQL worker before the reload');
+  const before = graphqlWorkers();
+  await page.reload({ waitUntil: 'load' });
+  await page.locator(`${QUERY_EDITOR} .view-lines`).waitFor({ state: 'visible' });
+  await waitUntil(() => graphqlWorkers() > before, 'a GraphQL worker after the reload');
+}
+
+/** The next POST /graphql whose body matches `pattern`. */
+function waitForGraphQLRequest(page, pattern) {
+  return page.waitForRequest(
+    (req) => new URL(req.url()).pathname === '/graphql' && req.method() === 'POST' && pattern.test(req.postData() ?? ''),
+    { timeout: STEP_TIMEOUT },
+  );
+}
+
+function escapeRegExp(text) {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }

@@ -1,4 +1,4 @@
-// Example queries over the seed content, opened as tabs on a first visit
+// Example queries over the seed content (and one mutation), opened as tabs on a first visit
 // (GraphiQL uses them only while the browser has no saved tabs).
 // Each starts with a comment naming it; GraphiQL titles a tab by its operation name.
 
@@ -104,6 +104,36 @@ query FellesPlan {
           }
         }
       }
+    }
+  }
+}
+`,
+  },
+  {
+    query: `# Redigering: ny plan (krever token)
+#
+# Endringer krever et API-token. Lag et på serveren:
+#
+#   oppvekstgraf token create --municipality 1539 --role editor --name "Mitt navn"
+#
+# Kommandoen skriver tokenet (ogt_…) én gang; lim det inn i API-token-feltet
+# øverst og trykk «Logg inn». Planen eies av tokenets kommune og starter som
+# utkast (DRAFT): kryss av for «Forhåndsvisning (utkast)» for å se den i spørringer.
+mutation NyPlan {
+  planCreate(input: { title: "Ny temaplan (utkast)", kind: THEMATIC_PLAN }) {
+    plan {
+      id
+      title
+      status
+      owners {
+        nodes {
+          name
+        }
+      }
+    }
+    revision {
+      action
+      actorName
     }
   }
 }
