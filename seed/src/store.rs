@@ -435,34 +435,32 @@ pub(crate) async fn write(
             replaces_id: keys.opt(file, "guidance", &g.replaces)?,
         })
         .await?;
-        w.links(
-            "guidance_publisher",
-            ("guidance_id", "publisher_id"),
-            id,
-            plain(keys.all(file, "publisher", &g.publishers)?),
-        )
-        .await?;
-        w.links(
-            "guidance_legal_reference",
-            ("guidance_id", "legal_reference_id"),
-            id,
-            plain(keys.legal_references(file, &g.legal_references)?),
-        )
-        .await?;
-        w.links(
-            "guidance_theme",
-            ("guidance_id", "theme_id"),
-            id,
-            plain(keys.all(file, "theme", &g.themes)?),
-        )
-        .await?;
-        w.links(
-            "guidance_target_group",
-            ("guidance_id", "target_group_id"),
-            id,
-            plain(keys.all(file, "target_group", &g.target_groups)?),
-        )
-        .await?;
+        let links = [
+            (
+                "guidance_publisher",
+                "publisher_id",
+                keys.all(file, "publisher", &g.publishers)?,
+            ),
+            (
+                "guidance_legal_reference",
+                "legal_reference_id",
+                keys.legal_references(file, &g.legal_references)?,
+            ),
+            (
+                "guidance_theme",
+                "theme_id",
+                keys.all(file, "theme", &g.themes)?,
+            ),
+            (
+                "guidance_target_group",
+                "target_group_id",
+                keys.all(file, "target_group", &g.target_groups)?,
+            ),
+        ];
+        for (table, right, targets) in links {
+            w.links(table, ("guidance_id", right), id, plain(targets))
+                .await?;
+        }
     }
     for (file, f) in &content.files {
         for c in &f.concepts {
@@ -575,48 +573,38 @@ pub(crate) async fn write(
             } else {
                 keys.all(file, "municipality", &p.owners)?
             };
-            w.links(
-                "plan_owner",
-                ("plan_id", "municipality_id"),
-                id,
-                plain(owners),
-            )
-            .await?;
-            w.links(
-                "plan_legal_reference",
-                ("plan_id", "legal_reference_id"),
-                id,
-                plain(keys.legal_references(file, &p.legal_references)?),
-            )
-            .await?;
-            w.links(
-                "plan_guidance",
-                ("plan_id", "guidance_id"),
-                id,
-                plain(keys.all(file, "guidance", &p.guidance)?),
-            )
-            .await?;
-            w.links(
-                "plan_theme",
-                ("plan_id", "theme_id"),
-                id,
-                plain(keys.all(file, "theme", &p.themes)?),
-            )
-            .await?;
-            w.links(
-                "plan_target_group",
-                ("plan_id", "target_group_id"),
-                id,
-                plain(keys.all(file, "target_group", &p.target_groups)?),
-            )
-            .await?;
-            w.links(
-                "plan_concept",
-                ("plan_id", "concept_id"),
-                id,
-                plain(keys.all(file, "concept", &p.concepts)?),
-            )
-            .await?;
+            let links = [
+                ("plan_owner", "municipality_id", owners),
+                (
+                    "plan_legal_reference",
+                    "legal_reference_id",
+                    keys.legal_references(file, &p.legal_references)?,
+                ),
+                (
+                    "plan_guidance",
+                    "guidance_id",
+                    keys.all(file, "guidance", &p.guidance)?,
+                ),
+                (
+                    "plan_theme",
+                    "theme_id",
+                    keys.all(file, "theme", &p.themes)?,
+                ),
+                (
+                    "plan_target_group",
+                    "target_group_id",
+                    keys.all(file, "target_group", &p.target_groups)?,
+                ),
+                (
+                    "plan_concept",
+                    "concept_id",
+                    keys.all(file, "concept", &p.concepts)?,
+                ),
+            ];
+            for (table, right, targets) in links {
+                w.links(table, ("plan_id", right), id, plain(targets))
+                    .await?;
+            }
             for (position, g) in p.goal.iter().enumerate() {
                 let key = format!("{}:{position}", p.slug);
                 let slug = format!("{}-mal-{}", p.slug, position + 1);
@@ -669,41 +657,37 @@ pub(crate) async fn write(
                 .collect::<anyhow::Result<_>>()?;
             w.links("measure_unit", ("measure_id", "unit_id"), id, units)
                 .await?;
-            w.links(
-                "measure_legal_reference",
-                ("measure_id", "legal_reference_id"),
-                id,
-                plain(keys.legal_references(file, &m.legal_references)?),
-            )
-            .await?;
-            w.links(
-                "measure_guidance",
-                ("measure_id", "guidance_id"),
-                id,
-                plain(keys.all(file, "guidance", &m.guidance)?),
-            )
-            .await?;
-            w.links(
-                "measure_theme",
-                ("measure_id", "theme_id"),
-                id,
-                plain(keys.all(file, "theme", &m.themes)?),
-            )
-            .await?;
-            w.links(
-                "measure_target_group",
-                ("measure_id", "target_group_id"),
-                id,
-                plain(keys.all(file, "target_group", &m.target_groups)?),
-            )
-            .await?;
-            w.links(
-                "measure_related_plan",
-                ("measure_id", "plan_id"),
-                id,
-                plain(keys.all(file, "plan", &m.related_plans)?),
-            )
-            .await?;
+            let links = [
+                (
+                    "measure_legal_reference",
+                    "legal_reference_id",
+                    keys.legal_references(file, &m.legal_references)?,
+                ),
+                (
+                    "measure_guidance",
+                    "guidance_id",
+                    keys.all(file, "guidance", &m.guidance)?,
+                ),
+                (
+                    "measure_theme",
+                    "theme_id",
+                    keys.all(file, "theme", &m.themes)?,
+                ),
+                (
+                    "measure_target_group",
+                    "target_group_id",
+                    keys.all(file, "target_group", &m.target_groups)?,
+                ),
+                (
+                    "measure_related_plan",
+                    "plan_id",
+                    keys.all(file, "plan", &m.related_plans)?,
+                ),
+            ];
+            for (table, right, targets) in links {
+                w.links(table, ("measure_id", right), id, plain(targets))
+                    .await?;
+            }
         }
     }
     let report = w.report;
