@@ -207,26 +207,6 @@ async fn role_mutation_tenant_matrix(app: &TestApp) {
     let rauma_measure = "measure(slug: \"rauma-arshjul\")";
     let moss_measure = "measure(slug: \"moss-slt-samarbeid\")";
     let theme = "theme(slug: \"barnefattigdom\")";
-    let moss_measure_exists = app
-        .gql_as(None, &format!("{{ {moss_measure} {{ id }} }}"), json!({}))
-        .await;
-    let moss_measure = if moss_measure_exists["data"]["measure"].is_null() {
-        // Use whichever published Moss measure the seed has.
-        let any = app
-            .data(
-                r#"{ measures(filter: { municipality: "3103" }, first: 1) { nodes { slug } } }"#,
-                json!({}),
-            )
-            .await;
-        format!(
-            "measure(slug: \"{}\")",
-            any["measures"]["nodes"][0]["slug"]
-                .as_str()
-                .expect("a Moss measure")
-        )
-    } else {
-        moss_measure.to_string()
-    };
     let update = |id: &str, version: i64| json!({ "input": { "id": id, "version": version, "title": "Endret tittel" } });
     const THEME_UPDATE: &str = "mutation($input: ThemeUpdateInput!) { themeUpdate(input: $input) { theme { label version } } }";
     let theme_update = |id: &str, version: i64| json!({ "input": { "id": id, "version": version, "label": "Barnefattigdom (endret)" } });
@@ -246,7 +226,7 @@ async fn role_mutation_tenant_matrix(app: &TestApp) {
     ] {
         let (id, version) = node(app, None, rauma_measure).await;
         check(app, token, MEASURE_UPDATE, update(&id, version), own).await;
-        let (id, version) = node(app, None, &moss_measure).await;
+        let (id, version) = node(app, None, moss_measure).await;
         check(app, token, MEASURE_UPDATE, update(&id, version), other).await;
         let (id, version) = node(app, None, theme).await;
         check(
@@ -267,7 +247,7 @@ async fn role_mutation_tenant_matrix(app: &TestApp) {
         "OK",
     )
     .await;
-    let (id, version) = node(app, None, &moss_measure).await;
+    let (id, version) = node(app, None, moss_measure).await;
     check(
         app,
         Some(&w.admin),
@@ -278,7 +258,7 @@ async fn role_mutation_tenant_matrix(app: &TestApp) {
     .await;
 
     // Publication states: the other municipality's editor is refused, the owner may.
-    let (id, version) = node(app, None, &moss_measure).await;
+    let (id, version) = node(app, None, moss_measure).await;
     check(
         app,
         Some(&w.rauma),

@@ -41,12 +41,7 @@ async fn owner_for(tx: &Tx, municipality: Option<&str>) -> ApiResult<Uuid> {
 /// Checks that `unit` may be linked from content of `owners`: a unit of one of them, or a national unit.
 async fn check_unit_for(tx: &Tx, field: &str, unit: &ID, owners: &[Uuid]) -> ApiResult<Uuid> {
     let id = tx.visible(field, unit, NodeType::Unit).await?;
-    let sql = Sql::with(
-        "SELECT municipality_id FROM unit WHERE id = ?",
-        vec![id.into()],
-    );
-    let row = tx.txn_query_one(sql).await?.ok_or(ApiError::Internal)?;
-    let owner: Option<Uuid> = row.try_get("", "municipality_id")?;
+    let owner = tx.unit_owner(id).await?;
     match owner {
         Some(owner) if !owners.contains(&owner) => Err(ApiError::Forbidden(format!(
             "{field}: that unit belongs to another municipality"
@@ -429,16 +424,7 @@ async fn parent_unit(
     child: Option<Uuid>,
 ) -> ApiResult<Uuid> {
     let id = tx.visible("input.parent", parent, NodeType::Unit).await?;
-    let row = tx
-        .txn_query_one(Sql::with(
-            "SELECT municipality_id FROM unit WHERE id = ?",
-            vec![id.into()],
-        ))
-        .await?;
-    let parent_owner: Option<Uuid> = match row {
-        Some(row) => row.try_get("", "municipality_id")?,
-        None => None,
-    };
+    let parent_owner = tx.unit_owner(id).await?;
     if parent_owner != owner {
         return Err(ApiError::validation(
             "input.parent",
@@ -452,12 +438,6 @@ async fn parent_unit(
         ));
     }
     Ok(id)
-}
-
-fn stamp<M>(
-    set: impl Fn(&mut M, i32, chrono::DateTime<chrono::Utc>),
-) -> impl Fn(&mut M, i32, chrono::DateTime<chrono::Utc>) {
-    set
 }
 
 /// Create and update for plans, goals, measures and units.
@@ -553,10 +533,10 @@ impl ContentMutation {
                 }
                 Ok(())
             },
-            stamp(|m: &mut entity::measure::Model, version, now| {
+            |m: &mut entity::measure::Model, version, now| {
                 m.version = version;
                 m.updated_at = now;
-            }),
+            },
         )
         .await;
         let (node, revision) = result.map_err(|e| e.extend())?;
@@ -572,10 +552,13 @@ impl ContentMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "The new plan.")] input: PlanCreateInput,
     ) -> Result<PlanCreatePayload> {
+        // Resolved once while building the row, written as links once the row exists.
+        let resolved_owners = std::sync::Mutex::new(Vec::new());
         let result = create_node::<entity::plan::Entity>(
             ctx,
             async |tx| {
                 let owners = plan_owners(tx, input.owners.as_deref()).await?;
+                *resolved_owners.lock().map_err(|_| ApiError::Internal)? = owners.clone();
                 let title = validate::text("input.title", &input.title, MAX_TITLE)?;
                 let mut case_number = input.case_number.clone();
                 let mut archive_case_number = input.archive_case_number.clone();
@@ -611,7 +594,7 @@ impl ContentMutation {
                 })
             },
             async |tx, plan| {
-                let owners = plan_owners(tx, input.owners.as_deref()).await?;
+                let owners = std::mem::take(&mut *resolved_owners.lock().map_err(|_| ApiError::Internal)?);
                 for (position, owner) in owners.into_iter().enumerate() {
                     tx.execute(Sql::with(
                         "INSERT INTO plan_owner (plan_id, municipality_id, position) VALUES (?, ?, ?)",
@@ -698,10 +681,10 @@ impl ContentMutation {
                 }
                 Ok(())
             },
-            stamp(|m: &mut entity::plan::Model, version, now| {
+            |m: &mut entity::plan::Model, version, now| {
                 m.version = version;
                 m.updated_at = now;
-            }),
+            },
         )
         .await;
         let (node, revision) = result.map_err(|e| e.extend())?;
@@ -788,10 +771,10 @@ impl ContentMutation {
                 }
                 Ok(())
             },
-            stamp(|m: &mut entity::goal::Model, version, now| {
+            |m: &mut entity::goal::Model, version, now| {
                 m.version = version;
                 m.updated_at = now;
-            }),
+            },
         )
         .await;
         let (node, revision) = result.map_err(|e| e.extend())?;
@@ -901,10 +884,10 @@ impl ContentMutation {
                 }
                 Ok(())
             },
-            stamp(|m: &mut entity::unit::Model, version, now| {
+            |m: &mut entity::unit::Model, version, now| {
                 m.version = version;
                 m.updated_at = now;
-            }),
+            },
         )
         .await;
         let (node, revision) = result.map_err(|e| e.extend())?;

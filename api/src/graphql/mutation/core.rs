@@ -6,7 +6,7 @@ use chrono::Utc;
 use oppvekstgraf_entity::{enums, revision};
 use sea_orm::{
     ActiveModelBehavior, ActiveModelTrait, ConnectionTrait, DatabaseConnection,
-    DatabaseTransaction, EntityTrait, IntoActiveModel, PrimaryKeyTrait, TransactionTrait, Value,
+    DatabaseTransaction, EntityTrait, IntoActiveModel, PrimaryKeyTrait, TransactionTrait,
 };
 use serde::{Serialize, de::DeserializeOwned};
 use uuid::Uuid;
@@ -296,12 +296,6 @@ pub fn node_id(field: &str, id: &ID, node: NodeType) -> ApiResult<Uuid> {
     GlobalId::decode_as(field, id, node)
 }
 
-/// A status value as stored.
-pub fn status_value(status: enums::Status) -> Value {
-    use sea_orm::ActiveEnum;
-    status.to_value().into()
-}
-
 impl Tx {
     /// A free slug for a new node of `table`: the one asked for (refused when taken), or one made from
     /// `title` with `-2`, `-3` … appended as needed.
@@ -366,6 +360,13 @@ impl Tx {
             ));
         }
         Ok(slug)
+    }
+
+    /// The municipality of unit `id`; None for a national unit.
+    pub async fn unit_owner(&self, id: Uuid) -> ApiResult<Option<Uuid>> {
+        Ok(owners(&self.txn, NodeType::Unit, id)
+            .await?
+            .and_then(|list| list.first().copied()))
     }
 
     /// Runs a query for one row inside the mutation's transaction.
@@ -522,7 +523,8 @@ where
     Ok((saved, revision))
 }
 
-fn model_time<M: Serialize>(model: &M) -> chrono::DateTime<Utc> {
+/// When a stored row was last changed, read from its serialised form.
+pub(crate) fn model_time<M: Serialize>(model: &M) -> chrono::DateTime<Utc> {
     serde_json::to_value(model)
         .ok()
         .and_then(|v| v.get("updated_at").cloned())

@@ -62,10 +62,7 @@ where
     let mut model = tx.load::<T>(id).await?;
     // The claim stored version + 1 already; the snapshot shows the node as the client saw it.
     let seen = status_of(&model);
-    let seen_at = serde_json::to_value(&model)
-        .ok()
-        .and_then(|v| serde_json::from_value(v["updated_at"].clone()).ok())
-        .unwrap_or(tx.now);
+    let seen_at = super::core::model_time(&model);
     set(&mut model, seen, version, seen_at);
     let before = snapshot(&model)?;
     let (status, action) = transition.apply(status_of(&model), T::NODE)?;

@@ -39,19 +39,6 @@ pub struct LinkSpec {
     pub target: Target,
 }
 
-async fn unit_owner(tx: &Tx, unit: Uuid) -> ApiResult<Option<Uuid>> {
-    let row = tx
-        .txn_query_one(Sql::with(
-            "SELECT municipality_id FROM unit WHERE id = ?",
-            vec![unit.into()],
-        ))
-        .await?;
-    Ok(match row {
-        Some(row) => row.try_get("", "municipality_id")?,
-        None => None,
-    })
-}
-
 /// Adds (or, with `remove`, removes) the edge `left → right` of `spec`, as a new version of `left`.
 pub async fn change_link<T: Writable>(
     tx: &Tx,
@@ -84,7 +71,7 @@ where
             Target::SameMunicipality => {
                 let left_owners = owners(&tx.txn, T::NODE, left).await?.unwrap_or_default();
                 let right_owners = match spec.right {
-                    NodeType::Unit => unit_owner(tx, right_id).await?.map(|o| vec![o]),
+                    NodeType::Unit => tx.unit_owner(right_id).await?.map(|o| vec![o]),
                     other => owners(&tx.txn, other, right_id).await?,
                 };
                 let same = match right_owners {
@@ -130,11 +117,8 @@ where
     let existing = tx
         .txn_query_one(Sql::with(
             format!(
-                "SELECT position{} FROM {} WHERE {} = ? AND {} = ?",
-                if role.is_some() { ", role" } else { "" },
-                spec.table,
-                spec.left_col,
-                spec.right_col
+                "SELECT position FROM {} WHERE {} = ? AND {} = ?",
+                spec.table, spec.left_col, spec.right_col
             ),
             vec![left.into(), right_id.into()],
         ))

@@ -170,10 +170,9 @@ impl RevisionQuery {
             last,
             before,
         };
-        let root = Rel::column("node_id", Some(&["t.created_at DESC"]));
         let root = Rel {
             via: crate::loader::Via::Root,
-            ..root
+            default_order: Some(&["t.created_at DESC"]),
         };
         let page = load_rel::<entity::revision::Entity>(
             ctx,
