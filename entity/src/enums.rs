@@ -231,4 +231,30 @@ pub enum RevisionAction {
     Unlink,
     #[sea_orm(string_value = "restore_revision")]
     RestoreRevision,
+    #[sea_orm(string_value = "adopt")]
+    Adopt,
+    #[sea_orm(string_value = "unadopt")]
+    Unadopt,
+    #[sea_orm(string_value = "upstream_accept")]
+    UpstreamAccept,
+    #[sea_orm(string_value = "upstream_dismiss")]
+    UpstreamDismiss,
+}
+
+/// How a copy relates to its source.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize,
+)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))")]
+#[serde(rename_all = "snake_case")]
+pub enum DerivationMode {
+    /// Taken over as it is.
+    #[sea_orm(string_value = "copied")]
+    Copied,
+    /// Taken over and changed to fit the adopter.
+    #[sea_orm(string_value = "adapted")]
+    Adapted,
+    /// Translated into another language (e.g. bokmål to nynorsk).
+    #[sea_orm(string_value = "translated")]
+    Translated,
 }

@@ -7,8 +7,11 @@
 pub mod enums;
 mod link;
 
+pub mod adoption;
 pub mod api_token;
+pub mod change_event;
 pub mod concept;
+pub mod derivation;
 pub mod goal;
 pub mod guidance;
 pub mod law;
@@ -17,6 +20,7 @@ pub mod measure;
 pub mod municipality;
 pub mod municipality_former_number;
 pub mod plan;
+pub mod plan_adoption;
 pub mod publisher;
 pub mod region;
 pub mod revision;

@@ -4,6 +4,7 @@ pub use sea_orm_migration::prelude::*;
 
 mod m20261126_000001_content_graph;
 mod m20261126_000002_editing;
+mod m20261126_000003_sharing;
 
 /// All migrations, in order.
 pub struct Migrator;
@@ -14,6 +15,7 @@ impl MigratorTrait for Migrator {
         vec![
             Box::new(m20261126_000001_content_graph::Migration),
             Box::new(m20261126_000002_editing::Migration),
+            Box::new(m20261126_000003_sharing::Migration),
         ]
     }
 }

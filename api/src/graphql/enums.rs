@@ -198,4 +198,24 @@ pub enum RevisionAction {
     Unlink,
     /// The node was brought back to an earlier revision.
     RestoreRevision,
+    /// The municipality adopted another municipality's measure or plan by reference.
+    Adopt,
+    /// The municipality gave up an adoption by reference.
+    Unadopt,
+    /// The copy took in its source's changes.
+    UpstreamAccept,
+    /// The copy dismissed its source's changes.
+    UpstreamDismiss,
+}
+
+/// How a copy relates to its source.
+#[derive(Enum, Copy, Clone, Eq, PartialEq, Debug)]
+#[graphql(remote = "db::DerivationMode")]
+pub enum DerivationMode {
+    /// Taken over as it is.
+    Copied,
+    /// Taken over and changed to fit the adopter.
+    Adapted,
+    /// Translated into another language (e.g. bokmål to nynorsk).
+    Translated,
 }
