@@ -1,11 +1,12 @@
 //! The HTTP surface: `/graphql`, the GraphiQL console, health checks.
 
-use std::time::Duration;
+use std::{sync::Arc, time::Duration};
 
-use async_graphql_axum::{GraphQLRequest, GraphQLResponse};
+use async_graphql::http::ALL_WEBSOCKET_PROTOCOLS;
+use async_graphql_axum::{GraphQLProtocol, GraphQLRequest, GraphQLResponse, GraphQLWebSocket};
 use axum::{
     Router,
-    extract::State,
+    extract::{State, WebSocketUpgrade},
     http::{HeaderMap, HeaderName, StatusCode, header},
     response::{IntoResponse, Response},
     routing::get,
@@ -19,7 +20,8 @@ use tower_http::{
 };
 
 use crate::{
-    auth::Viewer, db::StatementCounter, error::ApiError, graphql::AppSchema, loader::Scope,
+    auth::Viewer, db::StatementCounter, error::ApiError, feed::ChangeHub, graphql::AppSchema,
+    loader::Scope,
 };
 
 /// Largest request body accepted, in bytes.
@@ -33,15 +35,19 @@ pub struct AppState {
     pub schema: AppSchema,
     pub db: DatabaseConnection,
     pub statements: StatementCounter,
+    /// This process's view of the change feed (wakes subscriptions).
+    pub hub: Arc<ChangeHub>,
 }
 
 impl AppState {
-    /// State over an open database.
+    /// State over an open database; starts the change hub (so it needs a Tokio runtime).
     pub fn new(db: DatabaseConnection, statements: StatementCounter) -> Self {
+        let hub = ChangeHub::start(db.clone());
         AppState {
-            schema: crate::graphql::schema(Some(&db)),
+            schema: crate::graphql::schema(Some((&db, hub.clone()))),
             db,
             statements,
+            hub,
         }
     }
 }
@@ -57,7 +63,6 @@ impl AppState {
             Err(err) => return unauthenticated(err),
         };
         let request = request.into_inner().data(viewer).data(scope);
-        let request = crate::loader::add_data_loaders(request, &self.db);
         let mut response = self.schema.execute(request).await;
         for error in &mut response.errors {
             classify(error);
@@ -66,19 +71,29 @@ impl AppState {
     }
 
     async fn viewer(&self, headers: &HeaderMap) -> Result<(Viewer, Scope), ApiError> {
-        let viewer = match headers.get(header::AUTHORIZATION) {
-            None => Viewer::Anonymous,
-            Some(value) => {
-                let value = value.to_str().map_err(|_| {
-                    ApiError::Unauthenticated("the Authorization header is not text".into())
-                })?;
-                Viewer::Actor(crate::auth::authenticate(&self.db, value).await?)
-            }
+        let authorization = match headers.get(header::AUTHORIZATION) {
+            None => None,
+            Some(value) => Some(value.to_str().map_err(|_| {
+                ApiError::Unauthenticated("the Authorization header is not text".into())
+            })?),
         };
         let preview = headers
             .get(PREVIEW_HEADER)
             .and_then(|v| v.to_str().ok())
             .is_some_and(|v| matches!(v.trim(), "1" | "true" | "drafts"));
+        self.viewer_of(authorization, preview).await
+    }
+
+    /// The viewer and scope of an `Authorization` value and a preview wish.
+    async fn viewer_of(
+        &self,
+        authorization: Option<&str>,
+        preview: bool,
+    ) -> Result<(Viewer, Scope), ApiError> {
+        let viewer = match authorization {
+            None => Viewer::Anonymous,
+            Some(value) => Viewer::Actor(crate::auth::authenticate(&self.db, value).await?),
+        };
         let scope = match (&viewer, preview) {
             (_, false) => Scope::Published,
             (Viewer::Anonymous, true) => {
@@ -93,6 +108,52 @@ impl AppState {
         };
         Ok((viewer, scope))
     }
+}
+
+/// The connection data of a graphql-ws connection: its `connection_init` payload may carry
+/// `{"authorization": "Bearer …", "preview": true}` (as the `Authorization` and `x-preview` headers do for
+/// HTTP); without one the subscriber is anonymous.
+async fn connection_data(
+    state: AppState,
+    payload: serde_json::Value,
+) -> async_graphql::Result<async_graphql::Data> {
+    let field = |name: &str| {
+        payload
+            .as_object()
+            .and_then(|o| o.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)))
+            .map(|(_, v)| v.clone())
+    };
+    let authorization = field("authorization").and_then(|v| v.as_str().map(str::to_owned));
+    let preview = field(PREVIEW_HEADER)
+        .or_else(|| field("preview"))
+        .is_some_and(|v| v == serde_json::json!(true) || v == serde_json::json!("true"));
+    let (viewer, scope) = state
+        .viewer_of(authorization.as_deref(), preview)
+        .await
+        .map_err(|err| {
+            use async_graphql::ErrorExtensions;
+            err.extend()
+        })?;
+    let mut data = async_graphql::Data::default();
+    data.insert(viewer);
+    data.insert(scope);
+    Ok(data)
+}
+
+/// GraphQL subscriptions over WebSocket (graphql-ws and the older graphql-transport-ws subprotocols).
+async fn graphql_ws(
+    State(state): State<AppState>,
+    protocol: GraphQLProtocol,
+    upgrade: WebSocketUpgrade,
+) -> Response {
+    let schema = state.schema.clone();
+    upgrade
+        .protocols(ALL_WEBSOCKET_PROTOCOLS)
+        .on_upgrade(move |stream| {
+            GraphQLWebSocket::new(stream, schema, protocol)
+                .on_connection_init(move |payload| connection_data(state, payload))
+                .serve()
+        })
 }
 
 /// 401 with a GraphQL error body and `WWW-Authenticate`.
@@ -194,6 +255,7 @@ pub fn app(state: AppState) -> Router {
     let request_id = HeaderName::from_static("x-request-id");
     Router::new()
         .route("/graphql", get(graphql_get).post(graphql_post))
+        .route("/graphql/ws", get(graphql_ws))
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
         .merge(crate::console::router())

@@ -5,6 +5,7 @@ pub mod config;
 pub mod console;
 pub mod db;
 pub mod error;
+pub mod feed;
 pub mod graphql;
 pub mod http;
 pub mod id;

@@ -6,8 +6,12 @@ pub mod mutation;
 mod node;
 pub mod object;
 
-use async_graphql::{EmptySubscription, MergedObject, Schema};
+use std::sync::Arc;
+
+use async_graphql::{MergedObject, Schema};
 use sea_orm::DatabaseConnection;
+
+use crate::feed::ChangeHub;
 
 pub use node::Node;
 use object::*;
@@ -30,22 +34,25 @@ pub struct QueryRoot(
     ThemeQuery,
     TargetGroupQuery,
     object::revision::RevisionQuery,
+    ChangeQuery,
 );
 
 /// The schema type served over HTTP.
-pub type AppSchema = Schema<QueryRoot, mutation::MutationRoot, EmptySubscription>;
+pub type AppSchema = Schema<QueryRoot, mutation::MutationRoot, SubscriptionRoot>;
 
-/// Builds the schema. Without a database it can still print its SDL (`oppvekstgraf schema`).
-pub fn schema(db: Option<&DatabaseConnection>) -> AppSchema {
+/// Builds the schema over a database and this process's change hub. Without them it can still print its SDL
+/// (`oppvekstgraf schema`).
+pub fn schema(db: Option<(&DatabaseConnection, Arc<ChangeHub>)>) -> AppSchema {
     let mut builder = Schema::build(
         QueryRoot::default(),
         mutation::MutationRoot::default(),
-        EmptySubscription,
+        SubscriptionRoot,
     )
     .register_output_type::<Node>()
-    .extension(async_graphql::extensions::Tracing);
-    if let Some(db) = db {
-        builder = builder.data(db.clone());
+    .extension(async_graphql::extensions::Tracing)
+    .extension(crate::loader::Loaders);
+    if let Some((db, hub)) = db {
+        builder = builder.data(db.clone()).data(hub);
     }
     builder.finish()
 }

@@ -30,7 +30,7 @@ pub enum Node {
     TargetGroup(TargetGroup),
 }
 
-async fn fetch(ctx: &Context<'_>, gid: GlobalId) -> ApiResult<Option<Node>> {
+pub(crate) async fn fetch(ctx: &Context<'_>, gid: GlobalId) -> ApiResult<Option<Node>> {
     let id = gid.uuid;
     Ok(match gid.node_type {
         NodeType::Municipality => load_node::<entity::municipality::Entity>(ctx, id)

@@ -35,7 +35,7 @@ use async_graphql::{
 };
 use oppvekstgraf_entity::enums::Status;
 use sea_orm::{DatabaseConnection, FromQueryResult, QueryResult, Value};
-pub use tables::{NodeTable, add_data_loaders, table_of};
+pub use tables::{Loaders, NodeTable, data_loaders, table_of};
 use uuid::Uuid;
 
 use crate::{

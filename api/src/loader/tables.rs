@@ -3,7 +3,7 @@
 use std::{marker::PhantomData, sync::Arc, time::Duration};
 
 use async_graphql::{
-    Request,
+    Data,
     dataloader::{DataLoader, HashMapCache},
 };
 use oppvekstgraf_entity as entity;
@@ -70,17 +70,18 @@ macro_rules! node_tables {
             }
         }
 
-        /// Attaches a fresh [`NodeLoader`] and [`PageLoader`] for every node table to one request. Loaders
-        /// live for one request: they cache what the request loaded, and never serve another request's rows.
-        pub fn add_data_loaders(mut request: Request, db: &DatabaseConnection) -> Request {
+        /// A fresh [`NodeLoader`] and [`PageLoader`] for every node table, for one execution. Loaders live for
+        /// one execution (a query, or one event of a subscription): they cache what it loaded, and never serve
+        /// another execution's rows.
+        pub fn data_loaders(db: &DatabaseConnection) -> Data {
             let activity = Arc::new(Activity::default());
+            let mut data = Data::default();
             $(
-                request = request
-                    .data(loader(NodeLoader::<entity::$module::Entity> { db: db.clone(), activity: activity.clone(), _table: PhantomData }, &activity))
-                    .data(loader(PageLoader::<entity::$module::Entity> { db: db.clone(), activity: activity.clone(), _table: PhantomData }, &activity));
+                data.insert(loader(NodeLoader::<entity::$module::Entity> { db: db.clone(), activity: activity.clone(), _table: PhantomData }, &activity));
+                data.insert(loader(PageLoader::<entity::$module::Entity> { db: db.clone(), activity: activity.clone(), _table: PhantomData }, &activity));
             )*
-            request
-                .data(loader(PageLoader::<entity::revision::Entity> { db: db.clone(), activity: activity.clone(), _table: PhantomData }, &activity))
+            data.insert(loader(PageLoader::<entity::revision::Entity> { db: db.clone(), activity: activity.clone(), _table: PhantomData }, &activity));
+            data
         }
     };
 }
@@ -137,3 +138,28 @@ node_tables!(
     theme => Theme;
     target_group => TargetGroup;
 );
+
+/// Gives every execution its own loaders (see [`data_loaders`]): one per query, and one per event of a
+/// subscription, so an event never shows rows cached for an earlier one.
+pub struct Loaders;
+
+impl async_graphql::extensions::ExtensionFactory for Loaders {
+    fn create(&self) -> Arc<dyn async_graphql::extensions::Extension> {
+        Arc::new(Loaders)
+    }
+}
+
+#[async_trait::async_trait]
+impl async_graphql::extensions::Extension for Loaders {
+    async fn execute(
+        &self,
+        ctx: &async_graphql::extensions::ExtensionContext<'_>,
+        operation_name: Option<&str>,
+        next: async_graphql::extensions::NextExecute<'_>,
+    ) -> async_graphql::Response {
+        match ctx.data_opt::<DatabaseConnection>() {
+            Some(db) => next.run_with_data(ctx, operation_name, data_loaders(db)).await,
+            None => next.run(ctx, operation_name).await,
+        }
+    }
+}

@@ -5,14 +5,17 @@ use async_graphql::{Context, ID};
 use chrono::Utc;
 use oppvekstgraf_entity::{enums, revision};
 use sea_orm::{
-    ActiveModelBehavior, ActiveModelTrait, ConnectionTrait, DatabaseConnection,
+    ActiveEnum, ActiveModelBehavior, ActiveModelTrait, ConnectionTrait, DatabaseConnection,
     DatabaseTransaction, EntityTrait, IntoActiveModel, PrimaryKeyTrait, TransactionTrait,
 };
 use serde::{Serialize, de::DeserializeOwned};
 use uuid::Uuid;
 
+use std::sync::Arc;
+
 use crate::{
     auth::{Actor, Viewer},
+    feed::{self, ChangeHub},
     error::{ApiError, ApiResult},
     id::{GlobalId, NodeType},
     loader::{NodeTable, table_of},
@@ -153,6 +156,10 @@ pub struct Tx {
     pub txn: DatabaseTransaction,
     pub actor: Actor,
     pub now: chrono::DateTime<Utc>,
+    /// Change-feed events of this transaction, appended right before the commit.
+    pending: feed::Pending,
+    /// This process's change hub, woken after the commit.
+    hub: Option<Arc<ChangeHub>>,
 }
 
 impl Tx {
@@ -171,12 +178,19 @@ impl Tx {
             txn,
             actor,
             now: Utc::now(),
+            pending: feed::Pending::default(),
+            hub: feed::hub(ctx),
         })
     }
 
-    /// Commits; nothing is written unless this runs.
+    /// Appends the transaction's change-feed events and commits; nothing is written unless this runs.
     pub async fn commit(self) -> ApiResult<()> {
-        Ok(self.txn.commit().await?)
+        feed::append(&self.txn, self.pending.take()).await?;
+        self.txn.commit().await?;
+        if let Some(hub) = &self.hub {
+            hub.poke();
+        }
+        Ok(())
     }
 
     /// Loads node `id` of `T` regardless of its status.
@@ -271,6 +285,28 @@ impl Tx {
         revision::Entity::insert(model.clone().into_active_model())
             .exec_without_returning(&self.txn)
             .await?;
+        let published = |v: &Option<serde_json::Value>| {
+            v.as_ref()
+                .and_then(|v| v.get("status"))
+                .is_some_and(|s| s == "published")
+        };
+        let public = if model.before.is_some() || model.after.is_some() {
+            published(&model.before) || published(&model.after)
+        } else {
+            let (table, _) = table_of(node).ok_or(ApiError::Internal)?;
+            status_of(&self.txn, table, id).await?.as_deref() == Some("published")
+        };
+        self.pending.push(feed::PendingChange {
+            revision_id: Some(model.id),
+            node_type: model.node_type.clone(),
+            node_id: id,
+            action: action.to_value(),
+            node_version: version,
+            municipality_id,
+            public,
+            actor_name: model.actor_name.clone(),
+            created_at: self.now,
+        });
         Ok(model)
     }
 }

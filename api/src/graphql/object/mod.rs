@@ -1,5 +1,6 @@
 //! One module per GraphQL object type, each with its connection, filter and root fields.
 
+pub mod change;
 pub mod concept;
 pub mod goal;
 pub mod guidance;
@@ -15,6 +16,7 @@ pub mod target_group;
 pub mod theme;
 pub mod unit;
 
+pub use change::{Change, ChangeQuery, SubscriptionRoot};
 pub use concept::{Concept, ConceptConnection, ConceptQuery};
 pub use goal::{Goal, GoalConnection, GoalQuery};
 pub use guidance::{Guidance, GuidanceConnection, GuidanceFilter, GuidanceQuery};
