@@ -24,11 +24,7 @@ use sea_orm::{
 use tokio::{sync::watch, task::JoinHandle};
 use uuid::Uuid;
 
-use crate::{
-    error::ApiResult,
-    loader::Scope,
-    sql::Sql,
-};
+use crate::{error::ApiResult, loader::Scope, sql::Sql};
 
 /// The PostgreSQL notification channel.
 pub const CHANNEL: &str = "oppvekstgraf_changes";
@@ -65,7 +61,10 @@ impl Pending {
 
     /// Takes the queued events.
     pub fn take(&self) -> Vec<PendingChange> {
-        self.0.lock().map(|mut l| std::mem::take(&mut *l)).unwrap_or_default()
+        self.0
+            .lock()
+            .map(|mut l| std::mem::take(&mut *l))
+            .unwrap_or_default()
     }
 }
 
@@ -76,12 +75,16 @@ pub async fn append(txn: &impl ConnectionTrait, changes: Vec<PendingChange>) -> 
     }
     let backend = txn.get_database_backend();
     if backend == DbBackend::Postgres {
-        txn.execute_raw(Sql::with("SELECT pg_advisory_xact_lock(?)", vec![FEED_LOCK.into()]).build(backend))
-            .await?;
+        txn.execute_raw(
+            Sql::with("SELECT pg_advisory_xact_lock(?)", vec![FEED_LOCK.into()]).build(backend),
+        )
+        .await?;
     }
     let rows = changes.into_iter().map(IntoActiveModel::into_active_model);
     for row in rows {
-        change_event::Entity::insert(row).exec_without_returning(txn).await?;
+        change_event::Entity::insert(row)
+            .exec_without_returning(txn)
+            .await?;
     }
     if backend == DbBackend::Postgres {
         txn.execute_raw(Sql::with("SELECT pg_notify(?, '')", vec![CHANNEL.into()]).build(backend))
@@ -96,7 +99,8 @@ pub async fn latest(db: &impl ConnectionTrait) -> ApiResult<i64> {
     struct Max {
         max: Option<i64>,
     }
-    let stmt = Sql::raw("SELECT MAX(seq) AS max FROM change_event").build(db.get_database_backend());
+    let stmt =
+        Sql::raw("SELECT MAX(seq) AS max FROM change_event").build(db.get_database_backend());
     let found = Max::find_by_statement(stmt).one(db).await?;
     Ok(found.and_then(|m| m.max).unwrap_or(0))
 }
@@ -121,7 +125,10 @@ pub async fn read(
     scope: Scope,
     limit: u64,
 ) -> ApiResult<Vec<change_event::Model>> {
-    let mut sql = Sql::with("SELECT * FROM change_event e WHERE e.seq > ?", vec![filter.after.into()]);
+    let mut sql = Sql::with(
+        "SELECT * FROM change_event e WHERE e.seq > ?",
+        vec![filter.after.into()],
+    );
     match scope {
         Scope::Published => {
             sql.push(" AND e.public = ?");
@@ -151,13 +158,20 @@ pub async fn read(
         if types.is_empty() {
             return Ok(Vec::new());
         }
-        sql.push(&format!(" AND e.node_type IN ({})", Sql::placeholders(types.len())));
+        sql.push(&format!(
+            " AND e.node_type IN ({})",
+            Sql::placeholders(types.len())
+        ));
         sql.values.extend(types.iter().map(|t| t.clone().into()));
     }
     sql.push(" ORDER BY e.seq LIMIT ?");
-    sql.values.push(i64::try_from(limit).unwrap_or(i64::MAX).into());
+    sql.values
+        .push(i64::try_from(limit).unwrap_or(i64::MAX).into());
     let stmt = sql.build(db.get_database_backend());
-    Ok(change_event::Entity::find().from_raw_sql(stmt).all(db).await?)
+    Ok(change_event::Entity::find()
+        .from_raw_sql(stmt)
+        .all(db)
+        .await?)
 }
 
 /// One process's view of the feed's head: subscribers wait on it for new events.

@@ -25,6 +25,10 @@ pub enum Backend {
 
 /// Tables compared by [`TestApp::dump`] (tokens are left out: using one records `last_used_at`).
 pub const TABLES: &[&str] = &[
+    "plan_adoption",
+    "adoption",
+    "derivation",
+    "change_event",
     "municipality",
     "municipality_former_number",
     "municipality_neighbour",
@@ -85,6 +89,8 @@ fn unique_name() -> String {
 /// A fresh, migrated (and optionally seeded) database with the app over it.
 pub struct TestApp {
     pub backend: Backend,
+    /// The database URL (for a second API process over the same database).
+    pub url: String,
     pub state: AppState,
     pub router: Router,
     cleanup: Cleanup,
@@ -145,7 +151,7 @@ impl TestApp {
                 )
             }
         };
-        let (conn, statements) = db::connect(&DatabaseConfig::for_url(url))
+        let (conn, statements) = db::connect(&DatabaseConfig::for_url(url.clone()))
             .await
             .expect("connect");
         Migrator::up(&conn, None).await.expect("migrations apply");
@@ -153,6 +159,7 @@ impl TestApp {
         let router = app(state.clone());
         Some(TestApp {
             backend,
+            url,
             state,
             router,
             cleanup,

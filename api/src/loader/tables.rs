@@ -158,7 +158,10 @@ impl async_graphql::extensions::Extension for Loaders {
         next: async_graphql::extensions::NextExecute<'_>,
     ) -> async_graphql::Response {
         match ctx.data_opt::<DatabaseConnection>() {
-            Some(db) => next.run_with_data(ctx, operation_name, data_loaders(db)).await,
+            Some(db) => {
+                next.run_with_data(ctx, operation_name, data_loaders(db))
+                    .await
+            }
             None => next.run(ctx, operation_name).await,
         }
     }

@@ -15,8 +15,8 @@ use std::sync::Arc;
 
 use crate::{
     auth::{Actor, Viewer},
-    feed::{self, ChangeHub},
     error::{ApiError, ApiResult},
+    feed::{self, ChangeHub},
     id::{GlobalId, NodeType},
     loader::{NodeTable, table_of},
     sql::Sql,

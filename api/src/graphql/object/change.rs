@@ -67,7 +67,10 @@ fn decode_cursor(field: &str, after: &str) -> ApiResult<i64> {
     let text = URL_SAFE_NO_PAD.decode(after).map_err(|_| invalid())?;
     let text = String::from_utf8(text).map_err(|_| invalid())?;
     let seq = text.strip_prefix("Change:").ok_or_else(invalid)?;
-    seq.parse::<i64>().ok().filter(|s| *s >= 0).ok_or_else(invalid)
+    seq.parse::<i64>()
+        .ok()
+        .filter(|s| *s >= 0)
+        .ok_or_else(invalid)
 }
 
 impl From<Model> for Change {
@@ -144,7 +147,9 @@ async fn filter(
                 "SELECT id FROM municipality WHERE number = ?",
                 vec![number.into()],
             );
-            let row = db.query_one_raw(sql.build(db.get_database_backend())).await?;
+            let row = db
+                .query_one_raw(sql.build(db.get_database_backend()))
+                .await?;
             match row {
                 Some(row) => Some(row.try_get::<Uuid>("", "id")?),
                 None => {
@@ -164,7 +169,9 @@ async fn filter(
             {
                 return Err(ApiError::validation(
                     format!("types[{i}]"),
-                    format!("{name:?} is not a node type: give a type name such as \"Measure\" or \"Plan\""),
+                    format!(
+                        "{name:?} is not a node type: give a type name such as \"Measure\" or \"Plan\""
+                    ),
                 ));
             }
         }
@@ -228,10 +235,7 @@ async fn page(
     let mut rows = feed::read(db, &filter, scope(ctx), limit).await?;
     let has_more = rows.len() as u64 == limit;
     rows.truncate(usize::try_from(first).unwrap_or(100));
-    let cursor = rows
-        .last()
-        .map(|m| change_cursor(m.seq))
-        .or(after);
+    let cursor = rows.last().map(|m| change_cursor(m.seq)).or(after);
     Ok(ChangePage {
         changes: rows.into_iter().map(Change::from).collect(),
         cursor,
@@ -252,7 +256,9 @@ impl SubscriptionRoot {
     async fn changes(
         &self,
         ctx: &Context<'_>,
-        #[graphql(desc = "Start after this cursor, catching up first (omit to start at the newest event).")]
+        #[graphql(
+            desc = "Start after this cursor, catching up first (omit to start at the newest event)."
+        )]
         after: Option<String>,
         #[graphql(
             desc = "Only events about what this municipality (kommunenummer) owns, co-owns, adopted or copied."

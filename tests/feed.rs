@@ -1,0 +1,522 @@
+//! The change feed: the `changes` query, its order without gaps under concurrent writers, and the `changes`
+//! subscription over graphql-ws, delivered across API processes on PostgreSQL.
+
+mod common;
+
+use std::{collections::HashSet, time::Duration};
+
+use common::{Backend, TestApp};
+use futures_util::{SinkExt, StreamExt};
+use serde_json::{Value, json};
+use tokio_tungstenite::tungstenite::{Message, client::IntoClientRequest, http::HeaderValue};
+
+const HANDLINGSDEL: &str = "rauma-handlingsdel-oppvekstplan-2023-2033";
+
+const CREATE: &str = "mutation($input: MeasureCreateInput!) { measureCreate(input: $input) { measure { id version } } }";
+const UPDATE: &str = "mutation($input: MeasureUpdateInput!) { measureUpdate(input: $input) { measure { id version } } }";
+const PUBLISH: &str =
+    "mutation($i: MeasurePublishInput!) { measurePublish(input: $i) { measure { id version } } }";
+const FEED: &str = "query($after: String, $first: Int, $municipality: String, $types: [String!]) {
+    changes(after: $after, first: $first, municipality: $municipality, types: $types) {
+      cursor hasMore changes { cursor action nodeType nodeId nodeVersion municipality { number }
+        node { id ... on Measure { title version } } } } }";
+
+async fn ok(app: &TestApp, token: Option<&str>, query: &str, variables: Value) -> Value {
+    let response = app.gql_as(token, query, variables).await;
+    assert!(
+        response.get("errors").is_none(),
+        "[{:?}] {query}\n{response:#}",
+        app.backend
+    );
+    response["data"].clone()
+}
+
+async fn preview(app: &TestApp, token: &str, query: &str, variables: Value) -> Value {
+    let auth = format!("Bearer {token}");
+    let (_, body) = app
+        .gql_with(
+            &[("authorization", &auth), ("x-preview", "true")],
+            query,
+            variables,
+        )
+        .await;
+    assert!(
+        body.get("errors").is_none(),
+        "[{:?}] {query}\n{body:#}",
+        app.backend
+    );
+    body["data"].clone()
+}
+
+async fn plan_id(app: &TestApp) -> String {
+    let data = ok(
+        app,
+        None,
+        &format!("{{ plan(slug: \"{HANDLINGSDEL}\") {{ id }} }}"),
+        json!({}),
+    )
+    .await;
+    data["plan"]["id"].as_str().expect("plan id").to_string()
+}
+
+/// Creates, updates and publishes one measure as `token`; returns its id.
+async fn create_update_publish(app: &TestApp, token: &str, plan: &str, title: &str) -> String {
+    let created = ok(
+        app,
+        Some(token),
+        CREATE,
+        json!({ "input": { "plan": plan, "title": title } }),
+    )
+    .await;
+    let id = created["measureCreate"]["measure"]["id"]
+        .as_str()
+        .expect("id")
+        .to_string();
+    ok(
+        app,
+        Some(token),
+        UPDATE,
+        json!({ "input": { "id": id, "version": 1, "summary": "Endret" } }),
+    )
+    .await;
+    ok(
+        app,
+        Some(token),
+        PUBLISH,
+        json!({ "i": { "id": id, "version": 2 } }),
+    )
+    .await;
+    id
+}
+
+fn actions(page: &Value) -> Vec<(String, String)> {
+    page["changes"]["changes"]
+        .as_array()
+        .expect("changes")
+        .iter()
+        .map(|c| {
+            (
+                c["action"].as_str().unwrap_or_default().to_string(),
+                c["nodeId"].as_str().unwrap_or_default().to_string(),
+            )
+        })
+        .collect()
+}
+
+on_both!(feed_lists_changes_in_order_with_visibility);
+async fn feed_lists_changes_in_order_with_visibility(app: &TestApp) {
+    let rauma = app.token("editor", Some("1539")).await;
+    let moss = app.token("editor", Some("3103")).await;
+    let plan = plan_id(app).await;
+    // Seeded content is the starting point, not a change.
+    let empty = ok(app, None, FEED, json!({})).await;
+    assert_eq!(empty["changes"]["changes"], json!([]));
+    assert_eq!(empty["changes"]["cursor"], Value::Null);
+    assert_eq!(empty["changes"]["hasMore"], false);
+
+    let id = create_update_publish(app, &rauma, &plan, "Feedtiltak").await;
+
+    // The owner's preview sees all three events, in order, with the node as it is now.
+    let all = preview(app, &rauma, FEED, json!({})).await;
+    assert_eq!(
+        actions(&all),
+        vec![
+            ("CREATE".to_string(), id.clone()),
+            ("UPDATE".to_string(), id.clone()),
+            ("PUBLISH".to_string(), id.clone())
+        ]
+    );
+    let events = all["changes"]["changes"].as_array().expect("events");
+    assert_eq!(
+        events
+            .iter()
+            .map(|e| e["nodeVersion"].as_i64().unwrap_or(0))
+            .collect::<Vec<_>>(),
+        vec![1, 2, 3]
+    );
+    assert_eq!(events[0]["municipality"]["number"], "1539");
+    assert_eq!(events[0]["nodeType"], "Measure");
+    assert_eq!(events[0]["node"]["version"], 3);
+    assert_eq!(all["changes"]["cursor"], events[2]["cursor"]);
+
+    // Anonymous readers see only what touched published content: the publication.
+    let public = ok(app, None, FEED, json!({})).await;
+    assert_eq!(actions(&public), vec![("PUBLISH".to_string(), id.clone())]);
+    // Another municipality's editor (preview) does not see Rauma's draft events either.
+    let other = preview(app, &moss, FEED, json!({})).await;
+    assert_eq!(actions(&other), vec![("PUBLISH".to_string(), id.clone())]);
+
+    // Paging: one at a time with the cursor, `hasMore` until the end; the last cursor stays put.
+    let mut after = Value::Null;
+    let mut seen = Vec::new();
+    for _ in 0..10 {
+        let page = preview(app, &rauma, FEED, json!({ "after": after, "first": 1 })).await;
+        seen.extend(actions(&page));
+        after = page["changes"]["cursor"].clone();
+        if page["changes"]["hasMore"] == false {
+            break;
+        }
+    }
+    assert_eq!(seen, actions(&all));
+    let tail = preview(app, &rauma, FEED, json!({ "after": after })).await;
+    assert_eq!(tail["changes"]["changes"], json!([]));
+    assert_eq!(tail["changes"]["cursor"], after);
+
+    // Filters: by municipality and by type.
+    let moss_only = preview(app, &rauma, FEED, json!({ "municipality": "3103" })).await;
+    assert_eq!(moss_only["changes"]["changes"], json!([]));
+    let rauma_only = preview(app, &rauma, FEED, json!({ "municipality": "1539" })).await;
+    assert_eq!(actions(&rauma_only).len(), 3);
+    let plans_only = preview(app, &rauma, FEED, json!({ "types": ["Plan"] })).await;
+    assert_eq!(plans_only["changes"]["changes"], json!([]));
+
+    // Bad arguments name the field.
+    for (vars, field) in [
+        (json!({ "after": "bm9wZQ" }), "after"),
+        (json!({ "first": 0 }), "first"),
+        (json!({ "first": 501 }), "first"),
+        (json!({ "municipality": "99" }), "municipality"),
+        (json!({ "municipality": "9999" }), "municipality"),
+        (json!({ "types": ["Measure", "Nope"] }), "types[1]"),
+    ] {
+        let response = app.gql_as(None, FEED, vars.clone()).await;
+        assert_eq!(
+            response["errors"][0]["extensions"]["code"], "VALIDATION",
+            "{vars}"
+        );
+        assert_eq!(
+            response["errors"][0]["extensions"]["field"], field,
+            "{vars}"
+        );
+    }
+
+    // A failed mutation writes no event.
+    let before = preview(app, &rauma, FEED, json!({})).await;
+    let stale = app
+        .gql_as(
+            Some(&rauma),
+            UPDATE,
+            json!({ "input": { "id": id, "version": 1, "title": "Gammel" } }),
+        )
+        .await;
+    assert_eq!(stale["errors"][0]["extensions"]["code"], "CONFLICT");
+    assert_eq!(preview(app, &rauma, FEED, json!({})).await, before);
+}
+
+on_both!(feed_has_no_gaps_under_concurrent_writers);
+async fn feed_has_no_gaps_under_concurrent_writers(app: &TestApp) {
+    const WRITERS: usize = 6;
+    const PER_WRITER: usize = 4;
+    let admin = app.token("admin", None).await;
+    let plan = plan_id(app).await;
+    let done = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+
+    // A reader follows the feed with its cursor while the writers run.
+    let reader = {
+        let router = app.router.clone();
+        let admin = admin.clone();
+        let done = done.clone();
+        async move {
+            let mut cursor = Value::Null;
+            let mut seen: Vec<String> = Vec::new();
+            let mut rounds = 0;
+            loop {
+                rounds += 1;
+                let finished = done.load(std::sync::atomic::Ordering::SeqCst);
+                let body = json!({ "query": FEED, "variables": { "after": cursor, "first": 7 } })
+                    .to_string();
+                let request = axum::http::Request::post("/graphql")
+                    .header("content-type", "application/json")
+                    .header("authorization", format!("Bearer {admin}"))
+                    .header("x-preview", "true")
+                    .body(axum::body::Body::from(body))
+                    .expect("request");
+                let response = tower::ServiceExt::oneshot(router.clone(), request)
+                    .await
+                    .expect("response");
+                let bytes = http_body_util::BodyExt::collect(response.into_body())
+                    .await
+                    .expect("body")
+                    .to_bytes();
+                let page: Value = serde_json::from_slice(&bytes).expect("json");
+                assert!(page.get("errors").is_none(), "{page}");
+                for change in page["data"]["changes"]["changes"]
+                    .as_array()
+                    .expect("changes")
+                {
+                    seen.push(change["cursor"].as_str().expect("cursor").to_string());
+                }
+                cursor = page["data"]["changes"]["cursor"].clone();
+                let more = page["data"]["changes"]["hasMore"] == true;
+                if finished && !more {
+                    break;
+                }
+                assert!(rounds < 10_000, "reader did not finish");
+                if !more {
+                    tokio::time::sleep(Duration::from_millis(3)).await;
+                }
+            }
+            seen
+        }
+    };
+    let writers = async {
+        let mut tasks = Vec::new();
+        for w in 0..WRITERS {
+            let router = app.router.clone();
+            let admin = admin.clone();
+            let plan = plan.clone();
+            tasks.push(tokio::spawn(async move {
+                for i in 0..PER_WRITER {
+                    let body = json!({ "query": CREATE, "variables": { "input": {
+                        "plan": plan, "title": format!("Samtidig {w}-{i}"), "municipality": "1539" } } })
+                    .to_string();
+                    let request = axum::http::Request::post("/graphql")
+                        .header("content-type", "application/json")
+                        .header("authorization", format!("Bearer {admin}"))
+                        .body(axum::body::Body::from(body))
+                        .expect("request");
+                    let response = tower::ServiceExt::oneshot(router.clone(), request).await.expect("response");
+                    let bytes = http_body_util::BodyExt::collect(response.into_body()).await.expect("body").to_bytes();
+                    let page: Value = serde_json::from_slice(&bytes).expect("json");
+                    assert!(page.get("errors").is_none(), "{page}");
+                }
+            }));
+        }
+        for task in tasks {
+            task.await.expect("writer");
+        }
+        done.store(true, std::sync::atomic::Ordering::SeqCst);
+    };
+    let (seen, ()) = tokio::join!(reader, writers);
+    // Every revision shows up exactly once, in the order of the feed.
+    let expected = WRITERS * PER_WRITER;
+    let unique: HashSet<&String> = seen.iter().collect();
+    assert_eq!(unique.len(), seen.len(), "an event was read twice");
+    assert_eq!(
+        seen.len(),
+        expected,
+        "events missed while following the feed"
+    );
+    let all = preview(app, &admin, FEED, json!({ "first": 500 })).await;
+    let listed: Vec<String> = all["changes"]["changes"]
+        .as_array()
+        .expect("changes")
+        .iter()
+        .map(|c| c["cursor"].as_str().unwrap_or_default().to_string())
+        .collect();
+    assert_eq!(listed, seen);
+    let revisions = ok(
+        app,
+        Some(&admin),
+        "{ auditLog(first: 100) { totalCount } }",
+        json!({}),
+    )
+    .await;
+    assert_eq!(revisions["auditLog"]["totalCount"], expected);
+}
+
+/// Serves `app`'s router on a loopback port; returns the address.
+async fn serve(app: &TestApp) -> std::net::SocketAddr {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let addr = listener.local_addr().expect("addr");
+    let router = app.router.clone();
+    tokio::spawn(async move {
+        axum::serve(listener, router).await.ok();
+    });
+    addr
+}
+
+type Socket =
+    tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
+
+/// Opens a graphql-transport-ws connection to `addr` and subscribes to `query`.
+async fn subscribe(addr: std::net::SocketAddr, init: Value, query: &str) -> Socket {
+    let mut request = format!("ws://{addr}/graphql/ws")
+        .into_client_request()
+        .expect("request");
+    request.headers_mut().insert(
+        "sec-websocket-protocol",
+        HeaderValue::from_static("graphql-transport-ws"),
+    );
+    let (mut socket, _) = tokio_tungstenite::connect_async(request)
+        .await
+        .expect("connect");
+    socket
+        .send(Message::text(
+            json!({ "type": "connection_init", "payload": init }).to_string(),
+        ))
+        .await
+        .expect("init");
+    let ack = next_message(&mut socket).await;
+    assert_eq!(ack["type"], "connection_ack", "{ack}");
+    socket
+        .send(Message::text(
+            json!({ "id": "1", "type": "subscribe", "payload": { "query": query } }).to_string(),
+        ))
+        .await
+        .expect("subscribe");
+    socket
+}
+
+/// The next JSON message (bounded wait).
+async fn next_message(socket: &mut Socket) -> Value {
+    loop {
+        let message = tokio::time::timeout(Duration::from_secs(20), socket.next())
+            .await
+            .expect("a message within 20 s")
+            .expect("open socket")
+            .expect("message");
+        if let Message::Text(text) = message {
+            let value: Value = serde_json::from_str(&text).expect("json");
+            if value["type"] == "ping" {
+                continue;
+            }
+            return value;
+        }
+    }
+}
+
+const SUBSCRIPTION: &str = "subscription { changes(municipality: \"1539\") { action nodeType nodeId nodeVersion node { ... on Measure { title status } } } }";
+
+/// An API process of our own binary over `url`, stopped when dropped.
+struct Process(std::process::Child, std::net::SocketAddr);
+
+impl Drop for Process {
+    fn drop(&mut self) {
+        self.0.kill().ok();
+        self.0.wait().ok();
+    }
+}
+
+async fn second_process(url: &str) -> Process {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .expect("free port")
+        .local_addr()
+        .expect("addr")
+        .port();
+    let addr: std::net::SocketAddr = format!("127.0.0.1:{port}").parse().expect("addr");
+    let child = std::process::Command::new(env!("CARGO_BIN_EXE_oppvekstgraf"))
+        .args(["serve", "--no-seed"])
+        .env("DATABASE_URL", url)
+        .env("BIND", addr.to_string())
+        .env("RUST_LOG", "warn")
+        .stdout(std::process::Stdio::null())
+        .spawn()
+        .expect("start a second API process");
+    let process = Process(child, addr);
+    for _ in 0..200 {
+        if let Ok(mut stream) = tokio::net::TcpStream::connect(addr).await {
+            use tokio::io::{AsyncReadExt, AsyncWriteExt};
+            stream
+                .write_all(b"GET /readyz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+                .await
+                .ok();
+            let mut reply = String::new();
+            stream.read_to_string(&mut reply).await.ok();
+            if reply.starts_with("HTTP/1.1 200") {
+                return process;
+            }
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("the second API process did not become ready");
+}
+
+on_both!(subscription_delivers_events);
+async fn subscription_delivers_events(app: &TestApp) {
+    let rauma = app.token("editor", Some("1539")).await;
+    let plan = plan_id(app).await;
+    // On PostgreSQL the subscriber talks to a second API process; the change is made through this one.
+    let (_process, addr) = match app.backend {
+        Backend::Postgres => {
+            let process = second_process(&app.url).await;
+            let addr = process.1;
+            (Some(process), addr)
+        }
+        Backend::Sqlite => (None, serve(app).await),
+    };
+    let mut anonymous = subscribe(addr, json!({}), SUBSCRIPTION).await;
+    let mut editor = subscribe(
+        addr,
+        json!({ "authorization": format!("Bearer {rauma}"), "preview": true }),
+        SUBSCRIPTION,
+    )
+    .await;
+    // Give the subscriptions a moment to read the feed's head before the change.
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let id = create_update_publish(app, &rauma, &plan, "Abonnert tiltak").await;
+
+    // The editor's preview gets every event, in order, with the node as it is now.
+    let mut got = Vec::new();
+    for _ in 0..3 {
+        let message = next_message(&mut editor).await;
+        assert_eq!(message["type"], "next", "{message}");
+        let change = &message["payload"]["data"]["changes"];
+        assert_eq!(change["nodeId"], json!(id));
+        got.push((change["action"].clone(), change["nodeVersion"].clone()));
+    }
+    assert_eq!(
+        got,
+        vec![
+            (json!("CREATE"), json!(1)),
+            (json!("UPDATE"), json!(2)),
+            (json!("PUBLISH"), json!(3))
+        ]
+    );
+    // The anonymous subscriber gets the publication only, with the published node.
+    let message = next_message(&mut anonymous).await;
+    let change = &message["payload"]["data"]["changes"];
+    assert_eq!(change["action"], "PUBLISH", "{message}");
+    assert_eq!(change["node"]["title"], "Abonnert tiltak");
+    assert_eq!(change["node"]["status"], "PUBLISHED");
+
+    // A later change shows the node's new state, not a cached one.
+    ok(
+        app,
+        Some(&rauma),
+        UPDATE,
+        json!({ "input": { "id": id, "version": 3, "title": "Nytt navn" } }),
+    )
+    .await;
+    let message = next_message(&mut anonymous).await;
+    assert_eq!(
+        message["payload"]["data"]["changes"]["node"]["title"], "Nytt navn",
+        "{message}"
+    );
+
+    // A bad token is refused at connection_init.
+    let mut request = format!("ws://{addr}/graphql/ws")
+        .into_client_request()
+        .expect("request");
+    request.headers_mut().insert(
+        "sec-websocket-protocol",
+        HeaderValue::from_static("graphql-transport-ws"),
+    );
+    let (mut socket, _) = tokio_tungstenite::connect_async(request)
+        .await
+        .expect("connect");
+    socket
+        .send(Message::text(
+            json!({ "type": "connection_init", "payload": { "authorization": "Bearer nonsense" } })
+                .to_string(),
+        ))
+        .await
+        .expect("init");
+    let closed = tokio::time::timeout(Duration::from_secs(10), socket.next())
+        .await
+        .expect("reply");
+    match closed {
+        // graphql-transport-ws closes a refused connection_init with 1002 and the reason.
+        Some(Ok(Message::Close(Some(frame)))) => {
+            assert_eq!(u16::from(frame.code), 1002);
+            assert!(
+                frame.reason.to_lowercase().contains("token"),
+                "{}",
+                frame.reason
+            );
+        }
+        other => panic!("expected the connection to be closed, got {other:?}"),
+    }
+}
