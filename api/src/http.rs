@@ -33,6 +33,9 @@ pub struct AppState {
     pub schema: AppSchema,
     pub db: DatabaseConnection,
     pub statements: StatementCounter,
+    /// The public base URL for linked-data `@id`s (see [`crate::config::Config::public_url`]); None: derive
+    /// it from each request's `Host` header.
+    pub public_url: Option<String>,
 }
 
 impl AppState {
@@ -42,7 +45,14 @@ impl AppState {
             schema: crate::graphql::schema(Some(&db)),
             db,
             statements,
+            public_url: None,
         }
+    }
+
+    /// The same state with a public base URL (already checked by [`crate::config::public_url`]).
+    pub fn with_public_url(mut self, public_url: Option<String>) -> Self {
+        self.public_url = public_url;
+        self
     }
 }
 
@@ -65,7 +75,9 @@ impl AppState {
         GraphQLResponse::from(response).into_response()
     }
 
-    async fn viewer(&self, headers: &HeaderMap) -> Result<(Viewer, Scope), ApiError> {
+    /// Who the headers name (`Authorization`) and what they may see (`x-preview`); an invalid token or a
+    /// preview without a token is UNAUTHENTICATED.
+    pub(crate) async fn viewer(&self, headers: &HeaderMap) -> Result<(Viewer, Scope), ApiError> {
         let viewer = match headers.get(header::AUTHORIZATION) {
             None => Viewer::Anonymous,
             Some(value) => {
@@ -197,6 +209,7 @@ pub fn app(state: AppState) -> Router {
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
         .merge(crate::console::router())
+        .merge(crate::linked_data::router())
         .with_state(state)
         .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
         .layer(TimeoutLayer::with_status_code(

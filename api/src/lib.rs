@@ -8,6 +8,7 @@ pub mod error;
 pub mod graphql;
 pub mod http;
 pub mod id;
+pub mod linked_data;
 pub mod loader;
 pub mod page;
 pub mod sql;
