@@ -276,7 +276,8 @@ async fn serve(config: Config) -> anyhow::Result<ExitCode> {
     {
         tracing::warn!("could not open a browser: {err}; open {url} yourself");
     }
-    axum::serve(listener, app(AppState::new(db, statements)))
+    let state = AppState::new(db, statements).with_public_url(config.public_url.clone());
+    axum::serve(listener, app(state))
         .with_graceful_shutdown(shutdown_signal())
         .await?;
     Ok(ExitCode::SUCCESS)

@@ -52,4 +52,27 @@ pub struct Config {
     /// Do not load the seed content into an empty database.
     #[arg(long, env = "NO_SEED", default_value_t = false)]
     pub no_seed: bool,
+    /// The public base URL of this server (scheme, host and an optional path prefix, e.g.
+    /// `https://oppvekst.example.no`), used in the `@id`s of the linked-data view (`/ld/…`). When unset,
+    /// each request's `Host` header is used with `http://`: set it behind a proxy or TLS terminator so
+    /// the ids stay stable.
+    #[arg(long, env = "PUBLIC_URL", value_parser = public_url)]
+    pub public_url: Option<String>,
+}
+
+/// Checks a public base URL: absolute `http` or `https`, no query or fragment; returns it without a
+/// trailing slash.
+pub fn public_url(text: &str) -> Result<String, String> {
+    let url = url::Url::parse(text.trim()).map_err(|err| {
+        format!("{text:?} is not a URL ({err}); write e.g. https://oppvekst.example.no")
+    })?;
+    if !matches!(url.scheme(), "http" | "https") || url.host_str().is_none() {
+        return Err(format!(
+            "{text:?} must be an http or https URL with a host, e.g. https://oppvekst.example.no"
+        ));
+    }
+    if url.query().is_some() || url.fragment().is_some() {
+        return Err(format!("{text:?} must not have a query or a fragment"));
+    }
+    Ok(url.as_str().trim_end_matches('/').to_string())
 }

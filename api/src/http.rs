@@ -37,6 +37,9 @@ pub struct AppState {
     pub statements: StatementCounter,
     /// This process's view of the change feed (wakes subscriptions).
     pub hub: Arc<ChangeHub>,
+    /// The public base URL for linked-data `@id`s (see [`crate::config::Config::public_url`]); None: derive
+    /// it from each request's `Host` header.
+    pub public_url: Option<String>,
 }
 
 impl AppState {
@@ -48,7 +51,14 @@ impl AppState {
             db,
             statements,
             hub,
+            public_url: None,
         }
+    }
+
+    /// The same state with a public base URL (already checked by [`crate::config::public_url`]).
+    pub fn with_public_url(mut self, public_url: Option<String>) -> Self {
+        self.public_url = public_url;
+        self
     }
 }
 
@@ -70,7 +80,9 @@ impl AppState {
         GraphQLResponse::from(response).into_response()
     }
 
-    async fn viewer(&self, headers: &HeaderMap) -> Result<(Viewer, Scope), ApiError> {
+    /// Who the headers name (`Authorization`) and what they may see (`x-preview`); an invalid token or a
+    /// preview without a token is UNAUTHENTICATED.
+    pub(crate) async fn viewer(&self, headers: &HeaderMap) -> Result<(Viewer, Scope), ApiError> {
         let authorization = match headers.get(header::AUTHORIZATION) {
             None => None,
             Some(value) => Some(value.to_str().map_err(|_| {
@@ -259,6 +271,7 @@ pub fn app(state: AppState) -> Router {
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
         .merge(crate::console::router())
+        .merge(crate::linked_data::router())
         .with_state(state)
         .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
         .layer(TimeoutLayer::with_status_code(

@@ -9,6 +9,7 @@ pub mod feed;
 pub mod graphql;
 pub mod http;
 pub mod id;
+pub mod linked_data;
 pub mod loader;
 pub mod page;
 pub mod sql;

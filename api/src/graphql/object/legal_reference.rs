@@ -264,7 +264,8 @@ pub fn legal_reference_select(field: &str, lovdata_id: &str) -> ApiResult<Sql> {
     ))
 }
 
-fn ordinal(paragraph: i32) -> String {
+/// A paragraph number as Norwegian legal citations write it: 2 → "annet ledd".
+pub(crate) fn ordinal(paragraph: i32) -> String {
     const WORDS: [&str; 10] = [
         "første", "annet", "tredje", "fjerde", "femte", "sjette", "sjuende", "åttende", "niende",
         "tiende",
