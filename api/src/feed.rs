@@ -129,17 +129,17 @@ pub async fn read(
         "SELECT * FROM change_event e WHERE e.seq > ?",
         vec![filter.after.into()],
     );
-    match scope {
-        Scope::Published => {
-            sql.push(" AND e.public = ?");
-            sql.values.push(true.into());
-        }
-        Scope::Municipality(id) => {
+    match (scope, scope.own_municipality()) {
+        (Scope::Everything, _) => {}
+        (_, Some(id)) => {
             sql.push(" AND (e.public = ? OR e.municipality_id = ?)");
             sql.values.push(true.into());
             sql.values.push(id.into());
         }
-        Scope::Everything => {}
+        (_, None) => {
+            sql.push(" AND e.public = ?");
+            sql.values.push(true.into());
+        }
     }
     if let Some(until) = filter.until {
         sql.push(" AND e.seq <= ?");

@@ -282,6 +282,15 @@ impl Rel {
         }
     }
 
+    /// What the parent municipality owns (`owned` selects `o_parent, o_target, 0 AS o_adopted`) plus what it
+    /// adopted by reference, by name.
+    pub const fn owned_or_adopted(owned: &'static str, node_type: &'static str) -> Rel {
+        Rel {
+            via: Via::OwnedOrAdopted { owned, node_type },
+            default_order: None,
+        }
+    }
+
     /// Targets through link table `table`, in link order.
     pub const fn link(table: &'static str, parent: &'static str, target: &'static str) -> Rel {
         Rel {

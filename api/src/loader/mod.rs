@@ -16,6 +16,7 @@
 //!   ```
 //!   The first row of every partition is always returned so `totalCount` is known even for an empty page.
 
+mod sharing;
 mod tables;
 
 use std::{
@@ -35,6 +36,9 @@ use async_graphql::{
 };
 use oppvekstgraf_entity::enums::Status;
 use sea_orm::{DatabaseConnection, FromQueryResult, QueryResult, Value};
+pub use sharing::{
+    AdoptersOf, AdoptionsBy, CopiesOf, DerivationOf, PlanAdoptionsOf, SharingLoader, load_sharing,
+};
 pub use tables::{Loaders, NodeTable, data_loaders, table_of};
 use uuid::Uuid;
 
@@ -54,6 +58,11 @@ pub enum Scope {
     Municipality(Uuid),
     /// An admin's preview: everything.
     Everything,
+    /// What was ever published: published and archived content (the sources of adoptions and copies, which
+    /// keep resolving when their owner archives them).
+    Released,
+    /// [`Scope::Released`] plus what this municipality owns in any state.
+    ReleasedOr(Uuid),
 }
 
 impl Scope {
@@ -68,20 +77,49 @@ impl Scope {
                 vec![Value::from(status_value(Status::Published))],
             )
         };
+        let released = || {
+            Sql::with(
+                "t.status IN (?, ?)",
+                vec![
+                    Value::from(status_value(Status::Published)),
+                    Value::from(status_value(Status::Archived)),
+                ],
+            )
+        };
+        let or_owned = |base: Sql, id: Uuid| match T::OWNED {
+            Some(owned) => {
+                let mut sql = Sql::raw("(");
+                sql.append(base);
+                sql.push(" OR ");
+                sql.append(Sql::with(owned, vec![id.into()]));
+                sql.push(")");
+                sql
+            }
+            None => base,
+        };
         match self {
             Scope::Published => published(),
             Scope::Everything => Sql::raw("1 = 1"),
-            Scope::Municipality(id) => match T::OWNED {
-                Some(owned) => {
-                    let mut sql = Sql::raw("(");
-                    sql.append(published());
-                    sql.push(" OR ");
-                    sql.append(Sql::with(owned, vec![id.into()]));
-                    sql.push(")");
-                    sql
-                }
-                None => published(),
-            },
+            Scope::Municipality(id) => or_owned(published(), id),
+            Scope::Released => released(),
+            Scope::ReleasedOr(id) => or_owned(released(), id),
+        }
+    }
+
+    /// This scope widened to what was ever published: for the sources of adoptions and copies.
+    pub fn released(self) -> Scope {
+        match self {
+            Scope::Published | Scope::Released => Scope::Released,
+            Scope::Municipality(id) | Scope::ReleasedOr(id) => Scope::ReleasedOr(id),
+            Scope::Everything => Scope::Everything,
+        }
+    }
+
+    /// The municipality whose own content this scope shows in every state, if any.
+    pub fn own_municipality(self) -> Option<Uuid> {
+        match self {
+            Scope::Municipality(id) | Scope::ReleasedOr(id) => Some(id),
+            _ => None,
         }
     }
 }
@@ -105,6 +143,12 @@ pub enum Via {
         target: &'static str,
         role: bool,
     },
+    /// What the parent owns (`owned` selects `o_parent, o_target, 0 AS o_adopted`), plus what it adopted by
+    /// reference (`adoption` rows of `node_type`). An adopted source stays listed when its owner archives it.
+    OwnedOrAdopted {
+        owned: &'static str,
+        node_type: &'static str,
+    },
 }
 
 impl Via {
@@ -113,6 +157,7 @@ impl Via {
             Via::Root => None,
             Via::Column(col) => Some(format!("t.{col}")),
             Via::Link { parent, .. } => Some(format!("l.{parent}")),
+            Via::OwnedOrAdopted { .. } => Some("l.o_parent".into()),
         }
     }
 }
@@ -318,11 +363,26 @@ impl<T: NodeTable> PageLoader<T> {
             },
             T::TABLE,
         ));
-        if let Via::Link { table, target, .. } = query.via {
-            sql.push(&format!(" JOIN {table} l ON l.{target} = t.id"));
+        match query.via {
+            Via::Link { table, target, .. } => {
+                sql.push(&format!(" JOIN {table} l ON l.{target} = t.id"));
+            }
+            Via::OwnedOrAdopted { owned, node_type } => {
+                sql.push(&format!(" JOIN ({owned} UNION ALL SELECT a.municipality_id AS o_parent, a.source_id AS o_target, 1 AS o_adopted FROM adoption a WHERE a.node_type = '{node_type}') l ON l.o_target = t.id"));
+            }
+            Via::Root | Via::Column(_) => {}
         }
         sql.push(" WHERE ");
-        sql.append(query.scope.sql::<T>());
+        if let Via::OwnedOrAdopted { .. } = query.via {
+            sql.push("(");
+            sql.append(query.scope.sql::<T>());
+            sql.append(Sql::with(
+                " OR (l.o_adopted = 1 AND t.status = ?))",
+                vec![Value::from(status_value(Status::Archived))],
+            ));
+        } else {
+            sql.append(query.scope.sql::<T>());
+        }
         if let Some(parent) = &parent {
             sql.append(Sql::with(
                 format!(" AND {parent} IN ({})", Sql::placeholders(parents.len())),
@@ -415,6 +475,23 @@ pub async fn load_node<T: NodeTable>(ctx: &Context<'_>, id: Uuid) -> ApiResult<O
         .load_one(NodeKey {
             id,
             scope: scope(ctx),
+        })
+        .await
+}
+
+/// Loads one node of `T` by id if it is visible or was ever published (see [`Scope::released`]).
+pub async fn load_released<T: NodeTable>(
+    ctx: &Context<'_>,
+    id: Uuid,
+) -> ApiResult<Option<T::Model>> {
+    let loader = ctx
+        .data::<DataLoader<NodeLoader<T>, HashMapCache>>()
+        .map_err(|_| ApiError::Internal)?;
+    loader.loader().activity.touch();
+    loader
+        .load_one(NodeKey {
+            id,
+            scope: scope(ctx).released(),
         })
         .await
 }

@@ -81,6 +81,7 @@ macro_rules! node_tables {
                 data.insert(loader(PageLoader::<entity::$module::Entity> { db: db.clone(), activity: activity.clone(), _table: PhantomData }, &activity));
             )*
             data.insert(loader(PageLoader::<entity::revision::Entity> { db: db.clone(), activity: activity.clone(), _table: PhantomData }, &activity));
+            data.insert(loader(super::SharingLoader { db: db.clone(), activity: activity.clone() }, &activity));
             data
         }
     };

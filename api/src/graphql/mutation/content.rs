@@ -23,7 +23,7 @@ use crate::{
 };
 
 /// The municipality a new measure or unit belongs to: the editor's own; admins name one.
-async fn owner_for(tx: &Tx, municipality: Option<&str>) -> ApiResult<Uuid> {
+pub(super) async fn owner_for(tx: &Tx, municipality: Option<&str>) -> ApiResult<Uuid> {
     match (tx.actor.is_admin(), municipality) {
         (true, Some(number)) => tx.municipality_id("input.municipality", number).await,
         (true, None) => Err(ApiError::validation(
@@ -130,7 +130,12 @@ fn measure_number(v: i32) -> ApiResult<i32> {
 }
 
 /// A plan the actor may add measures to, owned by `owner`.
-async fn plan_for_measure(tx: &Tx, field: &str, plan: &ID, owner: Uuid) -> ApiResult<Uuid> {
+pub(super) async fn plan_for_measure(
+    tx: &Tx,
+    field: &str,
+    plan: &ID,
+    owner: Uuid,
+) -> ApiResult<Uuid> {
     let plan_id = node_id(field, plan, NodeType::Plan)?;
     ensure_writable(&tx.txn, &tx.actor, NodeType::Plan, plan_id)
         .await

@@ -6,6 +6,7 @@ mod content;
 pub mod core;
 pub mod lifecycle;
 mod registry;
+mod sharing;
 #[macro_use]
 pub mod links;
 
@@ -462,6 +463,7 @@ pub struct Links2(
 pub struct MutationRoot(
     content::ContentMutation,
     registry::RegistryMutation,
+    sharing::SharingMutation,
     Links1,
     Links2,
     lifecycles::MunicipalityLifecycle,

@@ -88,6 +88,17 @@ const RELATED_PLANS: Rel = Rel::link("measure_related_plan", "measure_id", "plan
 
 #[ComplexObject]
 impl Measure {
+    /// Where this measure was copied from, when it is another municipality's measure copied, adapted or
+    /// translated; with `upstreamChanged` and `upstreamDiff` when the source changed since.
+    async fn derivation(&self, ctx: &Context<'_>) -> Result<Option<super::sharing::Derivation>> {
+        super::sharing::derivation_of(ctx, self.node.uuid).await
+    }
+
+    /// Municipalities that reused this measure, by reference or as a copy, oldest first.
+    async fn reused_by(&self, ctx: &Context<'_>) -> Result<Vec<super::sharing::Reuse>> {
+        super::sharing::reused_by(ctx, NodeType::Measure, self.node.uuid).await
+    }
+
     /// The plan the measure belongs to.
     async fn plan(&self, ctx: &Context<'_>) -> Result<Option<Plan>> {
         let Some(id) = self.plan_id else {
@@ -309,7 +320,8 @@ pub struct MeasureFilter {
     pub unit: Option<ID>,
     /// Only measures that cite a section of the law with this Lovdata id, e.g. "LOV-2021-06-18-97".
     pub law: Option<String>,
-    /// Only measures that cite this legal reference (global ID).
+    /// Only measures that cite this legal reference (global ID); a whole section also matches citations of
+    /// its paragraphs.
     pub legal_reference: Option<ID>,
     /// Only measures that follow the guidance item with this slug.
     pub guidance: Option<String>,
@@ -370,7 +382,13 @@ impl Filter for MeasureFilter {
             ));
         }
         if let Some(id) = &self.legal_reference {
-            let select = id_select("filter.legalReference", id, NodeType::LegalReference)?;
+            // A whole section also matches citations of its paragraphs.
+            let uuid = GlobalId::decode_as("filter.legalReference", id, NodeType::LegalReference)?;
+            let select = Sql::with(
+                "SELECT r.id FROM legal_reference r JOIN legal_reference s ON s.law_id = r.law_id \
+                 AND s.section = r.section AND (s.id = r.id OR s.paragraph IS NULL) WHERE s.id = ?",
+                vec![uuid.into()],
+            );
             out.push(linked_condition(
                 "measure_legal_reference",
                 "measure_id",

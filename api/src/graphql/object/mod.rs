@@ -12,6 +12,7 @@ pub mod plan;
 pub mod publisher;
 pub mod region;
 pub mod revision;
+pub mod sharing;
 pub mod target_group;
 pub mod theme;
 pub mod unit;

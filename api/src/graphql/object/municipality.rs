@@ -82,6 +82,14 @@ pub struct FormerNumber {
 
 const PLANS: Rel = Rel::link("plan_owner", "municipality_id", "plan_id");
 const MEASURES: Rel = Rel::column("municipality_id", None);
+const MEASURES_WITH_ADOPTED: Rel = Rel::owned_or_adopted(
+    "SELECT municipality_id AS o_parent, id AS o_target, 0 AS o_adopted FROM measure",
+    "Measure",
+);
+const PLANS_WITH_ADOPTED: Rel = Rel::owned_or_adopted(
+    "SELECT municipality_id AS o_parent, plan_id AS o_target, 0 AS o_adopted FROM plan_owner",
+    "Plan",
+);
 const UNITS: Rel = Rel::column("municipality_id", None);
 const NEIGHBOURS: Rel = Rel::link("municipality_neighbour", "municipality_id", "neighbour_id");
 const REGIONS: Rel = Rel::link("region_member", "municipality_id", "region_id");
@@ -126,6 +134,11 @@ impl Municipality {
         #[graphql(desc = "Returns the edges before this cursor.")] before: Option<String>,
         #[graphql(desc = "Narrows the list.")] filter: Option<PlanFilter>,
         #[graphql(desc = "Sort order (default: name).")] order_by: Option<Order>,
+        #[graphql(
+            desc = "Also list the plans it adopted by reference from other municipalities (default true); they stay listed when their owner archives them.",
+            default = true
+        )]
+        include_adopted: bool,
     ) -> Result<PlanConnection> {
         let args = PageArgs {
             first,
@@ -134,8 +147,13 @@ impl Municipality {
             before,
         };
         let order = Some(order_by.unwrap_or(Order::NameAsc));
+        let rel = if include_adopted {
+            &PLANS_WITH_ADOPTED
+        } else {
+            &PLANS
+        };
         let page =
-            load_rel::<entity::plan::Entity>(ctx, &PLANS, self.uuid(), args, &filter, order).await;
+            load_rel::<entity::plan::Entity>(ctx, rel, self.uuid(), args, &filter, order).await;
         page.and_then(PlanConnection::from_page)
             .map_err(|e| e.extend())
     }
@@ -182,6 +200,11 @@ impl Municipality {
         #[graphql(desc = "Returns the edges before this cursor.")] before: Option<String>,
         #[graphql(desc = "Narrows the list.")] filter: Option<MeasureFilter>,
         #[graphql(desc = "Sort order (default: name).")] order_by: Option<Order>,
+        #[graphql(
+            desc = "Also list the measures it adopted by reference from other municipalities (default true); they stay listed when their owner archives them. Each measure's `municipality` is its owner.",
+            default = true
+        )]
+        include_adopted: bool,
     ) -> Result<MeasureConnection> {
         let args = PageArgs {
             first,
@@ -191,7 +214,11 @@ impl Municipality {
         };
         let page = load_rel::<entity::measure::Entity>(
             ctx,
-            &MEASURES,
+            if include_adopted {
+                &MEASURES_WITH_ADOPTED
+            } else {
+                &MEASURES
+            },
             self.uuid(),
             args,
             &filter,
@@ -200,6 +227,11 @@ impl Municipality {
         .await;
         page.and_then(MeasureConnection::from_page)
             .map_err(|e| e.extend())
+    }
+
+    /// Measures and plans of other municipalities this municipality adopted by reference, in its order.
+    async fn adoptions(&self, ctx: &Context<'_>) -> Result<Vec<super::sharing::Adoption>> {
+        super::sharing::adoptions_by(ctx, self.uuid()).await
     }
 
     /// Responsible units of this municipality.
@@ -290,11 +322,43 @@ pub struct MunicipalityFilter {
     pub region: Option<String>,
     /// Only nodes in these publication states (anonymous readers see published nodes only).
     pub status: Option<Vec<Status>>,
+    /// Only municipalities with at least one published measure matching this filter, owned or adopted by
+    /// reference: e.g. `{legalReference: …}` for the municipalities whose measures cite a section,
+    /// `{guidance: "…"}` for those following a guidance item, `{theme: "…"}` for those addressing a theme.
+    pub measures: Option<MeasureFilter>,
 }
 
 impl Filter for MunicipalityFilter {
     fn conditions(&self) -> ApiResult<Vec<Sql>> {
         let mut out = Vec::new();
+        if let Some(filter) = &self.measures {
+            // The measure conditions refer to `t`: the sub-selects rebind it to the measure.
+            let mut matching = Sql::with(
+                "t.status = ?",
+                vec![sea_orm::Value::from("published".to_string())],
+            );
+            let conditions = filter.conditions().map_err(|err| match err {
+                ApiError::Validation { field, message } => ApiError::Validation {
+                    field: format!(
+                        "filter.measures.{}",
+                        field.strip_prefix("filter.").unwrap_or(&field)
+                    ),
+                    message,
+                },
+                other => other,
+            })?;
+            for condition in conditions {
+                matching.push(" AND (");
+                matching.append(condition);
+                matching.push(")");
+            }
+            let mut sql = Sql::raw("t.id IN (SELECT t.municipality_id FROM measure t WHERE ");
+            sql.append(matching.clone());
+            sql.push(") OR t.id IN (SELECT a.municipality_id FROM adoption a JOIN measure t ON t.id = a.source_id WHERE ");
+            sql.append(matching);
+            sql.push(")");
+            out.push(sql);
+        }
         if let Some(text) = &self.search {
             out.push(search_condition("filter.search", "name", text)?);
         }

@@ -115,6 +115,40 @@ fn period_text(start: Option<i32>, end: Option<i32>) -> Option<String> {
 
 #[ComplexObject]
 impl Plan {
+    /// Where this plan was copied from, when it is another municipality's plan copied, adapted or
+    /// translated; with `upstreamChanged` and `upstreamDiff` when the source changed since.
+    async fn derivation(&self, ctx: &Context<'_>) -> Result<Option<super::sharing::Derivation>> {
+        super::sharing::derivation_of(ctx, self.node.uuid).await
+    }
+
+    /// Municipalities that reused this plan, by reference or as a copy, oldest first.
+    async fn reused_by(&self, ctx: &Context<'_>) -> Result<Vec<super::sharing::Reuse>> {
+        super::sharing::reused_by(ctx, NodeType::Plan, self.node.uuid).await
+    }
+
+    /// Each owner's own adoption of the plan (date, body, case numbers), in owner order; a joint plan has
+    /// one per owner. Fields are null where the owner has not recorded its adoption.
+    async fn adoptions(&self, ctx: &Context<'_>) -> Result<Vec<super::sharing::PlanAdoption>> {
+        let args = PageArgs {
+            first: Some(100),
+            after: None,
+            last: None,
+            before: None,
+        };
+        let page = load_rel::<entity::municipality::Entity>(
+            ctx,
+            &OWNERS,
+            self.node.uuid,
+            args,
+            &NoFilter,
+            None,
+        )
+        .await
+        .map_err(|e| e.extend())?;
+        let owners: Vec<Uuid> = page.items.iter().map(|(_, m, _)| m.id).collect();
+        super::sharing::plan_adoptions(ctx, self.node.uuid, &owners).await
+    }
+
     /// The plan period as text, e.g. "2023-2033".
     async fn period(&self) -> Option<String> {
         period_text(self.period_start, self.period_end)
