@@ -11,6 +11,7 @@ pub mod id;
 pub mod loader;
 pub mod page;
 pub mod sql;
+pub mod transfer;
 pub mod validate;
 
 pub use config::Config;
