@@ -4,7 +4,7 @@ use std::{path::PathBuf, process::ExitCode};
 
 use anyhow::Context;
 use clap::{Parser, Subcommand};
-use oppvekstgraf_api::{AppState, Config, app, config::DatabaseConfig, db};
+use oppvekstgraf_api::{AppState, Config, app, config::DatabaseConfig, db, transfer};
 use oppvekstgraf_migration::{Migrator, MigratorTrait};
 use sea_orm::EntityTrait;
 
@@ -43,6 +43,27 @@ enum Command {
         database: DatabaseConfig,
         #[command(subcommand)]
         action: TokenAction,
+    },
+    /// Export one municipality's content, with the shared nodes it links to, as one JSON document.
+    Export {
+        #[command(flatten)]
+        database: DatabaseConfig,
+        /// The municipality's kommunenummer (a former number also works).
+        #[arg(long)]
+        municipality: String,
+        /// Write the document to this file instead of standard output.
+        #[arg(long, short)]
+        output: Option<PathBuf>,
+    },
+    /// Import a municipality export (importing the same document again changes nothing).
+    Import {
+        #[command(flatten)]
+        database: DatabaseConfig,
+        /// The export document (`-` reads standard input).
+        file: PathBuf,
+        /// Validate and report what the import would change, and write nothing.
+        #[arg(long)]
+        dry_run: bool,
     },
     /// Print the GraphQL schema (SDL).
     Schema {
@@ -119,6 +140,16 @@ async fn main() -> ExitCode {
         Some(Command::Seed { database, dir }) => seed(&database, dir).await,
         Some(Command::Schema { check, path }) => schema(check, &path),
         Some(Command::Token { database, action }) => token(&database, action).await,
+        Some(Command::Export {
+            database,
+            municipality,
+            output,
+        }) => export(&database, &municipality, output).await,
+        Some(Command::Import {
+            database,
+            file,
+            dry_run,
+        }) => import(&database, &file, dry_run).await,
     };
     match result {
         Ok(code) => code,
@@ -152,6 +183,67 @@ async fn seed(database: &DatabaseConfig, dir: Option<PathBuf>) -> anyhow::Result
     };
     let report = oppvekstgraf_seed::load(&db, &content).await?;
     tracing::info!(%report, "seed content loaded");
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn export(
+    database: &DatabaseConfig,
+    municipality: &str,
+    output: Option<PathBuf>,
+) -> anyhow::Result<ExitCode> {
+    let (db, _) = db::connect(database)
+        .await
+        .context("connecting to the database")?;
+    Migrator::up(&db, None).await.context("migrating")?;
+    let document = transfer::export(&db, municipality)
+        .await
+        .with_context(|| format!("exporting municipality {municipality}"))?;
+    let text = document.to_json()?;
+    let rows: usize = document.row_counts().values().sum();
+    match output {
+        Some(path) => {
+            std::fs::write(&path, text).with_context(|| format!("writing {}", path.display()))?;
+            tracing::info!(municipality = %document.municipality, rows, file = %path.display(), "exported");
+        }
+        None => {
+            use std::io::Write;
+            let mut stdout = std::io::stdout().lock();
+            stdout
+                .write_all(text.as_bytes())
+                .and_then(|()| stdout.flush())
+                .context("writing the document to standard output")?;
+            tracing::info!(municipality = %document.municipality, rows, "exported");
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn import(
+    database: &DatabaseConfig,
+    file: &std::path::Path,
+    dry_run: bool,
+) -> anyhow::Result<ExitCode> {
+    let text = if file == std::path::Path::new("-") {
+        std::io::read_to_string(std::io::stdin()).context("reading standard input")?
+    } else {
+        std::fs::read_to_string(file).with_context(|| format!("reading {}", file.display()))?
+    };
+    let document =
+        transfer::Document::from_json(&text).with_context(|| format!("{}", file.display()))?;
+    let (db, _) = db::connect(database)
+        .await
+        .context("connecting to the database")?;
+    Migrator::up(&db, None).await.context("migrating")?;
+    let report = if dry_run {
+        transfer::import_dry_run(&db, &document).await
+    } else {
+        transfer::import(&db, &document).await
+    }
+    .with_context(|| format!("importing {}", file.display()))?;
+    if dry_run {
+        println!("dry run: nothing was written");
+    }
+    print!("{report}");
     Ok(ExitCode::SUCCESS)
 }
 

@@ -1,4 +1,5 @@
 //! Link tables: one row per edge between two nodes, with the edge's position (and role where it has one).
+//! Rows serialise with serde (the export document carries them as they are).
 
 /// Defines a link table entity `$module` with the two key columns and a position.
 macro_rules! link_table {
@@ -7,7 +8,9 @@ macro_rules! link_table {
         pub mod $module {
             use sea_orm::entity::prelude::*;
 
-            #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+            #[derive(
+                Clone, Debug, PartialEq, Eq, DeriveEntityModel, serde::Serialize, serde::Deserialize,
+            )]
             #[sea_orm(table_name = $table)]
             pub struct Model {
                 #[sea_orm(primary_key, auto_increment = false)]
@@ -101,7 +104,9 @@ pub mod measure_unit {
 
     use crate::enums::ResponsibilityRole;
 
-    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[derive(
+        Clone, Debug, PartialEq, Eq, DeriveEntityModel, serde::Serialize, serde::Deserialize,
+    )]
     #[sea_orm(table_name = "measure_unit")]
     pub struct Model {
         #[sea_orm(primary_key, auto_increment = false)]
@@ -125,7 +130,9 @@ pub mod unit_member {
 
     use crate::enums::MembershipRole;
 
-    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[derive(
+        Clone, Debug, PartialEq, Eq, DeriveEntityModel, serde::Serialize, serde::Deserialize,
+    )]
     #[sea_orm(table_name = "unit_member")]
     pub struct Model {
         #[sea_orm(primary_key, auto_increment = false)]

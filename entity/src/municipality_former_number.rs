@@ -1,7 +1,7 @@
 //! A kommunenummer a municipality had before (numbers change at mergers and county reforms).
 use sea_orm::entity::prelude::*;
 
-#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, serde::Serialize, serde::Deserialize)]
 #[sea_orm(table_name = "municipality_former_number")]
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]

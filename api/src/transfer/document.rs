@@ -1,0 +1,252 @@
+//! The export document: one JSON object with a format name and version, the time of export, the source
+//! municipality's number, and the rows of every table — the shared nodes the content links to, and the
+//! content the municipality owns. Rows are the entities' own serde form (column names as in the database).
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, Utc};
+use oppvekstgraf_entity as entity;
+use serde::{Deserialize, Serialize};
+
+use super::TransferError;
+
+/// The document's format name.
+pub const FORMAT: &str = "oppvekstgraf.municipality-export";
+
+/// The format version this build writes and reads.
+pub const VERSION: u32 = 1;
+
+/// One municipality's content with the shared nodes it links to.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Document {
+    /// Always [`FORMAT`].
+    pub format: String,
+    /// The format version ([`VERSION`]).
+    pub version: u32,
+    /// When the export was made (the only part that differs between two exports of the same data).
+    pub exported_at: DateTime<Utc>,
+    /// The source municipality's kommunenummer.
+    pub municipality: String,
+    /// Shared nodes, matched by natural key on import and never changed when they exist there already.
+    pub shared: SharedRows,
+    /// The municipality's own content, upserted by id on import.
+    pub owned: OwnedRows,
+}
+
+/// Shared nodes and the links between them. The municipality itself is one of them (matched by number).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct SharedRows {
+    /// The source municipality, its neighbours, co-owners of its plans, and municipalities of referenced
+    /// units.
+    pub municipality: Vec<entity::municipality::Model>,
+    /// Former numbers of those municipalities.
+    pub municipality_former_number: Vec<entity::municipality_former_number::Model>,
+    /// Neighbour edges of the source municipality (both directions).
+    pub municipality_neighbour: Vec<entity::municipality_neighbour::Model>,
+    /// Regions the source municipality is a member of.
+    pub region: Vec<entity::region::Model>,
+    /// The source municipality's memberships.
+    pub region_member: Vec<entity::region_member::Model>,
+    /// Publishers of the guidance below.
+    pub publisher: Vec<entity::publisher::Model>,
+    /// Themes.
+    pub theme: Vec<entity::theme::Model>,
+    /// Target groups.
+    pub target_group: Vec<entity::target_group::Model>,
+    /// Laws, with the laws that replace them.
+    pub law: Vec<entity::law::Model>,
+    /// Legal references.
+    pub legal_reference: Vec<entity::legal_reference::Model>,
+    /// Guidance, with what it replaces.
+    pub guidance: Vec<entity::guidance::Model>,
+    /// Publishers of each guidance item.
+    pub guidance_publisher: Vec<entity::guidance_publisher::Model>,
+    /// Legal references of each guidance item.
+    pub guidance_legal_reference: Vec<entity::guidance_legal_reference::Model>,
+    /// Themes of each guidance item.
+    pub guidance_theme: Vec<entity::guidance_theme::Model>,
+    /// Target groups of each guidance item.
+    pub guidance_target_group: Vec<entity::guidance_target_group::Model>,
+    /// Concepts.
+    pub concept: Vec<entity::concept::Model>,
+    /// National units and other municipalities' units that owned content refers to (with their parents).
+    pub unit: Vec<entity::unit::Model>,
+    /// Other municipalities' plans that owned content refers to (the rows only).
+    pub plan: Vec<entity::plan::Model>,
+}
+
+/// The municipality's own content: every status (drafts and archived content too).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct OwnedRows {
+    /// Units whose municipality it is.
+    pub unit: Vec<entity::unit::Model>,
+    /// Members of those units.
+    pub unit_member: Vec<entity::unit_member::Model>,
+    /// Plans it owns (joint plans included).
+    pub plan: Vec<entity::plan::Model>,
+    /// Every owner of those plans.
+    pub plan_owner: Vec<entity::plan_owner::Model>,
+    /// Each owner's adoption of those plans.
+    pub plan_adoption: Vec<entity::plan_adoption::Model>,
+    /// Legal references of those plans.
+    pub plan_legal_reference: Vec<entity::plan_legal_reference::Model>,
+    /// Guidance of those plans.
+    pub plan_guidance: Vec<entity::plan_guidance::Model>,
+    /// Themes of those plans.
+    pub plan_theme: Vec<entity::plan_theme::Model>,
+    /// Target groups of those plans.
+    pub plan_target_group: Vec<entity::plan_target_group::Model>,
+    /// Concepts of those plans.
+    pub plan_concept: Vec<entity::plan_concept::Model>,
+    /// Goals of those plans.
+    pub goal: Vec<entity::goal::Model>,
+    /// Measures whose municipality it is.
+    pub measure: Vec<entity::measure::Model>,
+    /// Responsible units of those measures.
+    pub measure_unit: Vec<entity::measure_unit::Model>,
+    /// Legal references of those measures.
+    pub measure_legal_reference: Vec<entity::measure_legal_reference::Model>,
+    /// Guidance of those measures.
+    pub measure_guidance: Vec<entity::measure_guidance::Model>,
+    /// Themes of those measures.
+    pub measure_theme: Vec<entity::measure_theme::Model>,
+    /// Target groups of those measures.
+    pub measure_target_group: Vec<entity::measure_target_group::Model>,
+    /// Related plans of those measures.
+    pub measure_related_plan: Vec<entity::measure_related_plan::Model>,
+    /// Other municipalities' measures and plans it lists by reference (the source may be absent).
+    pub adoption: Vec<entity::adoption::Model>,
+    /// Where its copies came from (the source may be absent).
+    pub derivation: Vec<entity::derivation::Model>,
+}
+
+impl Document {
+    /// Reads a document. The format name and version are checked first, so a document of another version
+    /// says so rather than failing on its shape; a malformed row is named by its path
+    /// (`owned.measure[3].plan_id`).
+    pub fn from_json(text: &str) -> Result<Document, TransferError> {
+        let value: serde_json::Value = serde_json::from_str(text)
+            .map_err(|e| TransferError::Format(format!("not JSON: {e}")))?;
+        check_header(&value)?;
+        serde_path_to_error::deserialize(value).map_err(|e| TransferError::Parse {
+            path: e.path().to_string(),
+            message: e.inner().to_string(),
+        })
+    }
+
+    /// The document as pretty-printed JSON with a final newline. Two exports of the same data give the same
+    /// text but for `exportedAt`.
+    pub fn to_json(&self) -> Result<String, TransferError> {
+        let mut text = serde_json::to_string_pretty(self)
+            .map_err(|e| TransferError::Format(format!("cannot write the document: {e}")))?;
+        text.push('\n');
+        Ok(text)
+    }
+
+    /// Checks the format name and version.
+    pub fn check_header(&self) -> Result<(), TransferError> {
+        check_format(&self.format)?;
+        check_version(u64::from(self.version))
+    }
+
+    /// Rows per table (`shared.law`, `owned.measure` …), for summaries.
+    pub fn row_counts(&self) -> BTreeMap<String, usize> {
+        let mut out = BTreeMap::new();
+        for (section, value) in [
+            ("shared", serde_json::to_value(&self.shared)),
+            ("owned", serde_json::to_value(&self.owned)),
+        ] {
+            if let Ok(serde_json::Value::Object(tables)) = value {
+                for (table, rows) in tables {
+                    let n = rows.as_array().map_or(0, Vec::len);
+                    out.insert(format!("{section}.{table}"), n);
+                }
+            }
+        }
+        out
+    }
+}
+
+/// Checks the format name and version of a document not yet read into its types.
+fn check_header(value: &serde_json::Value) -> Result<(), TransferError> {
+    let format = value
+        .get("format")
+        .and_then(|f| f.as_str())
+        .ok_or_else(|| {
+            TransferError::Format(format!(
+                "the document has no `format` field (expected \"{FORMAT}\")"
+            ))
+        })?;
+    check_format(format)?;
+    let version = value
+        .get("version")
+        .and_then(|v| v.as_u64())
+        .ok_or_else(|| {
+            TransferError::Format(format!(
+                "the document has no numeric `version` field (expected {VERSION})"
+            ))
+        })?;
+    check_version(version)
+}
+
+/// The format name must be [`FORMAT`].
+fn check_format(format: &str) -> Result<(), TransferError> {
+    if format == FORMAT {
+        Ok(())
+    } else {
+        Err(TransferError::Format(format!(
+            "format is \"{format}\", expected \"{FORMAT}\""
+        )))
+    }
+}
+
+/// The version must be [`VERSION`].
+fn check_version(version: u64) -> Result<(), TransferError> {
+    if version == u64::from(VERSION) {
+        Ok(())
+    } else {
+        Err(TransferError::Format(format!(
+            "format version {version} is not supported: this build reads version {VERSION}"
+        )))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn empty() -> Document {
+        Document {
+            format: FORMAT.into(),
+            version: VERSION,
+            exported_at: Utc::now(),
+            municipality: "1539".into(),
+            shared: SharedRows::default(),
+            owned: OwnedRows::default(),
+        }
+    }
+
+    #[test]
+    fn reads_what_it_writes() {
+        let document = empty();
+        let text = document.to_json().expect("writes");
+        assert!(text.ends_with("}\n"));
+        assert!(text.contains("\"exportedAt\""));
+        assert_eq!(Document::from_json(&text).expect("reads"), document);
+    }
+
+    #[test]
+    fn refuses_other_formats_and_versions_by_name() {
+        let text = empty().to_json().expect("writes");
+        let error = |text: &str| Document::from_json(text).expect_err("refused").to_string();
+        assert!(error(&text.replace(FORMAT, "something-else")).contains("something-else"));
+        assert!(error(&text.replace("\"version\": 1", "\"version\": 7")).contains("version 7"));
+        assert!(error("[1, 2]").contains("format"));
+        assert!(error("{").contains("not JSON"));
+        let bad = text.replace("\"municipality\": \"1539\"", "\"municipality\": 1539");
+        assert!(error(&bad).starts_with("municipality:"), "{}", error(&bad));
+    }
+}
