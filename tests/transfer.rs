@@ -410,9 +410,31 @@ async fn round_trip_into_an_empty_database(a: &TestApp) {
         &database_rows(&b.state.db).await,
         &document_rows(&[&rauma, &moss]),
     );
-    // Nothing else was written: no revisions, no change events.
+    // No revisions were written; the change feed has one event per imported node, in write order.
     let dump = full_dump(&b).await;
-    assert!(dump["revision"].is_empty() && dump["change_event"].is_empty());
+    assert!(dump["revision"].is_empty());
+    let events = b
+        .gql_with(
+            &[
+                (
+                    "authorization",
+                    &format!("Bearer {}", b.token("admin", None).await),
+                ),
+                ("x-preview", "true"),
+            ],
+            "{ changes(first: 500) { changes { action nodeType nodeId } } }",
+            serde_json::json!({}),
+        )
+        .await
+        .1;
+    let events = events["data"]["changes"]["changes"]
+        .as_array()
+        .expect("events")
+        .len();
+    assert!(
+        events > 0 && events == dump["change_event"].len(),
+        "{events} events"
+    );
     // And B exports what A exported.
     for document in [&rauma, &moss] {
         assert_eq!(
@@ -520,10 +542,15 @@ async fn a_newer_export_updates_in_place(a: &TestApp) {
     );
     let after = full_dump(&b).await;
     for (table, rows) in &before {
-        if table != "measure" && table != "measure_theme" {
+        if table != "measure" && table != "measure_theme" && table != "change_event" {
             assert_eq!(&after[table], rows, "[{:?}] {table} changed", b.backend);
         }
     }
+    // The update is one new event in the change feed.
+    assert_eq!(
+        after["change_event"].len(),
+        before["change_event"].len() + 1
+    );
     let changed = |table: &str| -> (Vec<String>, Vec<String>) {
         let old: BTreeSet<&String> = before[table].iter().collect();
         let new: BTreeSet<&String> = after[table].iter().collect();

@@ -20,6 +20,9 @@ use super::{
 };
 use crate::sql::Sql;
 
+/// The actor name change-feed events of an import carry.
+pub const IMPORT_ACTOR: &str = "import";
+
 /// Imports `document` and commits. Importing the same document again changes nothing.
 pub async fn import(
     db: &DatabaseConnection,
@@ -67,9 +70,31 @@ async fn run(
     };
     w.write(d).await?;
     let report = w.report;
-    // CHANGE FEED HOOK: the one place to append `report.changes` to the change feed, in this transaction,
-    // before it commits. The import itself writes no `change_event` (nor `revision`) rows.
+    // What the import created or updated goes to the change feed in the same transaction, so neighbours and
+    // caches that follow the feed see imported content too (the import writes no revisions).
     if commit {
+        let now = chrono::Utc::now();
+        let events = report
+            .changes
+            .iter()
+            .map(|c| crate::feed::PendingChange {
+                revision_id: None,
+                node_type: c.node_type.to_string(),
+                node_id: c.node_id,
+                action: c.action.as_str().to_string(),
+                node_version: c.version,
+                municipality_id: c.municipality_id,
+                public: c.public,
+                actor_name: IMPORT_ACTOR.to_string(),
+                created_at: now,
+            })
+            .collect();
+        crate::feed::append(&txn, events)
+            .await
+            .map_err(|err| TransferError::Database {
+                context: "appending the import to the change feed".into(),
+                error: sea_orm::DbErr::Custom(format!("{err:?}")),
+            })?;
         txn.commit().await.ctx(|| "committing the import".into())?;
     } else {
         txn.rollback()
