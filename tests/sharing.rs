@@ -825,3 +825,56 @@ async fn queries_across_municipalities(app: &TestApp) {
         json!([{ "action": "ADOPT", "nodeType": "Municipality" }])
     );
 }
+
+on_both!(a_copy_carries_its_provenance_as_linked_data);
+async fn a_copy_carries_its_provenance_as_linked_data(app: &TestApp) {
+    let w = who(app).await;
+    let (source, version) = measure(app, MOSS_MEASURE).await;
+    let copied = ok(
+        app,
+        Some(&w.rauma),
+        ADOPT,
+        json!({ "input": { "source": source, "kind": "COPY", "mode": "TRANSLATED" } }),
+    )
+    .await;
+    let copy = copied["measureAdopt"]["measure"]["id"]
+        .as_str()
+        .expect("copy")
+        .to_string();
+    ok(
+        app,
+        Some(&w.rauma),
+        "mutation($i: MeasurePublishInput!) { measurePublish(input: $i) { measure { status } } }",
+        json!({ "i": { "id": copy, "version": 1 } }),
+    )
+    .await;
+    let request = axum::http::Request::get(format!("/ld/{copy}"))
+        .header("accept", "application/ld+json")
+        .body(axum::body::Body::empty())
+        .expect("request");
+    let (status, doc) = app.send(request).await;
+    assert_eq!(status, axum::http::StatusCode::OK, "{doc}");
+    let source_uuid = |id: &str| {
+        oppvekstgraf_api::id::GlobalId::decode("id", id)
+            .expect("global id")
+            .uuid
+    };
+    let derived = doc["prov:wasDerivedFrom"]["@id"]
+        .as_str()
+        .expect("wasDerivedFrom");
+    assert!(
+        derived.ends_with(&format!("/ld/measure/{}", source_uuid(&source))),
+        "{derived}"
+    );
+    let qualified = &doc["prov:qualifiedDerivation"];
+    assert_eq!(qualified["@type"], "prov:Derivation");
+    assert_eq!(qualified["dct:type"], "translated");
+    assert_eq!(qualified["owl:versionInfo"], version);
+    assert_eq!(qualified["prov:entity"]["@id"], json!(derived));
+    assert!(
+        qualified["prov:wasAttributedTo"]["@id"]
+            .as_str()
+            .is_some_and(|m| m.contains("/ld/municipality/")),
+        "{qualified}"
+    );
+}

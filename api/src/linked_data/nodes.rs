@@ -630,25 +630,44 @@ macro_rules! common {
 }
 use common;
 
-/// Where derivations plug in: `prov:wasDerivedFrom` and its qualification.
-///
-/// Municipalities copy each other's measures and plans ("gjenbruk"). The derivation table (a node copied
-/// from another municipality's, with the source's id and version, the mode — copied, adapted or translated —
-/// and when and by whom) is not part of this code base yet. When it is, this function reads the row for
-/// `(node, id)` and adds:
-/// - `prov:wasDerivedFrom`: the source's `/ld/` URL (`ld.url(node, source_id)`), only when the source is
-///   visible in `ld.scope` (check with `ld.one::<T>(Some(source_id))`), like every other link;
-/// - `prov:qualifiedDerivation`: a `prov:Derivation` node with `prov:entity` (the source), `prov:atTime`
-///   (when), `prov:hadActivity`/`dct:type` (the mode), the source's version (`owl:versionInfo`), and
-///   `prov:wasAttributedTo` the municipality that made the copy.
-///
-/// `prov:wasAttributedTo` (the owning municipalities) is emitted already, by [`Ld::provenance`], before this
-/// runs.
-async fn derivation_terms(
-    _ld: &Ld<'_>,
-    _doc: &mut Doc,
-    _node: NodeType,
-    _id: Uuid,
-) -> ApiResult<()> {
+/// The provenance of a copy (a measure or plan another municipality's was copied into, "gjenbruk"):
+/// - `prov:wasDerivedFrom`: the source's `/ld/` URL, when the source is visible (like every other link);
+/// - `prov:qualifiedDerivation`: a `prov:Derivation` with `prov:entity` (the source, when visible),
+///   `prov:atTime` (when it was copied), `dct:type` (copied, adapted or translated), the source's version
+///   (`owl:versionInfo`), and `prov:wasAttributedTo` the municipality that made the copy.
+async fn derivation_terms(ld: &Ld<'_>, doc: &mut Doc, node: NodeType, id: Uuid) -> ApiResult<()> {
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    if !matches!(node, NodeType::Measure | NodeType::Plan) {
+        return Ok(());
+    }
+    let Some(d) = entity::derivation::Entity::find()
+        .filter(entity::derivation::Column::NodeId.eq(id))
+        .one(ld.db)
+        .await?
+    else {
+        return Ok(());
+    };
+    let source = match node {
+        NodeType::Plan => ld.one::<entity::plan::Entity>(Some(d.source_id)).await?,
+        _ => ld.one::<entity::measure::Entity>(Some(d.source_id)).await?,
+    };
+    let adopter = ld
+        .one::<entity::municipality::Entity>(Some(d.municipality_id))
+        .await?;
+    let mut qualified = Map::new();
+    qualified.insert("@type".into(), json!("prov:Derivation"));
+    if let Some(source) = &source {
+        qualified.insert("prov:entity".into(), source.clone());
+    }
+    qualified.insert("prov:atTime".into(), date_time(d.created_at));
+    qualified.insert("dct:type".into(), json!(d.mode.to_value()));
+    qualified.insert("owl:versionInfo".into(), json!(d.source_version));
+    if let Some(adopter) = adopter {
+        qualified.insert("prov:wasAttributedTo".into(), adopter);
+    }
+    if let Some(source) = source {
+        doc.put("prov:wasDerivedFrom", source);
+    }
+    doc.put("prov:qualifiedDerivation", Value::Object(qualified));
     Ok(())
 }
