@@ -206,7 +206,7 @@ async fn feed_lists_changes_in_order_with_visibility(app: &TestApp) {
 on_both!(feed_has_no_gaps_under_concurrent_writers);
 async fn feed_has_no_gaps_under_concurrent_writers(app: &TestApp) {
     const WRITERS: usize = 6;
-    const PER_WRITER: usize = 4;
+    const PER_WRITER: usize = 5;
     let admin = app.token("admin", None).await;
     let plan = plan_id(app).await;
     let done = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
@@ -253,7 +253,7 @@ async fn feed_has_no_gaps_under_concurrent_writers(app: &TestApp) {
                 }
                 assert!(rounds < 10_000, "reader did not finish");
                 if !more {
-                    tokio::time::sleep(Duration::from_millis(3)).await;
+                    tokio::task::yield_now().await;
                 }
             }
             seen
@@ -519,4 +519,74 @@ async fn subscription_delivers_events(app: &TestApp) {
         }
         other => panic!("expected the connection to be closed, got {other:?}"),
     }
+}
+
+/// An event for the ordering test.
+fn event(name: &str) -> oppvekstgraf_api::feed::PendingChange {
+    oppvekstgraf_api::feed::PendingChange {
+        revision_id: None,
+        node_type: "Measure".into(),
+        node_id: uuid::Uuid::new_v4(),
+        action: "create".into(),
+        node_version: 1,
+        municipality_id: None,
+        public: true,
+        actor_name: name.into(),
+        created_at: chrono::Utc::now(),
+    }
+}
+
+on_both!(
+    a_writer_waits_for_the_feed_until_the_earlier_one_commits,
+    empty
+);
+async fn a_writer_waits_for_the_feed_until_the_earlier_one_commits(app: &TestApp) {
+    use sea_orm::TransactionTrait;
+    let options = || sea_orm::TransactionOptions {
+        sqlite_transaction_mode: Some(sea_orm::SqliteTransactionMode::Immediate),
+        ..Default::default()
+    };
+    let db = app.state.db.clone();
+    // The first writer has appended its event but not committed yet.
+    let first = db.begin_with_options(options()).await.expect("begin");
+    oppvekstgraf_api::feed::append(&first, vec![event("first")])
+        .await
+        .expect("append");
+    // A second writer cannot take a feed position before the first commits: otherwise it could commit a
+    // larger number first, and a reader between the two commits would skip the smaller one for good.
+    let second = tokio::spawn(async move {
+        let tx = db.begin_with_options(options()).await.expect("begin");
+        oppvekstgraf_api::feed::append(&tx, vec![event("second")])
+            .await
+            .expect("append");
+        tx.commit().await.expect("commit");
+    });
+    tokio::time::sleep(Duration::from_millis(400)).await;
+    assert!(
+        !second.is_finished(),
+        "[{:?}] the second writer did not wait",
+        app.backend
+    );
+    first.commit().await.expect("commit");
+    tokio::time::timeout(Duration::from_secs(10), second)
+        .await
+        .expect("the second writer finishes once the first committed")
+        .expect("second writer");
+    let events = oppvekstgraf_api::feed::read(
+        &app.state.db,
+        &oppvekstgraf_api::feed::FeedFilter::default(),
+        oppvekstgraf_api::loader::Scope::Everything,
+        10,
+    )
+    .await
+    .expect("read");
+    let order: Vec<(i64, &str)> = events
+        .iter()
+        .map(|e| (e.seq, e.actor_name.as_str()))
+        .collect();
+    assert_eq!(
+        order.iter().map(|(_, n)| *n).collect::<Vec<_>>(),
+        vec!["first", "second"]
+    );
+    assert!(order[0].0 < order[1].0);
 }
