@@ -878,3 +878,21 @@ async fn a_copy_carries_its_provenance_as_linked_data(app: &TestApp) {
         "{qualified}"
     );
 }
+
+on_both!(a_single_owner_plan_shows_its_own_adoption);
+async fn a_single_owner_plan_shows_its_own_adoption(app: &TestApp) {
+    let data = ok(
+        app,
+        None,
+        "{ plan(slug: \"rauma-oppvekstplan-2023-2033\") { adoptedOn caseNumber
+            adoptions { municipality { number } adoptedOn caseNumber adoptedBy { slug } } } }",
+        json!({}),
+    )
+    .await;
+    let plan = &data["plan"];
+    assert_eq!(plan["adoptedOn"], "2023-06-22");
+    assert_eq!(
+        plan["adoptions"],
+        json!([{ "municipality": { "number": "1539" }, "adoptedOn": "2023-06-22", "caseNumber": plan["caseNumber"], "adoptedBy": { "slug": "rauma-kommunestyret" } }])
+    );
+}

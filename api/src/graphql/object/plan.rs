@@ -127,7 +127,8 @@ impl Plan {
     }
 
     /// Each owner's own adoption of the plan (date, body, case numbers), in owner order; a joint plan has
-    /// one per owner. Fields are null where the owner has not recorded its adoption.
+    /// one per owner. Fields are null where the owner has not recorded its adoption; a plan with one owner
+    /// shows the plan's own adoption fields unless the owner recorded its own.
     async fn adoptions(&self, ctx: &Context<'_>) -> Result<Vec<super::sharing::PlanAdoption>> {
         let args = PageArgs {
             first: Some(100),
@@ -146,7 +147,19 @@ impl Plan {
         .await
         .map_err(|e| e.extend())?;
         let owners: Vec<Uuid> = page.items.iter().map(|(_, m, _)| m.id).collect();
-        super::sharing::plan_adoptions(ctx, self.node.uuid, &owners).await
+        let mut adoptions = super::sharing::plan_adoptions(ctx, self.node.uuid, &owners).await?;
+        // A plan with one owner has its adoption on the plan itself unless the owner recorded one.
+        if let [only] = adoptions.as_mut_slice()
+            && only.adopted_on.is_none()
+            && only.case_number.is_none()
+            && only.adopted_by_id.is_none()
+        {
+            only.adopted_on = self.adopted_on;
+            only.case_number = self.case_number.clone();
+            only.archive_case_number = self.archive_case_number.clone();
+            only.adopted_by_id = self.adopted_by_id;
+        }
+        Ok(adoptions)
     }
 
     /// The plan period as text, e.g. "2023-2033".
