@@ -21,13 +21,19 @@ export default defineConfig({
     },
   },
   // `npm run dev` serves the console on http://localhost:5173/graphiql/ and
-  // forwards /graphql to a running server (OPPVEKSTGRAF_URL, default :8080).
+  // forwards /graphql and the subscriptions' WebSocket at /graphql/ws to a
+  // running server (OPPVEKSTGRAF_URL, default :8080).
   server: {
     proxy: {
-      '/graphql': process.env.OPPVEKSTGRAF_URL ?? 'http://127.0.0.1:8080',
+      '/graphql': { target: process.env.OPPVEKSTGRAF_URL ?? 'http://127.0.0.1:8080', ws: true },
     },
   },
   worker: {
     format: 'es',
+  },
+  // The dev server's dependency pre-bundling cannot follow the `?worker` imports of
+  // GraphiQL's worker setup; serve that module as it is.
+  optimizeDeps: {
+    exclude: ['graphiql/setup-workers/vite', '@graphiql/react/setup-workers/vite'],
   },
 });

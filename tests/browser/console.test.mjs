@@ -7,7 +7,8 @@
 // Needs Debian's Chromium at /usr/bin/chromium (or CHROMIUM_PATH) and `npm ci` in
 // tests/browser. The server must have the seed content loaded (municipality 1539 = Rauma),
 // and OPPVEKSTGRAF_TOKEN must be an editor token for Rauma on that server's database
-// (the editing tests create draft plans with it).
+// (the editing tests create draft plans with it; the subscription tests create measures in
+// Rauma's action plan over HTTP, publish one, and watch the events arrive over /graphql/ws).
 // Optional: CONSOLE_SCREENSHOT=/path/to/file.png saves a picture of the loaded console,
 // CONSOLE_SIGNED_IN_SCREENSHOT=/path/to/file.png one of the signed-in console after a mutation.
 
@@ -79,12 +80,17 @@ after(async () => {
 });
 
 /**
- * Opens the console in a fresh context (no saved tabs, no localStorage) and
- * records everything that can go wrong on the page.
+ * Opens the console in a fresh context (no saved tabs, no localStorage but `storage`'s
+ * entries) and records everything that can go wrong on the page.
  */
-async function openConsole() {
+async function openConsole({ storage } = {}) {
   const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
   context.setDefaultTimeout(STEP_TIMEOUT);
+  if (storage) {
+    await context.addInitScript((entries) => {
+      for (const [key, value] of Object.entries(entries)) localStorage.setItem(key, value);
+    }, storage);
+  }
   const page = await context.newPage();
   const problems = [];
   const workers = [];
@@ -97,6 +103,19 @@ async function openConsole() {
     problems.push(`request failed: ${req.method()} ${req.url()} (${req.failure()?.errorText})`),
   );
   page.on('request', (req) => requests.push(req.url()));
+  // WebSockets (subscriptions): their URL and the JSON messages each way.
+  const sockets = [];
+  page.on('websocket', (ws) => {
+    const socket = { url: ws.url(), sent: [], received: [], closed: false };
+    sockets.push(socket);
+    requests.push(ws.url());
+    ws.on('framesent', (frame) => socket.sent.push(parseFrame(frame.payload)));
+    ws.on('framereceived', (frame) => socket.received.push(parseFrame(frame.payload)));
+    ws.on('socketerror', (err) => problems.push(`websocket error (${ws.url()}): ${err}`));
+    ws.on('close', () => {
+      socket.closed = true;
+    });
+  });
   page.on('worker', (worker) => {
     workers.push(worker.url());
     worker.on('console', (msg) => {
@@ -109,7 +128,15 @@ async function openConsole() {
   await page.locator(`${QUERY_EDITOR} .monaco-editor`).waitFor({ state: 'visible' });
   await page.locator(`${QUERY_EDITOR} .view-lines`).waitFor({ state: 'visible' });
 
-  return { context, page, problems, workers, requests };
+  return { context, page, problems, workers, requests, sockets };
+}
+
+function parseFrame(payload) {
+  try {
+    return JSON.parse(typeof payload === 'string' ? payload : payload.toString('utf8'));
+  } catch {
+    return { unparsed: String(payload) };
+  }
 }
 
 /** Replaces the whole content of the query editor as if typed (one input event). */
@@ -155,13 +182,13 @@ describe('GraphiQL console', { timeout: TEST_TIMEOUT * 6 }, () => {
     try {
       assert.equal(await page.title(), 'Oppvekstgraf – GraphQL-konsoll');
 
-      // First visit: the four example tabs, titled by operation name.
+      // First visit: the six example tabs, titled by operation name.
       const tabs = page.locator('.graphiql-tab');
-      await page.waitForFunction(() => document.querySelectorAll('.graphiql-tab').length === 4, null, {
+      await page.waitForFunction(() => document.querySelectorAll('.graphiql-tab').length === 6, null, {
         timeout: STEP_TIMEOUT,
       });
       const titles = (await tabs.allTextContents()).map((t) => t.trim());
-      for (const name of ['RaumaTiltak', 'Forankring', 'FellesPlan', 'NyPlan']) {
+      for (const name of ['RaumaTiltak', 'Forankring', 'FellesPlan', 'NyPlan', 'Endringer', 'Endringslogg']) {
         assert.ok(
           titles.some((t) => t.includes(name)),
           `expected a tab titled ${name}, got ${JSON.stringify(titles)}`,
@@ -472,6 +499,198 @@ describe('GraphiQL console: editing with an API token', { timeout: TEST_TIMEOUT 
     }
   });
 });
+
+describe('GraphiQL console: subscriptions', { timeout: TEST_TIMEOUT * 4 }, () => {
+  const EXECUTE = '.graphiql-execute-button';
+
+  test('the subscription tab shows a change made over HTTP as it commits', { timeout: TEST_TIMEOUT }, async () => {
+    const { context, page, problems, requests, sockets } = await openConsole();
+    try {
+      // The measure will be a draft: the token's own drafts need the preview box.
+      await signIn(page, TOKEN);
+      await page.getByLabel('Forhåndsvisning (utkast)').check();
+      await openTab(page, 'Endringer', [/subscription Endringer/, /nodeVersion/, /on Measure/]);
+      await page.locator(EXECUTE).click();
+
+      // One WebSocket to /graphql/ws on the page's own host; the token bar goes in connection_init.
+      const socket = await waitForSubscribe(sockets, 0);
+      assert.equal(socket.url, `${BASE_URL.replace(/^http/, 'ws')}/graphql/ws`);
+      assert.deepEqual(connectionInit(socket), { authorization: `Bearer ${TOKEN}`, preview: true });
+      assert.match(subscribeMessage(socket).payload.query, /subscription Endringer/);
+      assert.ok(
+        socket.received.some((m) => m.type === 'connection_ack'),
+        `connection acknowledged: ${JSON.stringify(socket.received)}`,
+      );
+
+      // A change over HTTP, from outside the page: the result pane shows its event.
+      const { title } = await createUntilSeen(page, `Abonnement ${RUN_ID}`);
+      const shown = await waitForText(page, RESPONSE, [/"action": "CREATE"/, /"nodeType": "Measure"/, /"status": "DRAFT"/]);
+      assert.match(shown, new RegExp(`"title": "${escapeRegExp(title)}"`));
+
+      // Stopping ends the subscription and closes the socket.
+      await page.locator(EXECUTE).click();
+      await waitUntil(() => socket.closed, 'the WebSocket to close after stop');
+
+      assert.deepEqual(
+        requests.filter((u) => !isLoopback(u)),
+        [],
+        'requests to hosts other than loopback',
+      );
+      assertNoProblems(problems);
+    } finally {
+      await context.close();
+    }
+  });
+
+  test('a running subscription reconnects when the token bar changes', { timeout: TEST_TIMEOUT }, async () => {
+    const { context, page, problems, requests, sockets } = await openConsole();
+    try {
+      await signIn(page, TOKEN);
+      await page.getByLabel('Forhåndsvisning (utkast)').check();
+      await openTab(page, 'Endringer', [/subscription Endringer/]);
+      await page.locator(EXECUTE).click();
+      const first = await waitForSubscribe(sockets, 0);
+      assert.deepEqual(connectionInit(first), { authorization: `Bearer ${TOKEN}`, preview: true });
+
+      // Preview off: the subscription reconnects with the token alone.
+      await page.getByLabel('Forhåndsvisning (utkast)').uncheck();
+      const second = await waitForSubscribe(sockets, 1);
+      await waitUntil(() => first.closed, 'the first WebSocket to close');
+      assert.deepEqual(connectionInit(second), { authorization: `Bearer ${TOKEN}` });
+
+      // Without preview a new draft is not delivered; publishing it is.
+      const title = `Abonnement ${RUN_ID} publisert`;
+      await page.waitForTimeout(300); // let the server start the subscription
+      const measure = await createMeasure(title);
+      const published = await graphql(
+        'mutation ($id: ID!) { measurePublish(input: { id: $id, version: 1 }) { measure { status } } }',
+        { id: measure.id },
+        TOKEN,
+      );
+      assert.equal(published.measurePublish.measure.status, 'PUBLISHED');
+      const shown = await waitForText(page, RESPONSE, [/"action": "PUBLISH"/, /"status": "PUBLISHED"/]);
+      assert.match(shown, new RegExp(`"title": "${escapeRegExp(title)}"`));
+      const delivered = second.received
+        .filter((m) => m.type === 'next')
+        .map((m) => m.payload?.data?.changes)
+        .filter((c) => c?.nodeId === measure.id)
+        .map((c) => c.action);
+      assert.deepEqual(delivered, ['PUBLISH'], 'events of the new measure without preview');
+
+      // Signing out: anonymous from then on (an empty connection_init payload).
+      await page.getByRole('button', { name: 'Logg ut' }).click();
+      const third = await waitForSubscribe(sockets, 2);
+      await waitUntil(() => second.closed, 'the second WebSocket to close');
+      assert.deepEqual(connectionInit(third), {});
+
+      await page.locator(EXECUTE).click();
+      await waitUntil(() => third.closed, 'the WebSocket to close after stop');
+      assert.deepEqual(requests.filter((u) => !isLoopback(u)), [], 'requests to hosts other than loopback');
+      assertNoProblems(problems);
+    } finally {
+      await context.close();
+    }
+  });
+
+  test('a refused token ends the subscription with the server\'s reason', { timeout: TEST_TIMEOUT }, async () => {
+    // A remembered token the server does not know (as after a revocation).
+    const { context, page, problems, sockets } = await openConsole({ storage: { 'oppvekstgraf:token': BOGUS_TOKEN } });
+    try {
+      await page.locator(`${TOKEN_BAR}[data-state="rejected"]`).waitFor();
+      await openTab(page, 'Endringer', [/subscription Endringer/]);
+      await page.locator(EXECUTE).click();
+      // The server closes the socket after connection_init (1002, with its reason); no retries.
+      await waitForText(page, RESPONSE, [/Socket closed with event 1002/, /token is malformed, unknown, expired or revoked/]);
+      assert.equal(sockets.length, 1, 'one connection attempt');
+      assert.deepEqual(connectionInit(sockets[0]), { authorization: `Bearer ${BOGUS_TOKEN}` });
+      assert.equal(await page.locator(EXECUTE).getAttribute('aria-label'), 'Execute query (Ctrl-Enter)', 'stopped');
+      assertNoProblems(problems, { allow401: true });
+    } finally {
+      await context.close();
+    }
+  });
+});
+
+/** Clicks the example tab titled `name` and waits for its document in the editor. */
+async function openTab(page, name, patterns) {
+  await page.locator('.graphiql-tab', { hasText: name }).first().click();
+  await waitForText(page, `${QUERY_EDITOR} .view-lines`, patterns);
+}
+
+/** Waits for the `index`-th WebSocket of the page to send its graphql-ws `subscribe` message. */
+async function waitForSubscribe(sockets, index) {
+  await waitUntil(
+    () => sockets[index]?.sent.some((m) => m.type === 'subscribe'),
+    `WebSocket #${index + 1} to subscribe`,
+    () => JSON.stringify(sockets.map((s) => ({ url: s.url, sent: s.sent, received: s.received }))),
+  );
+  return sockets[index];
+}
+
+function connectionInit(socket) {
+  const init = socket.sent.find((m) => m.type === 'connection_init');
+  assert.ok(init, `connection_init sent: ${JSON.stringify(socket.sent)}`);
+  return init.payload ?? {};
+}
+
+function subscribeMessage(socket) {
+  return socket.sent.find((m) => m.type === 'subscribe');
+}
+
+/**
+ * Creates a draft measure in Rauma's action plan over HTTP and waits for its title in the result
+ * pane. A subscription starts at the newest event when the server gets to it: should the first
+ * change commit just before that, it is (rightly) not delivered, so a few more are made.
+ */
+async function createUntilSeen(page, prefix) {
+  for (let attempt = 1; ; attempt++) {
+    const title = `${prefix}-${attempt}`;
+    await page.waitForTimeout(300); // let the server start the subscription
+    const measure = await createMeasure(title);
+    try {
+      await waitForText(page, RESPONSE, [new RegExp(`"title": "${escapeRegExp(title)}"`)], 5_000);
+      return { title, measure };
+    } catch (err) {
+      if (attempt === 3) throw err;
+    }
+  }
+}
+
+/** A draft measure in Rauma's action plan, made over HTTP with the test's token. */
+async function createMeasure(title) {
+  const { plan } = await graphql('{ plan(slug: "rauma-handlingsdel-oppvekstplan-2023-2033") { id } }');
+  assert.ok(plan?.id, 'Rauma\'s action plan');
+  const data = await graphql(
+    'mutation ($input: MeasureCreateInput!) { measureCreate(input: $input) { measure { id title status } } }',
+    { input: { plan: plan.id, title } },
+    TOKEN,
+  );
+  assert.equal(data.measureCreate.measure.status, 'DRAFT');
+  return data.measureCreate.measure;
+}
+
+/** POST /graphql from the test itself (not the page); fails on any GraphQL error. */
+async function graphql(query, variables = {}, token = null) {
+  const res = await fetch(`${BASE_URL}/graphql`, {
+    method: 'POST',
+    headers: {
+      'Content-Type': 'application/json',
+      Accept: 'application/json',
+      ...(token ? { Authorization: `Bearer ${token}` } : {}),
+    },
+    body: JSON.stringify({ query, variables }),
+    signal: AbortSignal.timeout(STEP_TIMEOUT),
+  });
+  const body = await res.json();
+  assert.equal(res.status, 200, JSON.stringify(body));
+  assert.equal(body.errors, undefined, JSON.stringify(body.errors));
+  return body.data;
+}
+
+function isLoopback(url) {
+  if (url.startsWith('data:') || url.startsWith('blob:')) return true;
+  return ['127.0.0.1', 'localhost', '[::1]'].includes(new URL(url).hostname);
+}
 
 test('GET /graphql with Accept: text/html returns the console page', { timeout: TEST_TIMEOUT }, async () => {
   const res = await fetch(`${BASE_URL}/graphql`, {

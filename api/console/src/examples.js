@@ -1,4 +1,4 @@
-// Example queries over the seed content (and one mutation), opened as tabs on a first visit
+// Example queries over the seed content (and a mutation and a subscription), opened as tabs on a first visit
 // (GraphiQL uses them only while the browser has no saved tabs).
 // Each starts with a comment naming it; GraphiQL titles a tab by its operation name.
 
@@ -134,6 +134,55 @@ mutation NyPlan {
     revision {
       action
       actorName
+    }
+  }
+}
+`,
+  },
+  {
+    query: `# Endringer (abonnement)
+#
+# Viser endringer idet de lagres, til du trykker stopp (samme knapp som kjør).
+# Lag en endring fra et annet nettleservindu, f.eks. med fanen NyPlan der,
+# og se hendelsen komme her. Uten token ser du endringer i publisert innhold;
+# innlogget med «Forhåndsvisning (utkast)» også kommunens utkast.
+# Filtrer med changes(municipality: "1539", types: ["Measure", "Plan"]).
+subscription Endringer {
+  changes {
+    action
+    nodeType
+    nodeId
+    nodeVersion
+    node {
+      id
+      ... on Measure {
+        title
+        status
+      }
+    }
+  }
+}
+`,
+  },
+  {
+    query: `# Endringslogg (changes)
+#
+# De første 20 hendelsene i endringsloggen, eldste først. Ta vare på
+# «cursor» og spør igjen med changes(after: "<cursor>") for å hente det
+# som har kommet siden; «hasMore» sier om det ligger flere klare.
+query Endringslogg {
+  changes(first: 20) {
+    cursor
+    hasMore
+    changes {
+      cursor
+      action
+      nodeType
+      nodeId
+      createdAt
+      municipality {
+        name
+      }
     }
   }
 }

@@ -12,7 +12,7 @@ import 'graphiql/style.css';
 import '@graphiql/plugin-explorer/style.css';
 import './style.css';
 
-import { createFetcher } from './fetcher.js';
+import { createFetcher, restartSubscriptions } from './fetcher.js';
 import { exampleTabs } from './examples.js';
 import { INVALID_TOKEN_MESSAGE, useStoredAuth } from './auth.js';
 import { TokenBar } from './TokenBar.jsx';
@@ -44,8 +44,9 @@ function Console() {
     }
   }, []);
 
-  // The fetcher reads the token bar through a ref, so signing in or out or toggling
-  // preview keeps the same fetcher. A new fetcher makes GraphiQL drop the schema and
+  // The fetcher reads the token bar through a ref (per request, and per subscription
+  // start for its connection_init payload), so signing in or out or toggling preview
+  // keeps the same fetcher. A new fetcher makes GraphiQL drop the schema and
   // fetch it again, and each schema change restarts Monaco's GraphQL worker; the schema
   // does not depend on the token, so that is only worth it when the last fetch failed.
   const auth = useRef({ token, preview });
@@ -55,6 +56,14 @@ function Console() {
   useEffect(() => {
     if (schemaFailed.current) setSchemaAttempt((n) => n + 1);
   }, [token]);
+  // A running subscription authenticated once, when it connected: reconnect it with the
+  // bar's new state, so what it delivers follows the token and the preview box.
+  const authSeen = useRef({ token, preview });
+  useEffect(() => {
+    if (authSeen.current.token === token && authSeen.current.preview === preview) return;
+    authSeen.current = { token, preview };
+    restartSubscriptions();
+  }, [token, preview]);
 
   const fetcher = useMemo(
     () => createFetcher({ getAuth: () => auth.current, onResponse }),
