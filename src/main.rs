@@ -368,7 +368,9 @@ async fn serve(config: Config) -> anyhow::Result<ExitCode> {
     {
         tracing::warn!("could not open a browser: {err}; open {url} yourself");
     }
-    let state = AppState::new(db, statements).with_public_url(config.public_url.clone());
+    let state = AppState::new(db, statements)
+        .with_public_url(config.public_url.clone())
+        .with_limits(config.limits);
     axum::serve(listener, app(state))
         .with_graceful_shutdown(shutdown_signal())
         .await?;

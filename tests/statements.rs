@@ -8,11 +8,12 @@ use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, Query
 use serde_json::json;
 use uuid::Uuid;
 
+/// Pages hold every row at ten times the seed size and keep the query's cost under the default limit.
 const TREE: &str = r#"{ municipality(number: "1539") { name
-    plans(first: 100) { totalCount edges { node { title
-      measures(first: 100) { totalCount edges { node { title
-        units(first: 100) { totalCount edges { role node { name } } }
-        legalReferences(first: 100) { totalCount edges { node { section } } } } } } } } } } }"#;
+    plans(first: 60) { totalCount edges { node { title
+      measures(first: 20) { totalCount edges { node { title
+        units(first: 15) { totalCount edges { role node { name } } }
+        legalReferences(first: 15) { totalCount edges { node { section } } } } } } } } } } }"#;
 
 /// The levels of `TREE`: municipality, plans, measures, units and legal references.
 const DEPTH: u64 = 5;

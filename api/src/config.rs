@@ -43,6 +43,8 @@ impl DatabaseConfig {
 pub struct Config {
     #[command(flatten)]
     pub database: DatabaseConfig,
+    #[command(flatten)]
+    pub limits: crate::guard::QueryLimits,
     /// Address and port to listen on.
     #[arg(long, env = "BIND", default_value = "127.0.0.1:8080")]
     pub bind: SocketAddr,

@@ -21,7 +21,7 @@ use tower_http::{
 
 use crate::{
     auth::Viewer, db::StatementCounter, error::ApiError, feed::ChangeHub, graphql::AppSchema,
-    loader::Scope,
+    guard::QueryLimits, loader::Scope,
 };
 
 /// Largest request body accepted, in bytes.
@@ -32,7 +32,12 @@ pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 /// What every handler can reach.
 #[derive(Clone)]
 pub struct AppState {
+    /// The schema for clients with a token (errors suggest field names).
     pub schema: AppSchema,
+    /// The schema for anonymous clients: no field suggestions.
+    pub public_schema: AppSchema,
+    /// The query limits both schemas apply.
+    pub limits: QueryLimits,
     pub db: DatabaseConnection,
     pub statements: StatementCounter,
     /// This process's view of the change feed (wakes subscriptions).
@@ -46,13 +51,25 @@ impl AppState {
     /// State over an open database; starts the change hub (so it needs a Tokio runtime).
     pub fn new(db: DatabaseConnection, statements: StatementCounter) -> Self {
         let hub = ChangeHub::start(db.clone());
+        let limits = QueryLimits::default();
         AppState {
-            schema: crate::graphql::schema(Some((&db, hub.clone()))),
+            schema: crate::graphql::schema_with(Some((&db, hub.clone())), limits, true),
+            public_schema: crate::graphql::schema_with(Some((&db, hub.clone())), limits, false),
+            limits,
             db,
             statements,
             hub,
             public_url: None,
         }
+    }
+
+    /// The same state with other query limits.
+    pub fn with_limits(mut self, limits: QueryLimits) -> Self {
+        self.limits = limits;
+        self.schema = crate::graphql::schema_with(Some((&self.db, self.hub.clone())), limits, true);
+        self.public_schema =
+            crate::graphql::schema_with(Some((&self.db, self.hub.clone())), limits, false);
+        self
     }
 
     /// The same state with a public base URL (already checked by [`crate::config::public_url`]).
@@ -72,8 +89,12 @@ impl AppState {
             Ok(found) => found,
             Err(err) => return unauthenticated(err),
         };
+        let schema = match viewer {
+            Viewer::Anonymous => &self.public_schema,
+            Viewer::Actor(_) => &self.schema,
+        };
         let request = request.into_inner().data(viewer).data(scope);
-        let mut response = self.schema.execute(request).await;
+        let mut response = schema.execute(request).await;
         for error in &mut response.errors {
             classify(error);
         }
@@ -158,7 +179,7 @@ async fn graphql_ws(
     protocol: GraphQLProtocol,
     upgrade: WebSocketUpgrade,
 ) -> Response {
-    let schema = state.schema.clone();
+    let schema = state.public_schema.clone();
     upgrade
         .protocols(ALL_WEBSOCKET_PROTOCOLS)
         .on_upgrade(move |stream| {

@@ -7,6 +7,7 @@ pub mod db;
 pub mod error;
 pub mod feed;
 pub mod graphql;
+pub mod guard;
 pub mod http;
 pub mod id;
 pub mod linked_data;

@@ -247,6 +247,7 @@ async fn page(
 #[derive(Default)]
 pub struct SubscriptionRoot;
 
+/// Events as they happen.
 #[Subscription]
 impl SubscriptionRoot {
     /// Delivers change-feed events as they commit, in commit order, from any API process on the same
