@@ -161,7 +161,7 @@ async fn main() -> ExitCode {
 }
 
 async fn migrate(database: &DatabaseConfig, action: MigrateAction) -> anyhow::Result<ExitCode> {
-    let (db, _) = db::connect(database)
+    let (db, _) = db::connect(&database.without_statement_timeout())
         .await
         .context("connecting to the database")?;
     match action {
@@ -173,7 +173,7 @@ async fn migrate(database: &DatabaseConfig, action: MigrateAction) -> anyhow::Re
 }
 
 async fn seed(database: &DatabaseConfig, dir: Option<PathBuf>) -> anyhow::Result<ExitCode> {
-    let (db, _) = db::connect(database)
+    let (db, _) = db::connect(&database.without_statement_timeout())
         .await
         .context("connecting to the database")?;
     Migrator::up(&db, None).await.context("migrating")?;
@@ -191,7 +191,7 @@ async fn export(
     municipality: &str,
     output: Option<PathBuf>,
 ) -> anyhow::Result<ExitCode> {
-    let (db, _) = db::connect(database)
+    let (db, _) = db::connect(&database.without_statement_timeout())
         .await
         .context("connecting to the database")?;
     Migrator::up(&db, None).await.context("migrating")?;
@@ -230,7 +230,7 @@ async fn import(
     };
     let document =
         transfer::Document::from_json(&text).with_context(|| format!("{}", file.display()))?;
-    let (db, _) = db::connect(database)
+    let (db, _) = db::connect(&database.without_statement_timeout())
         .await
         .context("connecting to the database")?;
     Migrator::up(&db, None).await.context("migrating")?;
@@ -267,7 +267,7 @@ fn parse_expiry(text: &str) -> anyhow::Result<chrono::DateTime<chrono::Utc>> {
 async fn token(database: &DatabaseConfig, action: TokenAction) -> anyhow::Result<ExitCode> {
     use oppvekstgraf_api::auth;
     use oppvekstgraf_entity::enums::Role;
-    let (db, _) = db::connect(database)
+    let (db, _) = db::connect(&database.without_statement_timeout())
         .await
         .context("connecting to the database")?;
     Migrator::up(&db, None).await.context("migrating")?;
@@ -350,14 +350,23 @@ fn schema(check: bool, path: &PathBuf) -> anyhow::Result<ExitCode> {
 }
 
 async fn serve(config: Config) -> anyhow::Result<ExitCode> {
+    // Migrations and the seed load may take longer than a request's statement timeout: they run over
+    // their own connections without it.
+    {
+        let (db, _) = db::connect(&config.database.without_statement_timeout())
+            .await
+            .context("connecting to the database")?;
+        Migrator::up(&db, None).await.context("migrating")?;
+        if !config.no_seed && oppvekstgraf_seed::is_empty(&db).await? {
+            let report =
+                oppvekstgraf_seed::load(&db, &oppvekstgraf_seed::Content::builtin()?).await?;
+            tracing::info!(%report, "empty database: seed content loaded");
+        }
+        db.close().await.ok();
+    }
     let (db, statements) = db::connect(&config.database)
         .await
         .context("connecting to the database")?;
-    Migrator::up(&db, None).await.context("migrating")?;
-    if !config.no_seed && oppvekstgraf_seed::is_empty(&db).await? {
-        let report = oppvekstgraf_seed::load(&db, &oppvekstgraf_seed::Content::builtin()?).await?;
-        tracing::info!(%report, "empty database: seed content loaded");
-    }
     let listener = tokio::net::TcpListener::bind(config.bind)
         .await
         .with_context(|| format!("binding {}", config.bind))?;
@@ -368,34 +377,79 @@ async fn serve(config: Config) -> anyhow::Result<ExitCode> {
     {
         tracing::warn!("could not open a browser: {err}; open {url} yourself");
     }
-    let state = AppState::new(db, statements)
+    let state = AppState::new(db.clone(), statements)
         .with_public_url(config.public_url.clone())
-        .with_limits(config.limits);
-    axum::serve(listener, app(state))
-        .with_graceful_shutdown(shutdown_signal())
-        .await?;
+        .with_limits(config.limits)
+        .with_request_timeout(config.request_timeout());
+
+    // On the first SIGTERM or SIGINT the server stops accepting connections, closes idle ones and lets the
+    // requests in flight finish; after the grace period (or a second signal) whatever is left is dropped.
+    let (stopping, stopped) = tokio::sync::oneshot::channel::<()>();
+    let server = axum::serve(listener, app(state))
+        .with_graceful_shutdown(async move {
+            shutdown_signal().await;
+            let _ = stopping.send(());
+        })
+        .into_future();
+    let grace = config.shutdown_grace();
+    let deadline = async move {
+        if stopped.await.is_err() {
+            // The server ended by itself; the other branch has its result.
+            std::future::pending::<()>().await;
+        }
+        tracing::info!(
+            grace_secs = grace.as_secs(),
+            "shutting down: refusing new connections, finishing the requests in flight"
+        );
+        tokio::select! {
+            () = tokio::time::sleep(grace) => tracing::warn!(
+                grace_secs = grace.as_secs(),
+                "shutdown grace period over: dropping the requests still in flight"
+            ),
+            () = shutdown_signal() => tracing::warn!(
+                "second signal: dropping the requests still in flight"
+            ),
+        }
+    };
+    tokio::select! {
+        result = server => {
+            result.context("serving HTTP")?;
+            tracing::info!("all requests finished");
+        }
+        () = deadline => {}
+    }
+    if tokio::time::timeout(std::time::Duration::from_secs(2), db.close())
+        .await
+        .is_err()
+    {
+        tracing::warn!("the database connections did not close in time");
+    }
+    tracing::info!("stopped");
     Ok(ExitCode::SUCCESS)
 }
 
+/// Resolves on SIGTERM or SIGINT (Ctrl-C).
 async fn shutdown_signal() {
     let ctrl_c = async {
-        let _ = tokio::signal::ctrl_c().await;
+        if tokio::signal::ctrl_c().await.is_err() {
+            std::future::pending::<()>().await;
+        }
     };
     #[cfg(unix)]
     let term = async {
-        if let Ok(mut signal) =
-            tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
-        {
-            signal.recv().await;
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
         }
     };
     #[cfg(not(unix))]
     let term = std::future::pending::<()>();
     tokio::select! {
-        _ = ctrl_c => {},
-        _ = term => {},
+        () = ctrl_c => {},
+        () = term => {},
     }
-    tracing::info!("shutting down: finishing in-flight requests");
 }
 
 #[cfg(test)]
@@ -447,5 +501,51 @@ mod tests {
             "owner",
         ]);
         assert!(bad_role.is_err());
+    }
+
+    #[test]
+    fn fault_settings() {
+        let cli = Cli::try_parse_from(["oppvekstgraf", "serve"]).expect("defaults");
+        let Some(Command::Serve(config)) = cli.command else {
+            panic!("serve");
+        };
+        assert_eq!(config.request_timeout_secs, 30);
+        assert_eq!(config.shutdown_grace_secs, 10);
+        assert_eq!(config.database.database_statement_timeout_ms, 10_000);
+        assert_eq!(
+            config.database.statement_timeout(),
+            Some(std::time::Duration::from_secs(10))
+        );
+        assert_eq!(
+            config
+                .database
+                .without_statement_timeout()
+                .statement_timeout(),
+            None
+        );
+        let cli = Cli::try_parse_from([
+            "oppvekstgraf",
+            "serve",
+            "--request-timeout-secs",
+            "5",
+            "--shutdown-grace-secs",
+            "0",
+            "--database-statement-timeout-ms",
+            "250",
+        ])
+        .expect("flags");
+        let Some(Command::Serve(config)) = cli.command else {
+            panic!("serve");
+        };
+        assert_eq!(config.request_timeout_secs, 5);
+        assert_eq!(config.shutdown_grace_secs, 0);
+        assert_eq!(
+            config.database.statement_timeout(),
+            Some(std::time::Duration::from_millis(250))
+        );
+        assert!(
+            Cli::try_parse_from(["oppvekstgraf", "serve", "--request-timeout-secs", "0"]).is_err(),
+            "a request timeout of 0 would refuse every request"
+        );
     }
 }

@@ -20,6 +20,11 @@ pub struct DatabaseConfig {
     /// SERVICE_UNAVAILABLE.
     #[arg(long, env = "DATABASE_ACQUIRE_TIMEOUT", default_value_t = 5)]
     pub database_acquire_timeout: u64,
+    /// PostgreSQL only: the server cancels any statement of the API that runs longer than this many
+    /// milliseconds (`statement_timeout` on every pooled connection), and the request gets TIMEOUT. 0 turns
+    /// it off. Migrations, seed loads and the command-line tools run without it.
+    #[arg(long, env = "DATABASE_STATEMENT_TIMEOUT_MS", default_value_t = 10_000)]
+    pub database_statement_timeout_ms: u64,
 }
 
 impl DatabaseConfig {
@@ -29,7 +34,23 @@ impl DatabaseConfig {
             database_url: url.into(),
             database_max_connections: 10,
             database_acquire_timeout: 5,
+            database_statement_timeout_ms: 10_000,
         }
+    }
+
+    /// The same database without a statement timeout: for migrations, seed loads, imports and exports,
+    /// whose statements may rightly take longer than a request's.
+    pub fn without_statement_timeout(&self) -> Self {
+        DatabaseConfig {
+            database_statement_timeout_ms: 0,
+            ..self.clone()
+        }
+    }
+
+    /// The statement timeout, if there is one.
+    pub fn statement_timeout(&self) -> Option<Duration> {
+        (self.database_statement_timeout_ms > 0)
+            .then(|| Duration::from_millis(self.database_statement_timeout_ms))
     }
 
     /// The acquire timeout as a duration.
@@ -60,6 +81,26 @@ pub struct Config {
     /// the ids stay stable.
     #[arg(long, env = "PUBLIC_URL", value_parser = public_url)]
     pub public_url: Option<String>,
+    /// Longest time one HTTP request may take, in seconds; a request still running then is answered with
+    /// 503 and the code TIMEOUT (its database work is abandoned).
+    #[arg(long, env = "REQUEST_TIMEOUT_SECS", default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..))]
+    pub request_timeout_secs: u64,
+    /// On SIGTERM or SIGINT the server stops accepting connections and lets the requests in flight finish
+    /// for up to this many seconds; then it closes what is left and exits with status 0.
+    #[arg(long, env = "SHUTDOWN_GRACE_SECS", default_value_t = 10)]
+    pub shutdown_grace_secs: u64,
+}
+
+impl Config {
+    /// The request timeout as a duration.
+    pub fn request_timeout(&self) -> Duration {
+        Duration::from_secs(self.request_timeout_secs)
+    }
+
+    /// The shutdown grace period as a duration.
+    pub fn shutdown_grace(&self) -> Duration {
+        Duration::from_secs(self.shutdown_grace_secs)
+    }
 }
 
 /// Checks a public base URL: absolute `http` or `https`, no query or fragment; returns it without a

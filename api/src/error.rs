@@ -2,6 +2,10 @@
 //! database and I/O detail goes to the log only.
 
 use async_graphql::ErrorExtensions;
+use axum::{
+    http::{StatusCode, header},
+    response::{IntoResponse, Response},
+};
 
 /// An error a request can end in.
 #[derive(Debug, Clone, thiserror::Error)]
@@ -21,9 +25,12 @@ pub enum ApiError {
     /// The node changed since the version the client saw.
     #[error("{0}")]
     Conflict(String),
-    /// The database cannot be reached right now.
+    /// The database cannot be reached right now (down, restarting, connections cut, pool exhausted, busy).
     #[error("the service is temporarily unavailable; try again shortly")]
     ServiceUnavailable,
+    /// The request, or one of its database statements, ran longer than allowed and was cancelled.
+    #[error("the request took too long and was cancelled; try again, or ask for less at a time")]
+    Timeout,
     /// Anything else; the detail is logged, never sent.
     #[error("internal error; the server log has the details")]
     Internal,
@@ -47,23 +54,129 @@ impl ApiError {
             ApiError::Forbidden(_) => "FORBIDDEN",
             ApiError::Conflict(_) => "CONFLICT",
             ApiError::ServiceUnavailable => "SERVICE_UNAVAILABLE",
+            ApiError::Timeout => "TIMEOUT",
             ApiError::Internal => "INTERNAL",
         }
     }
 }
 
+impl ApiError {
+    /// The HTTP status of a response that is nothing but this error (linked data, or a GraphQL request
+    /// refused before it runs).
+    pub fn status(&self) -> StatusCode {
+        match self {
+            ApiError::NotFound(_) => StatusCode::NOT_FOUND,
+            ApiError::Validation { .. } => StatusCode::BAD_REQUEST,
+            ApiError::Unauthenticated(_) => StatusCode::UNAUTHORIZED,
+            ApiError::Forbidden(_) => StatusCode::FORBIDDEN,
+            ApiError::Conflict(_) => StatusCode::CONFLICT,
+            ApiError::ServiceUnavailable | ApiError::Timeout => StatusCode::SERVICE_UNAVAILABLE,
+            ApiError::Internal => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    /// A response of this error alone: its status, and a body in the shape of a GraphQL response
+    /// (`{"errors":[{"message":…,"extensions":{"code":…}}]}`); 401 adds `WWW-Authenticate: Bearer`.
+    pub fn response(&self) -> Response {
+        let body = serde_json::json!({
+            "errors": [{ "message": self.to_string(), "extensions": { "code": self.code() } }]
+        });
+        let status = self.status();
+        let mut response = (status, axum::Json(body)).into_response();
+        if status == StatusCode::UNAUTHORIZED {
+            response.headers_mut().insert(
+                header::WWW_AUTHENTICATE,
+                header::HeaderValue::from_static("Bearer"),
+            );
+        }
+        response
+    }
+}
+
 impl From<sea_orm::DbErr> for ApiError {
     fn from(err: sea_orm::DbErr) -> Self {
-        use sea_orm::DbErr;
-        match &err {
-            DbErr::ConnectionAcquire(_) | DbErr::Conn(_) => {
+        match DbFault::of(&err) {
+            DbFault::Unavailable => {
                 tracing::warn!(error = %err, "database unavailable");
                 ApiError::ServiceUnavailable
             }
-            _ => {
+            DbFault::Timeout => {
+                tracing::warn!(error = %err, "database statement cancelled");
+                ApiError::Timeout
+            }
+            DbFault::Other => {
                 tracing::error!(error = %err, "database error");
                 ApiError::Internal
             }
+        }
+    }
+}
+
+/// What a database error says about the database, as far as a client is concerned.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DbFault {
+    /// The database is down, restarting, cut us off, is busy, or no connection was free in time: a retry
+    /// later may succeed.
+    Unavailable,
+    /// The server cancelled the statement (`statement_timeout`, `lock_timeout`, or an operator's cancel).
+    Timeout,
+    /// Anything else (a bug, a constraint, bad data).
+    Other,
+}
+
+impl DbFault {
+    /// Classifies `err`:
+    ///
+    /// - no connection: `ConnectionAcquire` (pool timed out, i.e. server down or pool exhausted; pool
+    ///   closed) and `Conn` (connecting failed);
+    /// - a connection lost mid-statement: sqlx `Io` (reset, broken pipe, end of stream), `Tls`,
+    ///   `PoolTimedOut`, `PoolClosed`, `WorkerCrashed`;
+    /// - PostgreSQL SQLSTATE class `08` (connection exception), `53` (insufficient resources, e.g. too many
+    ///   connections), `57P01`–`57P05` (admin/crash shutdown, cannot connect now, idle session timeouts)
+    ///   and `25P03` (idle-in-transaction timeout): unavailable; `57014` (query canceled, which is what
+    ///   `statement_timeout` raises) and `55P03` (lock not available): timeout;
+    /// - SQLite `SQLITE_BUSY` and `SQLITE_LOCKED` (the busy timeout ran out): unavailable.
+    pub fn of(err: &sea_orm::DbErr) -> DbFault {
+        use sea_orm::{DbErr, RuntimeErr, sqlx};
+        let sqlx_err = match err {
+            DbErr::ConnectionAcquire(_) | DbErr::Conn(_) => return DbFault::Unavailable,
+            DbErr::Exec(RuntimeErr::SqlxError(e)) | DbErr::Query(RuntimeErr::SqlxError(e)) => e,
+            _ => return DbFault::Other,
+        };
+        match sqlx_err.as_ref() {
+            sqlx::Error::Io(_)
+            | sqlx::Error::Tls(_)
+            | sqlx::Error::PoolTimedOut
+            | sqlx::Error::PoolClosed
+            | sqlx::Error::WorkerCrashed => DbFault::Unavailable,
+            sqlx::Error::Database(db) => {
+                if let Some(pg) = db.try_downcast_ref::<sqlx::postgres::PgDatabaseError>() {
+                    Self::of_sqlstate(pg.code())
+                } else if db.try_downcast_ref::<sqlx::sqlite::SqliteError>().is_some() {
+                    let primary = db
+                        .code()
+                        .and_then(|code| code.parse::<i32>().ok())
+                        .map(|code| code & 0xff);
+                    match primary {
+                        // SQLITE_BUSY, SQLITE_LOCKED
+                        Some(5 | 6) => DbFault::Unavailable,
+                        _ => DbFault::Other,
+                    }
+                } else {
+                    DbFault::Other
+                }
+            }
+            _ => DbFault::Other,
+        }
+    }
+
+    /// Classifies a PostgreSQL SQLSTATE.
+    pub fn of_sqlstate(code: &str) -> DbFault {
+        match code {
+            "57014" | "55P03" => DbFault::Timeout,
+            "57P01" | "57P02" | "57P03" | "57P04" | "57P05" | "25P03" => DbFault::Unavailable,
+            _ if code.starts_with("08") || code.starts_with("53") => DbFault::Unavailable,
+            _ => DbFault::Other,
         }
     }
 }
@@ -81,3 +194,33 @@ impl ErrorExtensions for ApiError {
 
 /// Result of the API's internal functions.
 pub type ApiResult<T> = Result<T, ApiError>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sqlstates() {
+        assert_eq!(DbFault::of_sqlstate("57014"), DbFault::Timeout);
+        assert_eq!(DbFault::of_sqlstate("55P03"), DbFault::Timeout);
+        assert_eq!(DbFault::of_sqlstate("57P01"), DbFault::Unavailable);
+        assert_eq!(DbFault::of_sqlstate("08006"), DbFault::Unavailable);
+        assert_eq!(DbFault::of_sqlstate("53300"), DbFault::Unavailable);
+        assert_eq!(DbFault::of_sqlstate("23505"), DbFault::Other);
+        assert_eq!(DbFault::of_sqlstate("40001"), DbFault::Other);
+    }
+
+    #[test]
+    fn connection_errors_are_unavailable() {
+        use sea_orm::{ConnAcquireErr, DbErr, RuntimeErr};
+        let refused = std::io::Error::from(std::io::ErrorKind::ConnectionRefused);
+        let io = DbErr::Query(RuntimeErr::SqlxError(std::sync::Arc::new(
+            sea_orm::sqlx::Error::Io(refused),
+        )));
+        assert_eq!(ApiError::from(io).code(), "SERVICE_UNAVAILABLE");
+        let acquire = DbErr::ConnectionAcquire(ConnAcquireErr::Timeout);
+        assert_eq!(ApiError::from(acquire).code(), "SERVICE_UNAVAILABLE");
+        let custom = DbErr::Custom("bug".into());
+        assert_eq!(ApiError::from(custom).code(), "INTERNAL");
+    }
+}

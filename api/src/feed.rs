@@ -248,11 +248,22 @@ async fn follow(hub: Weak<ChangeHub>, db: DatabaseConnection) {
 }
 
 /// LISTENs for commits of other processes on PostgreSQL and wakes the hub.
+///
+/// The listener keeps its connection for as long as it lives, so it gets one of its own (same server and
+/// options as the pool) instead of taking one of the pool's: a pool of one connection still serves
+/// requests. When the connection is lost (a restart, a killed backend) it reconnects every [`POLL`].
 async fn listen(hub: Weak<ChangeHub>, db: DatabaseConnection) {
-    use sea_orm::sqlx::postgres::PgListener;
+    use sea_orm::sqlx::postgres::{PgListener, PgPoolOptions};
+    let options = (*db.get_postgres_connection_pool().connect_options()).clone();
+    let own = PgPoolOptions::new()
+        .max_connections(1)
+        .min_connections(0)
+        .acquire_timeout(Duration::from_secs(5))
+        .idle_timeout(None)
+        .max_lifetime(None)
+        .connect_lazy_with(options);
     loop {
-        let pool = db.get_postgres_connection_pool();
-        match PgListener::connect_with(pool).await {
+        match PgListener::connect_with(&own).await {
             Ok(mut listener) => {
                 if let Err(err) = listener.listen(CHANNEL).await {
                     tracing::warn!(error = %err, "could not LISTEN for changes");

@@ -15,7 +15,6 @@ use sea_orm::{ConnectionTrait, DatabaseConnection};
 use tower_http::{
     limit::RequestBodyLimitLayer,
     request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer},
-    timeout::TimeoutLayer,
     trace::TraceLayer,
 };
 
@@ -26,8 +25,10 @@ use crate::{
 
 /// Largest request body accepted, in bytes.
 pub const MAX_BODY_BYTES: usize = 256 * 1024;
-/// Longest time a request may take.
+/// Longest time a request may take unless the configuration says otherwise (`REQUEST_TIMEOUT_SECS`).
 pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
+/// Longest time `/readyz` waits for the database before it answers 503.
+pub const READY_TIMEOUT: Duration = Duration::from_secs(2);
 
 /// What every handler can reach.
 #[derive(Clone)]
@@ -45,6 +46,8 @@ pub struct AppState {
     /// The public base URL for linked-data `@id`s (see [`crate::config::Config::public_url`]); None: derive
     /// it from each request's `Host` header.
     pub public_url: Option<String>,
+    /// Longest time one request may take before it is answered with TIMEOUT.
+    pub request_timeout: Duration,
 }
 
 impl AppState {
@@ -60,6 +63,7 @@ impl AppState {
             statements,
             hub,
             public_url: None,
+            request_timeout: REQUEST_TIMEOUT,
         }
     }
 
@@ -69,6 +73,12 @@ impl AppState {
         self.schema = crate::graphql::schema_with(Some((&self.db, self.hub.clone())), limits, true);
         self.public_schema =
             crate::graphql::schema_with(Some((&self.db, self.hub.clone())), limits, false);
+        self
+    }
+
+    /// The same state with another request timeout.
+    pub fn with_request_timeout(mut self, request_timeout: Duration) -> Self {
+        self.request_timeout = request_timeout;
         self
     }
 
@@ -87,7 +97,8 @@ impl AppState {
     pub async fn execute(&self, headers: &HeaderMap, request: GraphQLRequest) -> Response {
         let (viewer, scope) = match self.viewer(headers).await {
             Ok(found) => found,
-            Err(err) => return unauthenticated(err),
+            // An invalid token is 401; a database that cannot check the token is 503.
+            Err(err) => return err.response(),
         };
         let schema = match viewer {
             Viewer::Anonymous => &self.public_schema,
@@ -189,21 +200,6 @@ async fn graphql_ws(
         })
 }
 
-/// 401 with a GraphQL error body and `WWW-Authenticate`.
-fn unauthenticated(err: ApiError) -> Response {
-    use async_graphql::ErrorExtensions;
-    let error = err.extend();
-    let body = serde_json::json!({
-        "errors": [{ "message": error.message, "extensions": { "code": err.code() } }]
-    });
-    (
-        StatusCode::UNAUTHORIZED,
-        [(header::WWW_AUTHENTICATE, "Bearer")],
-        axum::Json(body),
-    )
-        .into_response()
-}
-
 /// Gives every error a `code`. Errors from our resolvers carry one already; the rest come from parsing and
 /// validating the document (no path: `GRAPHQL_VALIDATION_FAILED`) or are unexpected failures inside
 /// execution, whose text is logged and replaced (`INTERNAL`).
@@ -268,22 +264,66 @@ async fn healthz() -> &'static str {
     "ok"
 }
 
-/// Readiness: the database answers and the migrations are applied.
+/// Readiness: the database answers and the migrations are applied, within [`READY_TIMEOUT`] (a probe never
+/// hangs, whatever the database does).
 async fn readyz(State(state): State<AppState>) -> Response {
     use oppvekstgraf_migration::MigratorTrait;
-    let reachable = state.db.execute_unprepared("SELECT 1").await.is_ok();
-    let pending = match oppvekstgraf_migration::Migrator::get_pending_migrations(&state.db).await {
-        Ok(pending) => pending.len(),
-        Err(_) => usize::MAX,
+    let check = async {
+        state.db.execute_unprepared("SELECT 1").await?;
+        oppvekstgraf_migration::Migrator::get_pending_migrations(&state.db)
+            .await
+            .map(|pending| pending.len())
     };
-    if reachable && pending == 0 {
-        (StatusCode::OK, "ready").into_response()
-    } else {
-        (StatusCode::SERVICE_UNAVAILABLE, "not ready").into_response()
+    match tokio::time::timeout(READY_TIMEOUT, check).await {
+        Ok(Ok(0)) => (StatusCode::OK, "ready").into_response(),
+        Ok(Ok(pending)) => {
+            tracing::warn!(pending, "not ready: migrations are pending");
+            (
+                StatusCode::SERVICE_UNAVAILABLE,
+                "not ready: migrations are pending",
+            )
+                .into_response()
+        }
+        Ok(Err(err)) => {
+            tracing::warn!(error = %err, "not ready: the database does not answer");
+            (
+                StatusCode::SERVICE_UNAVAILABLE,
+                "not ready: the database does not answer",
+            )
+                .into_response()
+        }
+        Err(_) => {
+            tracing::warn!(
+                timeout_ms = READY_TIMEOUT.as_millis() as u64,
+                "not ready: the database did not answer in time"
+            );
+            (
+                StatusCode::SERVICE_UNAVAILABLE,
+                "not ready: the database did not answer in time",
+            )
+                .into_response()
+        }
     }
 }
 
-/// The router over `state`, with request ids, tracing, a body limit and a timeout.
+/// Answers a request that runs longer than the state's request timeout with 503 and the code TIMEOUT
+/// (dropping it abandons its database work; PostgreSQL's `statement_timeout` bounds statements
+/// separately).
+async fn request_timeout(
+    State(timeout): State<Duration>,
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    match tokio::time::timeout(timeout, next.run(request)).await {
+        Ok(response) => response,
+        Err(_) => {
+            tracing::warn!(timeout_ms = timeout.as_millis() as u64, "request timed out");
+            ApiError::Timeout.response()
+        }
+    }
+}
+
+/// The router over `state`, with request ids, tracing, a body limit and the request timeout.
 pub fn app(state: AppState) -> Router {
     let request_id = HeaderName::from_static("x-request-id");
     Router::new()
@@ -293,12 +333,12 @@ pub fn app(state: AppState) -> Router {
         .route("/readyz", get(readyz))
         .merge(crate::console::router())
         .merge(crate::linked_data::router())
-        .with_state(state)
         .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
-        .layer(TimeoutLayer::with_status_code(
-            StatusCode::REQUEST_TIMEOUT,
-            REQUEST_TIMEOUT,
+        .layer(axum::middleware::from_fn_with_state(
+            state.request_timeout,
+            request_timeout,
         ))
+        .with_state(state)
         .layer(PropagateRequestIdLayer::new(request_id.clone()))
         .layer(TraceLayer::new_for_http())
         .layer(SetRequestIdLayer::new(request_id, MakeRequestUuid))

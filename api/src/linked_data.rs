@@ -184,26 +184,7 @@ async fn serve(state: &AppState, headers: &HeaderMap, target: Target) -> Respons
 
 /// An error as JSON with its stable code, in the shape of a GraphQL error.
 fn error_response(err: &ApiError) -> Response {
-    let status = match err {
-        ApiError::NotFound(_) => StatusCode::NOT_FOUND,
-        ApiError::Validation { .. } => StatusCode::BAD_REQUEST,
-        ApiError::Unauthenticated(_) => StatusCode::UNAUTHORIZED,
-        ApiError::Forbidden(_) => StatusCode::FORBIDDEN,
-        ApiError::Conflict(_) => StatusCode::CONFLICT,
-        ApiError::ServiceUnavailable => StatusCode::SERVICE_UNAVAILABLE,
-        ApiError::Internal => StatusCode::INTERNAL_SERVER_ERROR,
-    };
-    let body = json!({
-        "errors": [{ "message": err.to_string(), "extensions": { "code": err.code() } }]
-    });
-    let mut response = (status, axum::Json(body)).into_response();
-    if status == StatusCode::UNAUTHORIZED {
-        response.headers_mut().insert(
-            header::WWW_AUTHENTICATE,
-            header::HeaderValue::from_static("Bearer"),
-        );
-    }
-    response
+    err.response()
 }
 
 /// The base of every URL: the configured public URL, or `http://` and the request's `Host` header when it is

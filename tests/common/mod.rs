@@ -66,7 +66,7 @@ pub const TABLES: &[&str] = &[
 ];
 
 /// The PostgreSQL server tests create their databases on.
-fn postgres_base() -> String {
+pub fn postgres_base() -> String {
     std::env::var("OPPVEKSTGRAF_TEST_POSTGRES")
         .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432".into())
 }
@@ -118,6 +118,27 @@ impl TestApp {
 
     /// A migrated, empty database.
     pub async fn empty(backend: Backend) -> Option<TestApp> {
+        TestApp::empty_with(backend, |_| {}).await
+    }
+
+    /// A migrated, seeded database whose pool is configured by `configure` (the URL is set already).
+    pub async fn seeded_with(
+        backend: Backend,
+        configure: impl FnOnce(&mut DatabaseConfig),
+    ) -> Option<TestApp> {
+        let app = TestApp::empty_with(backend, configure).await?;
+        let content = oppvekstgraf_seed::Content::builtin().expect("seed content parses");
+        oppvekstgraf_seed::load(&app.state.db, &content)
+            .await
+            .expect("seed content loads");
+        Some(app)
+    }
+
+    /// A migrated, empty database whose pool is configured by `configure` (the URL is set already).
+    pub async fn empty_with(
+        backend: Backend,
+        configure: impl FnOnce(&mut DatabaseConfig),
+    ) -> Option<TestApp> {
         let (url, cleanup) = match backend {
             Backend::Sqlite => {
                 let dir = tempfile::tempdir().expect("temp dir");
@@ -151,9 +172,9 @@ impl TestApp {
                 )
             }
         };
-        let (conn, statements) = db::connect(&DatabaseConfig::for_url(url.clone()))
-            .await
-            .expect("connect");
+        let mut config = DatabaseConfig::for_url(url.clone());
+        configure(&mut config);
+        let (conn, statements) = db::connect(&config).await.expect("connect");
         Migrator::up(&conn, None).await.expect("migrations apply");
         let state = AppState::new(conn, statements);
         let router = app(state.clone());
@@ -164,6 +185,14 @@ impl TestApp {
             router,
             cleanup,
         })
+    }
+
+    /// The PostgreSQL database's name (None on SQLite).
+    pub fn database_name(&self) -> Option<&str> {
+        match &self.cleanup {
+            Cleanup::Database { name, .. } => Some(name),
+            Cleanup::File(_) => None,
+        }
     }
 
     /// Drops the database.
