@@ -350,6 +350,7 @@ fn schema(check: bool, path: &PathBuf) -> anyhow::Result<ExitCode> {
 }
 
 async fn serve(config: Config) -> anyhow::Result<ExitCode> {
+    config.http.check().map_err(anyhow::Error::msg)?;
     let (db, statements) = db::connect(&config.database)
         .await
         .context("connecting to the database")?;
@@ -368,7 +369,9 @@ async fn serve(config: Config) -> anyhow::Result<ExitCode> {
     {
         tracing::warn!("could not open a browser: {err}; open {url} yourself");
     }
-    let state = AppState::new(db, statements).with_public_url(config.public_url.clone());
+    let state = AppState::new(db, statements)
+        .with_public_url(config.public_url.clone())
+        .with_http(config.http.clone());
     axum::serve(listener, app(state))
         .with_graceful_shutdown(shutdown_signal())
         .await?;
