@@ -350,6 +350,7 @@ fn schema(check: bool, path: &PathBuf) -> anyhow::Result<ExitCode> {
 }
 
 async fn serve(config: Config) -> anyhow::Result<ExitCode> {
+    config.http.check().map_err(anyhow::Error::msg)?;
     // Migrations and the seed load may take longer than a request's statement timeout: they run over
     // their own connections without it.
     {
@@ -380,7 +381,8 @@ async fn serve(config: Config) -> anyhow::Result<ExitCode> {
     let state = AppState::new(db.clone(), statements)
         .with_public_url(config.public_url.clone())
         .with_limits(config.limits)
-        .with_request_timeout(config.request_timeout());
+        .with_request_timeout(config.request_timeout())
+        .with_http(config.http.clone());
 
     // On the first SIGTERM or SIGINT the server stops accepting connections, closes idle ones and lets the
     // requests in flight finish; after the grace period (or a second signal) whatever is left is dropped.

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# The whole test suite: formatting and lints, every Rust test on SQLite and PostgreSQL, and the GraphiQL
-# console in headless Chromium against a real server. Run from anywhere: `bash tests/run.sh`.
+# The whole test suite: formatting and lints, every Rust test on SQLite and PostgreSQL, and against a real
+# server the graphql-http audit suite (GraphQL over HTTP) and the GraphiQL console in headless Chromium. Run
+# from anywhere: `bash tests/run.sh`.
 #
 # PostgreSQL: tests create and drop their own databases on OPPVEKSTGRAF_TEST_POSTGRES
 # (default postgres://postgres@127.0.0.1:5432). Outside CI a missing server skips those tests loudly;
@@ -22,7 +23,7 @@ cargo test --workspace --all-targets
 step "schema.graphql is current"
 cargo run --quiet -- schema --check
 
-step "GraphiQL console in headless Chromium"
+step "GraphQL over HTTP audit and the GraphiQL console in headless Chromium"
 if [ ! -x /usr/bin/chromium ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
     apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
@@ -32,6 +33,7 @@ if [ ! -x /usr/bin/chromium ]; then
   fi
 fi
 (cd tests/browser && npm ci --no-audit --no-fund --loglevel=error)
+npm ci --prefix tests/http-audit --no-audit --no-fund --loglevel=error
 workdir=$(mktemp -d)
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 DATABASE_URL="sqlite://$workdir/console.db?mode=rwc" BIND="127.0.0.1:$port" target/debug/oppvekstgraf serve \
@@ -46,4 +48,6 @@ curl -fsS "http://127.0.0.1:$port/readyz" >/dev/null || { cat "$workdir/server.l
 # An editor token for Rauma on the server's own database (SQLite WAL: the CLI may write while it runs).
 token=$(DATABASE_URL="sqlite://$workdir/console.db?mode=rwc" target/debug/oppvekstgraf token create \
   --municipality 1539 --role editor --name "Konsolltest" 2>"$workdir/token.log") || { cat "$workdir/token.log"; exit 1; }
+# Every MUST of the GraphQL-over-HTTP audit passes (SHOULD and MAY misses are printed as warnings).
+OPPVEKSTGRAF_URL="http://127.0.0.1:$port" node tests/http-audit/audit.mjs
 OPPVEKSTGRAF_URL="http://127.0.0.1:$port" OPPVEKSTGRAF_TOKEN="$token" node --test tests/browser/console.test.mjs

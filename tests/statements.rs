@@ -10,10 +10,10 @@ use uuid::Uuid;
 
 /// Pages hold every row at ten times the seed size and keep the query's cost under the default limit.
 const TREE: &str = r#"{ municipality(number: "1539") { name
-    plans(first: 60) { totalCount edges { node { title
-      measures(first: 20) { totalCount edges { node { title
-        units(first: 15) { totalCount edges { role node { name } } }
-        legalReferences(first: 15) { totalCount edges { node { section } } } } } } } } } } }"#;
+    plans(first: 55) { totalCount edges { node { title
+      measures(first: 10) { totalCount edges { node { title
+        units(first: 10) { totalCount edges { role node { name } } }
+        legalReferences(first: 10) { totalCount edges { node { section } } } } } } } } } } }"#;
 
 /// The levels of `TREE`: municipality, plans, measures, units and legal references.
 const DEPTH: u64 = 5;

@@ -89,6 +89,8 @@ pub struct Config {
     /// for up to this many seconds; then it closes what is left and exits with status 0.
     #[arg(long, env = "SHUTDOWN_GRACE_SECS", default_value_t = 10)]
     pub shutdown_grace_secs: u64,
+    #[command(flatten)]
+    pub http: HttpConfig,
 }
 
 impl Config {
@@ -101,6 +103,97 @@ impl Config {
     pub fn shutdown_grace(&self) -> Duration {
         Duration::from_secs(self.shutdown_grace_secs)
     }
+}
+
+/// The default of [`HttpConfig::max_body_bytes`]: 256 KiB.
+pub const DEFAULT_MAX_BODY_BYTES: usize = 256 * 1024;
+
+/// What the HTTP layer accepts: body sizes and cross-origin callers.
+#[derive(clap::Args, Debug, Clone, PartialEq, Eq)]
+pub struct HttpConfig {
+    /// Largest request body accepted, in bytes; a larger one (announced by `Content-Length` or found while
+    /// reading a chunked body) is refused with 413 PAYLOAD_TOO_LARGE.
+    #[arg(long, env = "MAX_BODY_BYTES", default_value_t = DEFAULT_MAX_BODY_BYTES)]
+    pub max_body_bytes: usize,
+    /// Origins that browsers may call the API from (CORS), comma-separated, e.g.
+    /// `https://oppvekst.example.no,https://kommune.example.no`: they may send `Authorization`,
+    /// `Content-Type` and `x-preview`. `*` alone lets any origin make anonymous reads (only `Content-Type` is
+    /// allowed, so no browser sends a token cross-origin). Empty (the default): no CORS headers at all.
+    #[arg(
+        long,
+        env = "CORS_ALLOWED_ORIGINS",
+        value_delimiter = ',',
+        value_parser = cors_origin
+    )]
+    pub cors_allowed_origins: Vec<String>,
+}
+
+impl Default for HttpConfig {
+    fn default() -> Self {
+        HttpConfig {
+            max_body_bytes: DEFAULT_MAX_BODY_BYTES,
+            cors_allowed_origins: Vec::new(),
+        }
+    }
+}
+
+impl HttpConfig {
+    /// Checks what one value at a time cannot: `*` stands alone.
+    pub fn check(&self) -> Result<(), String> {
+        if self.cors_any_origin() && self.cors_origins().count() > 1 {
+            return Err(
+                "CORS_ALLOWED_ORIGINS: `*` (anonymous reads from any origin) cannot be combined with named \
+                 origins"
+                    .into(),
+            );
+        }
+        if self.max_body_bytes == 0 {
+            return Err("MAX_BODY_BYTES must be at least 1".into());
+        }
+        Ok(())
+    }
+
+    /// The configured CORS origins (empty entries, as from `CORS_ALLOWED_ORIGINS=""`, left out).
+    pub fn cors_origins(&self) -> impl Iterator<Item = &str> {
+        self.cors_allowed_origins
+            .iter()
+            .map(String::as_str)
+            .filter(|origin| !origin.is_empty())
+    }
+
+    /// Whether `*` is configured: any origin, anonymous reads only.
+    pub fn cors_any_origin(&self) -> bool {
+        self.cors_origins().any(|origin| origin == "*")
+    }
+}
+
+/// Checks one CORS origin: `*`, or an absolute `http`/`https` URL of scheme, host and optional port only;
+/// returns it as browsers send it in `Origin` (e.g. `https://oppvekst.example.no`). An empty entry stays
+/// empty and is ignored.
+pub fn cors_origin(text: &str) -> Result<String, String> {
+    let text = text.trim();
+    if text.is_empty() || text == "*" {
+        return Ok(text.to_string());
+    }
+    let url = url::Url::parse(text).map_err(|err| {
+        format!("{text:?} is not an origin ({err}); write e.g. https://oppvekst.example.no")
+    })?;
+    if !matches!(url.scheme(), "http" | "https") || url.host_str().is_none() {
+        return Err(format!(
+            "{text:?} must be an http or https origin, e.g. https://oppvekst.example.no"
+        ));
+    }
+    if url.path() != "/"
+        || url.query().is_some()
+        || url.fragment().is_some()
+        || !url.username().is_empty()
+    {
+        return Err(format!(
+            "{text:?} must be an origin only (scheme, host and port), without a path, e.g. \
+             https://oppvekst.example.no"
+        ));
+    }
+    Ok(url.origin().ascii_serialization())
 }
 
 /// Checks a public base URL: absolute `http` or `https`, no query or fragment; returns it without a

@@ -195,6 +195,63 @@ impl ErrorExtensions for ApiError {
 /// Result of the API's internal functions.
 pub type ApiResult<T> = Result<T, ApiError>;
 
+/// A request refused at the HTTP layer, before any GraphQL runs. The client gets the HTTP status and a body in
+/// the shape of a GraphQL error response with this stable `code` (and the request id).
+#[derive(Debug, Clone, thiserror::Error)]
+pub enum RequestError {
+    /// Not a well-formed GraphQL-over-HTTP request: the body is not a JSON object, `query` is missing or not
+    /// a string, `variables` or `extensions` is not an object (400 `BAD_REQUEST`).
+    #[error("{0}")]
+    BadRequest(String),
+    /// A mutation sent with GET, which is for queries only (405 `METHOD_NOT_ALLOWED`, `Allow: POST`).
+    #[error("mutations are accepted over POST only; send this request as a POST with a JSON body")]
+    MutationOverGet,
+    /// The `Accept` header names no media type this server answers with (406 `NOT_ACCEPTABLE`).
+    #[error(
+        "the Accept header allows neither application/graphql-response+json nor application/json"
+    )]
+    NotAcceptable,
+    /// The body is larger than the configured limit (413 `PAYLOAD_TOO_LARGE`).
+    #[error("the request body is larger than the limit of {limit} bytes")]
+    PayloadTooLarge { limit: usize },
+    /// A POST whose body is not `application/json` (415 `UNSUPPORTED_MEDIA_TYPE`).
+    #[error("{0}")]
+    UnsupportedMediaType(String),
+    /// The request took longer than the server allows and was cancelled (503 `TIMEOUT`, as for a cancelled
+    /// statement).
+    #[error(
+        "the request took longer than {seconds} seconds and was cancelled; try again or ask for less"
+    )]
+    Timeout { seconds: f64 },
+}
+
+impl RequestError {
+    /// The HTTP status it answers with.
+    pub fn status(&self) -> axum::http::StatusCode {
+        use axum::http::StatusCode;
+        match self {
+            RequestError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            RequestError::MutationOverGet => StatusCode::METHOD_NOT_ALLOWED,
+            RequestError::NotAcceptable => StatusCode::NOT_ACCEPTABLE,
+            RequestError::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
+            RequestError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            RequestError::Timeout { .. } => StatusCode::SERVICE_UNAVAILABLE,
+        }
+    }
+
+    /// The stable machine-readable code.
+    pub fn code(&self) -> &'static str {
+        match self {
+            RequestError::BadRequest(_) => "BAD_REQUEST",
+            RequestError::MutationOverGet => "METHOD_NOT_ALLOWED",
+            RequestError::NotAcceptable => "NOT_ACCEPTABLE",
+            RequestError::PayloadTooLarge { .. } => "PAYLOAD_TOO_LARGE",
+            RequestError::UnsupportedMediaType(_) => "UNSUPPORTED_MEDIA_TYPE",
+            RequestError::Timeout { .. } => "TIMEOUT",
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,34 +1,46 @@
-//! The HTTP surface: `/graphql`, the GraphiQL console, health checks.
+//! The HTTP surface: `/graphql` (GraphQL over HTTP, see [`protocol`]), the GraphiQL console, linked data,
+//! health checks, and what stands around them all ([`guard`]: body limit, deadline, CORS, security headers).
+
+pub mod guard;
+pub mod protocol;
 
 use std::{sync::Arc, time::Duration};
 
 use async_graphql::http::ALL_WEBSOCKET_PROTOCOLS;
-use async_graphql_axum::{GraphQLProtocol, GraphQLRequest, GraphQLResponse, GraphQLWebSocket};
+use async_graphql_axum::{GraphQLProtocol, GraphQLWebSocket};
 use axum::{
     Router,
+    body::Body,
     extract::{State, WebSocketUpgrade},
-    http::{HeaderMap, HeaderName, StatusCode, header},
+    http::{HeaderMap, HeaderName, HeaderValue, StatusCode, Uri, header},
     response::{IntoResponse, Response},
     routing::get,
 };
 use sea_orm::{ConnectionTrait, DatabaseConnection};
+use serde_json::json;
 use tower_http::{
-    limit::RequestBodyLimitLayer,
     request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer},
     trace::TraceLayer,
 };
 
+pub use self::{guard::REQUEST_TIMEOUT, protocol::Media};
 use crate::{
-    auth::Viewer, db::StatementCounter, error::ApiError, feed::ChangeHub, graphql::AppSchema,
-    guard::QueryLimits, loader::Scope,
+    auth::Viewer,
+    config::HttpConfig,
+    db::StatementCounter,
+    error::{ApiError, RequestError},
+    feed::ChangeHub,
+    graphql::AppSchema,
+    guard::QueryLimits,
+    loader::Scope,
 };
 
-/// Largest request body accepted, in bytes.
-pub const MAX_BODY_BYTES: usize = 256 * 1024;
-/// Longest time a request may take unless the configuration says otherwise (`REQUEST_TIMEOUT_SECS`).
-pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 /// Longest time `/readyz` waits for the database before it answers 503.
 pub const READY_TIMEOUT: Duration = Duration::from_secs(2);
+
+/// The header that carries the request id (set on the request when the client sent none, copied to the
+/// response, and given as `extensions.requestId` in every error).
+pub const REQUEST_ID_HEADER: &str = "x-request-id";
 
 /// What every handler can reach.
 #[derive(Clone)]
@@ -48,6 +60,8 @@ pub struct AppState {
     pub public_url: Option<String>,
     /// Longest time one request may take before it is answered with TIMEOUT.
     pub request_timeout: Duration,
+    /// The body limit and CORS origins.
+    pub http: HttpConfig,
 }
 
 impl AppState {
@@ -64,6 +78,7 @@ impl AppState {
             hub,
             public_url: None,
             request_timeout: REQUEST_TIMEOUT,
+            http: HttpConfig::default(),
         }
     }
 
@@ -82,6 +97,12 @@ impl AppState {
         self
     }
 
+    /// The same state with these HTTP settings (already checked by [`HttpConfig::check`]).
+    pub fn with_http(mut self, http: HttpConfig) -> Self {
+        self.http = http;
+        self
+    }
+
     /// The same state with a public base URL (already checked by [`crate::config::public_url`]).
     pub fn with_public_url(mut self, public_url: Option<String>) -> Self {
         self.public_url = public_url;
@@ -93,23 +114,89 @@ impl AppState {
 pub const PREVIEW_HEADER: &str = "x-preview";
 
 impl AppState {
-    /// Runs one GraphQL request for whoever its headers name, with its own loaders.
-    pub async fn execute(&self, headers: &HeaderMap, request: GraphQLRequest) -> Response {
+    /// Runs one GraphQL request for whoever its headers name, with its own loaders, and answers in `media`:
+    /// every error gets a `code` and the request id, a request that failed before execution has no `data`
+    /// and, under `application/graphql-response+json`, the status 400.
+    pub async fn execute(
+        &self,
+        headers: &HeaderMap,
+        media: Media,
+        request: async_graphql::Request,
+    ) -> Response {
         let (viewer, scope) = match self.viewer(headers).await {
             Ok(found) => found,
             // An invalid token is 401; a database that cannot check the token is 503.
-            Err(err) => return err.response(),
+            Err(err @ ApiError::Unauthenticated(_)) => {
+                return unauthenticated(&err, headers, media);
+            }
+            Err(err) => {
+                return error_response(
+                    err.status(),
+                    media,
+                    &err.to_string(),
+                    err.code(),
+                    request_id(headers).as_deref(),
+                );
+            }
         };
         let schema = match viewer {
             Viewer::Anonymous => &self.public_schema,
             Viewer::Actor(_) => &self.schema,
         };
-        let request = request.into_inner().data(viewer).data(scope);
-        let mut response = schema.execute(request).await;
+        let request_id = request_id(headers);
+        let mut request = request.data(viewer).data(scope);
+        let mut response = match protocol::check_variables(&mut request) {
+            Ok(()) => schema.execute(request).await,
+            Err(errors) => async_graphql::Response::from_errors(errors),
+        };
         for error in &mut response.errors {
             classify(error);
+            if let Some(id) = &request_id {
+                error
+                    .extensions
+                    .get_or_insert_with(Default::default)
+                    .set("requestId", id.as_str());
+            }
         }
-        GraphQLResponse::from(response).into_response()
+        let status = media.status(&response);
+        let mut body = match serde_json::to_value(&response) {
+            Ok(body) => body,
+            Err(err) => {
+                tracing::error!(error = %err, "a GraphQL response does not serialize");
+                return error_response(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    media,
+                    &ApiError::Internal.to_string(),
+                    ApiError::Internal.code(),
+                    request_id.as_deref(),
+                );
+            }
+        };
+        if protocol::is_request_error(&response)
+            && let Some(object) = body.as_object_mut()
+        {
+            object.remove("data");
+        }
+        let mut http = (
+            status,
+            [
+                (header::CONTENT_TYPE, media.content_type()),
+                (
+                    header::VARY,
+                    HeaderValue::from_static("accept, authorization, x-preview"),
+                ),
+            ],
+            body.to_string(),
+        )
+            .into_response();
+        if response.is_ok()
+            && let Some(value) = response.cache_control.value()
+            && let Ok(value) = HeaderValue::from_str(&value)
+        {
+            http.headers_mut().insert(header::CACHE_CONTROL, value);
+        }
+        http.headers_mut().extend(response.http_headers);
+        http
     }
 
     /// Who the headers name (`Authorization`) and what they may see (`x-preview`); an invalid token or a
@@ -200,6 +287,72 @@ async fn graphql_ws(
         })
 }
 
+/// The request id the request-id layer gave this request (the client's own `x-request-id` when it sent one).
+pub fn request_id(headers: &HeaderMap) -> Option<String> {
+    headers
+        .get(REQUEST_ID_HEADER)
+        .and_then(|value| value.to_str().ok())
+        .map(str::to_string)
+}
+
+/// The body of an error response: one error in the shape of a GraphQL error, with its code and the request id.
+pub fn error_body(message: &str, code: &str, request_id: Option<&str>) -> serde_json::Value {
+    let mut extensions = json!({ "code": code });
+    if let Some(id) = request_id {
+        extensions["requestId"] = json!(id);
+    }
+    json!({ "errors": [{ "message": message, "extensions": extensions }] })
+}
+
+fn error_response(
+    status: StatusCode,
+    media: Media,
+    message: &str,
+    code: &str,
+    request_id: Option<&str>,
+) -> Response {
+    (
+        status,
+        [(header::CONTENT_TYPE, media.content_type())],
+        error_body(message, code, request_id).to_string(),
+    )
+        .into_response()
+}
+
+/// The answer to a request refused before GraphQL: its status, a JSON error body in the media type the client
+/// accepts (`application/json` when it accepts neither), and `Allow: POST` for a mutation over GET.
+pub fn refuse(err: &RequestError, headers: &HeaderMap) -> Response {
+    let media = Media::negotiate(headers).unwrap_or(Media::Json);
+    let mut response = error_response(
+        err.status(),
+        media,
+        &err.to_string(),
+        err.code(),
+        request_id(headers).as_deref(),
+    );
+    if matches!(err, RequestError::MutationOverGet) {
+        response
+            .headers_mut()
+            .insert(header::ALLOW, HeaderValue::from_static("POST"));
+    }
+    response
+}
+
+/// 401 with a GraphQL error body and `WWW-Authenticate`.
+fn unauthenticated(err: &ApiError, headers: &HeaderMap, media: Media) -> Response {
+    let mut response = error_response(
+        StatusCode::UNAUTHORIZED,
+        media,
+        &err.to_string(),
+        err.code(),
+        request_id(headers).as_deref(),
+    );
+    response
+        .headers_mut()
+        .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+    response
+}
+
 /// Gives every error a `code`. Errors from our resolvers carry one already; the rest come from parsing and
 /// validating the document (no path: `GRAPHQL_VALIDATION_FAILED`) or are unexpected failures inside
 /// execution, whose text is logged and replaced (`INTERNAL`).
@@ -236,27 +389,49 @@ fn wants_html(headers: &HeaderMap) -> bool {
         .is_some_and(|accept| accept.contains("text/html"))
 }
 
-async fn graphql_post(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-    request: GraphQLRequest,
-) -> Response {
-    state.execute(&headers, request).await
+/// `POST /graphql`: a JSON body (anything else is 415), read up to the body limit (413 past it).
+async fn graphql_post(State(state): State<AppState>, headers: HeaderMap, body: Body) -> Response {
+    let Some(media) = Media::negotiate(&headers) else {
+        return refuse(&RequestError::NotAcceptable, &headers);
+    };
+    if let Err(err) = protocol::check_content_type(&headers) {
+        return refuse(&err, &headers);
+    }
+    let bytes = match axum::body::to_bytes(body, usize::MAX).await {
+        Ok(bytes) => bytes,
+        Err(err) if guard::too_large(&err) => {
+            let limit = state.http.max_body_bytes;
+            return refuse(&RequestError::PayloadTooLarge { limit }, &headers);
+        }
+        Err(err) => {
+            tracing::warn!(error = %err, "reading a request body failed");
+            let err = RequestError::BadRequest("the request body could not be read".into());
+            return refuse(&err, &headers);
+        }
+    };
+    match protocol::from_json_body(&bytes) {
+        Ok(request) => state.execute(&headers, media, request).await,
+        Err(err) => refuse(&err, &headers),
+    }
 }
 
-/// `GET /graphql`: a query in the URL, or the console for a browser that asks for HTML.
-async fn graphql_get(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-    request: Result<GraphQLRequest, async_graphql_axum::rejection::GraphQLRejection>,
-) -> Response {
+/// `GET /graphql`: a query in the URL (a mutation is 405: GET never changes anything), or the console for a
+/// browser that asks for HTML.
+async fn graphql_get(State(state): State<AppState>, headers: HeaderMap, uri: Uri) -> Response {
     if wants_html(&headers) {
         return crate::console::index().await;
     }
-    match request {
-        Ok(request) => state.execute(&headers, request).await,
-        Err(rejection) => rejection.into_response(),
+    let Some(media) = Media::negotiate(&headers) else {
+        return refuse(&RequestError::NotAcceptable, &headers);
+    };
+    let mut request = match protocol::from_query_string(uri.query()) {
+        Ok(request) => request,
+        Err(err) => return refuse(&err, &headers),
+    };
+    if protocol::selects_mutation(&mut request) {
+        return refuse(&RequestError::MutationOverGet, &headers);
     }
+    state.execute(&headers, media, request).await
 }
 
 /// Liveness: the process answers.
@@ -306,39 +481,38 @@ async fn readyz(State(state): State<AppState>) -> Response {
     }
 }
 
-/// Answers a request that runs longer than the state's request timeout with 503 and the code TIMEOUT
-/// (dropping it abandons its database work; PostgreSQL's `statement_timeout` bounds statements
-/// separately).
-async fn request_timeout(
-    State(timeout): State<Duration>,
-    request: axum::extract::Request,
-    next: axum::middleware::Next,
-) -> Response {
-    match tokio::time::timeout(timeout, next.run(request)).await {
-        Ok(response) => response,
-        Err(_) => {
-            tracing::warn!(timeout_ms = timeout.as_millis() as u64, "request timed out");
-            ApiError::Timeout.response()
-        }
-    }
-}
-
-/// The router over `state`, with request ids, tracing, a body limit and the request timeout.
+/// The router over `state`. Around the routes, from the inside out: the body limit, the deadline, CORS (when
+/// origins are configured), the security headers, then request ids and tracing, so every response — a
+/// refusal by any layer included — carries an `x-request-id`.
 pub fn app(state: AppState) -> Router {
-    let request_id = HeaderName::from_static("x-request-id");
-    Router::new()
+    let request_id = HeaderName::from_static(REQUEST_ID_HEADER);
+    let limit = state.http.max_body_bytes;
+    let timeout = state.request_timeout;
+    let cors = guard::cors(&state.http);
+    let hsts = state
+        .public_url
+        .as_deref()
+        .is_some_and(|url| url.starts_with("https://"));
+    let mut router = Router::new()
         .route("/graphql", get(graphql_get).post(graphql_post))
         .route("/graphql/ws", get(graphql_ws))
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
         .merge(crate::console::router())
         .merge(crate::linked_data::router())
-        .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
-        .layer(axum::middleware::from_fn_with_state(
-            state.request_timeout,
-            request_timeout,
-        ))
         .with_state(state)
+        .layer(axum::middleware::from_fn_with_state(
+            limit,
+            guard::limit_body,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            timeout,
+            guard::deadline,
+        ));
+    if let Some(cors) = cors {
+        router = router.layer(cors);
+    }
+    guard::security_headers(router, hsts)
         .layer(PropagateRequestIdLayer::new(request_id.clone()))
         .layer(TraceLayer::new_for_http())
         .layer(SetRequestIdLayer::new(request_id, MakeRequestUuid))

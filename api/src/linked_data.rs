@@ -25,7 +25,7 @@
 //! `x-preview: true` sees what its preview scope covers. The same rule filters every link in a document, so
 //! a link never names a node the reader could not fetch. Anything not visible is a 404 `NOT_FOUND`; an
 //! invalid token is a 401 `UNAUTHENTICATED`. Errors have the same body as GraphQL errors (`errors[].message`,
-//! `errors[].extensions.code`) and never carry database text.
+//! `errors[].extensions.code`, `errors[].extensions.requestId`) and never carry database text.
 
 use axum::{
     Router,
@@ -115,7 +115,7 @@ async fn by_type(
 ) -> Response {
     let target = match (node_of_segment(&segment), Uuid::try_parse(&uuid)) {
         (Some(node), Ok(uuid)) => Target::Known(node, uuid),
-        _ => return error_response(&not_found(&format!("{segment}/{uuid}"))),
+        _ => return error_response(&headers, &not_found(&format!("{segment}/{uuid}"))),
     };
     serve(&state, &headers, target).await
 }
@@ -130,7 +130,7 @@ async fn by_id(
         Ok(gid) => Target::Known(gid.node_type, gid.uuid),
         Err(_) => match Uuid::try_parse(&id) {
             Ok(uuid) => Target::Uuid(uuid),
-            Err(_) => return error_response(&not_found(&id)),
+            Err(_) => return error_response(&headers, &not_found(&id)),
         },
     };
     serve(&state, &headers, target).await
@@ -154,7 +154,7 @@ fn not_found(what: &str) -> ApiError {
 async fn serve(state: &AppState, headers: &HeaderMap, target: Target) -> Response {
     let scope = match state.viewer(headers).await {
         Ok((_, scope)) => scope,
-        Err(err) => return error_response(&err),
+        Err(err) => return error_response(headers, &err),
     };
     let ld = Ld {
         db: &state.db,
@@ -172,19 +172,32 @@ async fn serve(state: &AppState, headers: &HeaderMap, target: Target) -> Respons
             doc.to_string(),
         )
             .into_response(),
-        Ok(None) => error_response(&not_found(&match target {
-            Target::Known(node, uuid) => {
-                format!("{}/{uuid}", type_segment(node).unwrap_or("revision"))
-            }
-            Target::Uuid(uuid) => uuid.to_string(),
-        })),
-        Err(err) => error_response(&err),
+        Ok(None) => error_response(
+            headers,
+            &not_found(&match target {
+                Target::Known(node, uuid) => {
+                    format!("{}/{uuid}", type_segment(node).unwrap_or("revision"))
+                }
+                Target::Uuid(uuid) => uuid.to_string(),
+            }),
+        ),
+        Err(err) => error_response(headers, &err),
     }
 }
 
-/// An error as JSON with its stable code, in the shape of a GraphQL error.
-fn error_response(err: &ApiError) -> Response {
-    err.response()
+/// An error as JSON with its stable code and the request id, in the shape of a GraphQL error.
+fn error_response(headers: &HeaderMap, err: &ApiError) -> Response {
+    let status = err.status();
+    let request_id = crate::http::request_id(headers);
+    let body = crate::http::error_body(&err.to_string(), err.code(), request_id.as_deref());
+    let mut response = (status, axum::Json(body)).into_response();
+    if status == StatusCode::UNAUTHORIZED {
+        response.headers_mut().insert(
+            header::WWW_AUTHENTICATE,
+            header::HeaderValue::from_static("Bearer"),
+        );
+    }
+    response
 }
 
 /// The base of every URL: the configured public URL, or `http://` and the request's `Host` header when it is
