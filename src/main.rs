@@ -381,18 +381,22 @@ async fn serve(config: Config) -> anyhow::Result<ExitCode> {
     let state = AppState::new(db.clone(), statements)
         .with_public_url(config.public_url.clone())
         .with_limits(config.limits)
+        .with_rate_limits(config.rate)
         .with_request_timeout(config.request_timeout())
         .with_http(config.http.clone());
 
     // On the first SIGTERM or SIGINT the server stops accepting connections, closes idle ones and lets the
     // requests in flight finish; after the grace period (or a second signal) whatever is left is dropped.
     let (stopping, stopped) = tokio::sync::oneshot::channel::<()>();
-    let server = axum::serve(listener, app(state))
-        .with_graceful_shutdown(async move {
-            shutdown_signal().await;
-            let _ = stopping.send(());
-        })
-        .into_future();
+    let server = axum::serve(
+        listener,
+        app(state).into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(async move {
+        shutdown_signal().await;
+        let _ = stopping.send(());
+    })
+    .into_future();
     let grace = config.shutdown_grace();
     let deadline = async move {
         if stopped.await.is_err() {
@@ -503,6 +507,36 @@ mod tests {
             "owner",
         ]);
         assert!(bad_role.is_err());
+    }
+
+    #[test]
+    fn query_limit_settings() {
+        let cli = Cli::try_parse_from(["oppvekstgraf", "serve"]).expect("defaults");
+        let Some(Command::Serve(config)) = cli.command else {
+            panic!("serve");
+        };
+        assert_eq!(
+            config.limits,
+            oppvekstgraf_api::guard::QueryLimits::default()
+        );
+        let cli = Cli::try_parse_from([
+            "oppvekstgraf",
+            "serve",
+            "--query-max-depth",
+            "7",
+            "--query-max-cost",
+            "1000",
+            "--query-max-bytes",
+            "2048",
+        ])
+        .expect("flags");
+        let Some(Command::Serve(config)) = cli.command else {
+            panic!("serve");
+        };
+        assert_eq!(config.limits.max_depth, 7);
+        assert_eq!(config.limits.max_cost, 1000);
+        assert_eq!(config.limits.max_bytes, 2048);
+        assert_eq!(config.limits.max_fields, 2_000);
     }
 
     #[test]

@@ -261,3 +261,80 @@ async fn field_suggestions_only_for_clients_with_a_token(app: &TestApp) {
     let message = editor["errors"][0]["message"].as_str().expect("message");
     assert!(message.contains("Did you mean"), "{message}");
 }
+
+on_both!(rate_limits_charge_each_client_by_cost);
+async fn rate_limits_charge_each_client_by_cost(app: &TestApp) {
+    use oppvekstgraf_api::rate::RateLimits;
+    let state = app.state.clone().with_rate_limits(RateLimits {
+        cost_per_minute: 60,
+        burst: 40,
+        trust_forwarded_for: true,
+    });
+    let router = oppvekstgraf_api::app(state);
+    let token = app.token("editor", Some("1539")).await;
+    let send = |client: &'static str, token: Option<String>| {
+        let router = router.clone();
+        async move {
+            let mut request = axum::http::Request::post("/graphql")
+                .header("content-type", "application/json")
+                .header("x-forwarded-for", client);
+            if let Some(token) = token {
+                request = request.header("authorization", format!("Bearer {token}"));
+            }
+            let body =
+                json!({ "query": "{ municipalities(first: 10) { nodes { name } } }" }).to_string();
+            let response = tower::ServiceExt::oneshot(
+                router,
+                request.body(axum::body::Body::from(body)).expect("request"),
+            )
+            .await
+            .expect("response");
+            let status = response.status();
+            let retry = response
+                .headers()
+                .get("retry-after")
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_string);
+            let bytes = http_body_util::BodyExt::collect(response.into_body())
+                .await
+                .expect("body")
+                .to_bytes();
+            (
+                status,
+                retry,
+                serde_json::from_slice::<Value>(&bytes).expect("json"),
+            )
+        }
+    };
+    // One client spends its burst (each query costs about 11) and is then refused with 429 and Retry-After.
+    let mut served = 0;
+    let mut refused = None;
+    for _ in 0..10 {
+        let (status, retry, body) = send("192.0.2.1", None).await;
+        if status == axum::http::StatusCode::OK {
+            served += 1;
+            continue;
+        }
+        refused = Some((status, retry, body));
+        break;
+    }
+    let (status, retry, body) = refused.expect("the client is limited within ten queries");
+    assert!(served >= 2, "served {served} before the limit");
+    assert_eq!(
+        status,
+        axum::http::StatusCode::TOO_MANY_REQUESTS,
+        "{body:#}"
+    );
+    assert_eq!(
+        body["errors"][0]["extensions"]["code"], "RATE_LIMITED",
+        "{body:#}"
+    );
+    let retry: u64 = retry.expect("Retry-After").parse().expect("seconds");
+    assert!((1..=60).contains(&retry), "{retry}");
+    assert_eq!(body["errors"][0]["extensions"]["retryAfter"], retry);
+    // Other clients are not slowed: another address, and a token.
+    let (status, _, body) = send("192.0.2.2", None).await;
+    assert_eq!(status, axum::http::StatusCode::OK, "{body:#}");
+    let (status, _, body) = send("192.0.2.1", Some(token)).await;
+    assert_eq!(status, axum::http::StatusCode::OK, "{body:#}");
+}

@@ -66,6 +66,8 @@ pub struct Config {
     pub database: DatabaseConfig,
     #[command(flatten)]
     pub limits: crate::guard::QueryLimits,
+    #[command(flatten)]
+    pub rate: crate::rate::RateLimits,
     /// Address and port to listen on.
     #[arg(long, env = "BIND", default_value = "127.0.0.1:8080")]
     pub bind: SocketAddr,

@@ -33,29 +33,57 @@ const MAX_PAGE: u64 = 100;
 #[derive(clap::Args, Debug, Clone, Copy, PartialEq, Eq)]
 pub struct QueryLimits {
     /// Largest query document, in bytes.
-    #[arg(long, env = "QUERY_MAX_BYTES", default_value_t = 32 * 1024)]
+    #[arg(long = "query-max-bytes", env = "QUERY_MAX_BYTES", default_value_t = 32 * 1024)]
     pub max_bytes: usize,
     /// Most lexical tokens in a query document.
-    #[arg(long, env = "QUERY_MAX_TOKENS", default_value_t = 5_000)]
+    #[arg(
+        long = "query-max-tokens",
+        env = "QUERY_MAX_TOKENS",
+        default_value_t = 5_000
+    )]
     pub max_tokens: usize,
     /// Most aliased fields in a document.
-    #[arg(long, env = "QUERY_MAX_ALIASES", default_value_t = 50)]
+    #[arg(
+        long = "query-max-aliases",
+        env = "QUERY_MAX_ALIASES",
+        default_value_t = 50
+    )]
     pub max_aliases: usize,
     /// Most directives on one field, fragment spread or inline fragment.
-    #[arg(long, env = "QUERY_MAX_DIRECTIVES", default_value_t = 5)]
+    #[arg(
+        long = "query-max-directives",
+        env = "QUERY_MAX_DIRECTIVES",
+        default_value_t = 5
+    )]
     pub max_directives: usize,
     /// Deepest nesting of fields, fragments expanded.
-    #[arg(long, env = "QUERY_MAX_DEPTH", default_value_t = 12)]
+    #[arg(
+        long = "query-max-depth",
+        env = "QUERY_MAX_DEPTH",
+        default_value_t = 12
+    )]
     pub max_depth: u64,
     /// Most fields in the operations with every fragment expanded.
-    #[arg(long, env = "QUERY_MAX_FIELDS", default_value_t = 2_000)]
+    #[arg(
+        long = "query-max-fields",
+        env = "QUERY_MAX_FIELDS",
+        default_value_t = 2_000
+    )]
     pub max_fields: u64,
     /// Highest cost of one operation (see the module docs for how it is counted).
-    #[arg(long, env = "QUERY_MAX_COST", default_value_t = 50_000)]
+    #[arg(
+        long = "query-max-cost",
+        env = "QUERY_MAX_COST",
+        default_value_t = 50_000
+    )]
     pub max_cost: u64,
     /// Highest cost of an introspection query (one that asks only `__schema`/`__type`): tooling's standard
     /// schema query is large, so it has its own budget.
-    #[arg(long, env = "QUERY_MAX_INTROSPECTION_COST", default_value_t = 300_000)]
+    #[arg(
+        long = "query-max-introspection-cost",
+        env = "QUERY_MAX_INTROSPECTION_COST",
+        default_value_t = 300_000
+    )]
     pub max_introspection_cost: u64,
 }
 
@@ -549,6 +577,24 @@ impl Extension for GuardExtension {
         // by expanding every fragment spread, which a fan-out of fragments turns into billions of steps.
         let parsed = async_graphql::parser::parse_query(query).map_err(ServerError::from)?;
         let measured = measure(&ctx.schema_env.registry, &parsed, variables, limits)?;
+        if let (Some(limiter), Some(client)) = (
+            ctx.data_opt::<Arc<crate::rate::Limiter>>(),
+            ctx.data_opt::<crate::rate::ClientKey>(),
+        ) && let Err(wait) = limiter.charge(client, measured.cost)
+        {
+            let seconds = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
+            let mut error = ServerError::new(
+                format!(
+                    "rate limit: this client has spent its query budget; try again in {seconds} s (smaller queries cost less)"
+                ),
+                None,
+            );
+            let mut ext = async_graphql::ErrorExtensionValues::default();
+            ext.set("code", "RATE_LIMITED");
+            ext.set("retryAfter", seconds);
+            error.extensions = Some(ext);
+            return Err(error);
+        }
         if let Ok(mut slot) = self.measured.lock() {
             *slot = Some(measured);
         }

@@ -4,14 +4,14 @@
 pub mod guard;
 pub mod protocol;
 
-use std::{sync::Arc, time::Duration};
+use std::{net::SocketAddr, sync::Arc, time::Duration};
 
 use async_graphql::http::ALL_WEBSOCKET_PROTOCOLS;
 use async_graphql_axum::{GraphQLProtocol, GraphQLWebSocket};
 use axum::{
     Router,
     body::Body,
-    extract::{State, WebSocketUpgrade},
+    extract::{ConnectInfo, State, WebSocketUpgrade},
     http::{HeaderMap, HeaderName, HeaderValue, StatusCode, Uri, header},
     response::{IntoResponse, Response},
     routing::get,
@@ -33,6 +33,7 @@ use crate::{
     graphql::AppSchema,
     guard::QueryLimits,
     loader::Scope,
+    rate::{ClientKey, Limiter, RateLimits},
 };
 
 /// Longest time `/readyz` waits for the database before it answers 503.
@@ -62,6 +63,9 @@ pub struct AppState {
     pub request_timeout: Duration,
     /// The body limit and CORS origins.
     pub http: HttpConfig,
+    /// The rate-limit budgets, and the limiter that keeps them (None: off).
+    pub rate: RateLimits,
+    pub limiter: Option<Arc<Limiter>>,
 }
 
 impl AppState {
@@ -79,7 +83,33 @@ impl AppState {
             public_url: None,
             request_timeout: REQUEST_TIMEOUT,
             http: HttpConfig::default(),
+            rate: RateLimits::default(),
+            limiter: Limiter::new(RateLimits::default()),
         }
+    }
+
+    /// The same state with other rate-limit budgets (a fresh limiter).
+    pub fn with_rate_limits(mut self, rate: RateLimits) -> Self {
+        self.rate = rate;
+        self.limiter = Limiter::new(rate);
+        self
+    }
+
+    /// The address an anonymous request is charged to: the first `X-Forwarded-For` entry when trusted, else
+    /// the peer's address.
+    fn client_address(&self, headers: &HeaderMap, peer: Option<SocketAddr>) -> String {
+        if self.rate.trust_forwarded_for
+            && let Some(forwarded) = headers
+                .get("x-forwarded-for")
+                .and_then(|v| v.to_str().ok())
+                .and_then(|v| v.split(',').next())
+                .map(str::trim)
+                .filter(|v| !v.is_empty())
+        {
+            return forwarded.to_string();
+        }
+        peer.map(|p| p.ip().to_string())
+            .unwrap_or_else(|| "unknown".into())
     }
 
     /// The same state with other query limits.
@@ -120,6 +150,7 @@ impl AppState {
     pub async fn execute(
         &self,
         headers: &HeaderMap,
+        peer: Option<SocketAddr>,
         media: Media,
         request: async_graphql::Request,
     ) -> Response {
@@ -139,12 +170,18 @@ impl AppState {
                 );
             }
         };
-        let schema = match viewer {
-            Viewer::Anonymous => &self.public_schema,
-            Viewer::Actor(_) => &self.schema,
+        let (schema, client) = match &viewer {
+            Viewer::Anonymous => (
+                &self.public_schema,
+                ClientKey(format!("addr:{}", self.client_address(headers, peer))),
+            ),
+            Viewer::Actor(actor) => (&self.schema, ClientKey(format!("token:{}", actor.token_id))),
         };
         let request_id = request_id(headers);
-        let mut request = request.data(viewer).data(scope);
+        let mut request = request.data(viewer).data(scope).data(client);
+        if let Some(limiter) = &self.limiter {
+            request = request.data(limiter.clone());
+        }
         let mut response = match protocol::check_variables(&mut request) {
             Ok(()) => schema.execute(request).await,
             Err(errors) => async_graphql::Response::from_errors(errors),
@@ -158,7 +195,20 @@ impl AppState {
                     .set("requestId", id.as_str());
             }
         }
-        let status = media.status(&response);
+        let retry_after = response.errors.iter().find_map(|e| {
+            let ext = e.extensions.as_ref()?;
+            match (ext.get("code"), ext.get("retryAfter")) {
+                (
+                    Some(async_graphql::Value::String(code)),
+                    Some(async_graphql::Value::Number(n)),
+                ) if code == "RATE_LIMITED" => n.as_u64(),
+                _ => None,
+            }
+        });
+        let status = match retry_after {
+            Some(_) => StatusCode::TOO_MANY_REQUESTS,
+            None => media.status(&response),
+        };
         let mut body = match serde_json::to_value(&response) {
             Ok(body) => body,
             Err(err) => {
@@ -196,6 +246,10 @@ impl AppState {
             http.headers_mut().insert(header::CACHE_CONTROL, value);
         }
         http.headers_mut().extend(response.http_headers);
+        if let Some(seconds) = retry_after {
+            http.headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(seconds));
+        }
         http
     }
 
@@ -390,7 +444,13 @@ fn wants_html(headers: &HeaderMap) -> bool {
 }
 
 /// `POST /graphql`: a JSON body (anything else is 415), read up to the body limit (413 past it).
-async fn graphql_post(State(state): State<AppState>, headers: HeaderMap, body: Body) -> Response {
+async fn graphql_post(
+    State(state): State<AppState>,
+    peer: Option<axum::Extension<ConnectInfo<SocketAddr>>>,
+    headers: HeaderMap,
+    body: Body,
+) -> Response {
+    let peer = peer.map(|p| p.0.0);
     let Some(media) = Media::negotiate(&headers) else {
         return refuse(&RequestError::NotAcceptable, &headers);
     };
@@ -410,14 +470,20 @@ async fn graphql_post(State(state): State<AppState>, headers: HeaderMap, body: B
         }
     };
     match protocol::from_json_body(&bytes) {
-        Ok(request) => state.execute(&headers, media, request).await,
+        Ok(request) => state.execute(&headers, peer, media, request).await,
         Err(err) => refuse(&err, &headers),
     }
 }
 
 /// `GET /graphql`: a query in the URL (a mutation is 405: GET never changes anything), or the console for a
 /// browser that asks for HTML.
-async fn graphql_get(State(state): State<AppState>, headers: HeaderMap, uri: Uri) -> Response {
+async fn graphql_get(
+    State(state): State<AppState>,
+    peer: Option<axum::Extension<ConnectInfo<SocketAddr>>>,
+    headers: HeaderMap,
+    uri: Uri,
+) -> Response {
+    let peer = peer.map(|p| p.0.0);
     if wants_html(&headers) {
         return crate::console::index().await;
     }
@@ -431,7 +497,7 @@ async fn graphql_get(State(state): State<AppState>, headers: HeaderMap, uri: Uri
     if protocol::selects_mutation(&mut request) {
         return refuse(&RequestError::MutationOverGet, &headers);
     }
-    state.execute(&headers, media, request).await
+    state.execute(&headers, peer, media, request).await
 }
 
 /// Liveness: the process answers.

@@ -13,6 +13,7 @@ pub mod id;
 pub mod linked_data;
 pub mod loader;
 pub mod page;
+pub mod rate;
 pub mod sql;
 pub mod transfer;
 pub mod validate;
