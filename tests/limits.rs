@@ -337,4 +337,25 @@ async fn rate_limits_charge_each_client_by_cost(app: &TestApp) {
     assert_eq!(status, axum::http::StatusCode::OK, "{body:#}");
     let (status, _, body) = send("192.0.2.1", Some(token)).await;
     assert_eq!(status, axum::http::StatusCode::OK, "{body:#}");
+
+    // Tooling fetches the schema on every page load: introspection (answered from memory) is charged a
+    // small flat amount, so thirty full schema fetches from one address stay within the default budget
+    // (their estimated cost, about 90000 each, would not).
+    let router = oppvekstgraf_api::app(app.state.clone().with_rate_limits(RateLimits::default()));
+    for i in 0..30 {
+        let request = axum::http::Request::post("/graphql")
+            .header("content-type", "application/json")
+            .body(axum::body::Body::from(
+                json!({ "query": INTROSPECTION }).to_string(),
+            ))
+            .expect("request");
+        let response = tower::ServiceExt::oneshot(router.clone(), request)
+            .await
+            .expect("response");
+        assert_eq!(
+            response.status(),
+            axum::http::StatusCode::OK,
+            "schema fetch {i}"
+        );
+    }
 }

@@ -111,6 +111,23 @@ pub struct Measured {
     pub depth: u64,
     /// Fields with fragments expanded, all operations together.
     pub fields: u64,
+    /// Whether every operation asks only `__schema`/`__type` (answered from memory, without SQL).
+    pub introspection: bool,
+}
+
+/// What an introspection query is charged against the rate limit: it is answered from memory without SQL,
+/// so tooling that fetches the schema on every page load is not throttled by its large estimate.
+pub const INTROSPECTION_CHARGE: u64 = 1_000;
+
+impl Measured {
+    /// What the query is charged against the client's rate-limit budget.
+    pub fn charge(&self) -> u64 {
+        if self.introspection {
+            INTROSPECTION_CHARGE.min(self.cost.max(1))
+        } else {
+            self.cost
+        }
+    }
 }
 
 /// A limit a query broke.
@@ -478,7 +495,10 @@ pub fn measure(
         fragments: HashMap::new(),
         visiting: Vec::new(),
     };
-    let mut measured = Measured::default();
+    let mut measured = Measured {
+        introspection: true,
+        ..Measured::default()
+    };
     for (_, operation) in document.operations.iter() {
         meter.check_directives(operation.node.directives.len())?;
         let root = match operation.node.ty {
@@ -517,6 +537,7 @@ pub fn measure(
                 ),
             ));
         }
+        measured.introspection &= introspection;
         measured.cost = measured.cost.max(cost);
         measured.depth = measured.depth.max(depth);
         measured.fields = measured.fields.saturating_add(fields);
@@ -580,7 +601,7 @@ impl Extension for GuardExtension {
         if let (Some(limiter), Some(client)) = (
             ctx.data_opt::<Arc<crate::rate::Limiter>>(),
             ctx.data_opt::<crate::rate::ClientKey>(),
-        ) && let Err(wait) = limiter.charge(client, measured.cost)
+        ) && let Err(wait) = limiter.charge(client, measured.charge())
         {
             let seconds = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
             let mut error = ServerError::new(
