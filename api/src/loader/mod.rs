@@ -467,16 +467,20 @@ pub async fn load_page<T: NodeTable>(
 
 /// Loads one node of `T` by id, if it exists and is visible.
 pub async fn load_node<T: NodeTable>(ctx: &Context<'_>, id: Uuid) -> ApiResult<Option<T::Model>> {
+    load_node_in::<T>(ctx, id, scope(ctx)).await
+}
+
+/// Loads one node of `T` by id if it is visible in `scope`.
+async fn load_node_in<T: NodeTable>(
+    ctx: &Context<'_>,
+    id: Uuid,
+    scope: Scope,
+) -> ApiResult<Option<T::Model>> {
     let loader = ctx
         .data::<DataLoader<NodeLoader<T>, HashMapCache>>()
         .map_err(|_| ApiError::Internal)?;
     loader.loader().activity.touch();
-    loader
-        .load_one(NodeKey {
-            id,
-            scope: scope(ctx),
-        })
-        .await
+    loader.load_one(NodeKey { id, scope }).await
 }
 
 /// Loads one node of `T` by id if it is visible or was ever published (see [`Scope::released`]).
@@ -484,16 +488,7 @@ pub async fn load_released<T: NodeTable>(
     ctx: &Context<'_>,
     id: Uuid,
 ) -> ApiResult<Option<T::Model>> {
-    let loader = ctx
-        .data::<DataLoader<NodeLoader<T>, HashMapCache>>()
-        .map_err(|_| ApiError::Internal)?;
-    loader.loader().activity.touch();
-    loader
-        .load_one(NodeKey {
-            id,
-            scope: scope(ctx).released(),
-        })
-        .await
+    load_node_in::<T>(ctx, id, scope(ctx).released()).await
 }
 
 /// Loads a node that a non-null field points to.
