@@ -383,7 +383,8 @@ async fn serve(config: Config) -> anyhow::Result<ExitCode> {
         .with_limits(config.limits)
         .with_rate_limits(config.rate)
         .with_request_timeout(config.request_timeout())
-        .with_http(config.http.clone());
+        .with_http(config.http.clone())
+        .with_cache(config.cache);
 
     // On the first SIGTERM or SIGINT the server stops accepting connections, closes idle ones and lets the
     // requests in flight finish; after the grace period (or a second signal) whatever is left is dropped.
