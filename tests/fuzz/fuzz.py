@@ -571,8 +571,8 @@ def main() -> int:
         summary = ", ".join(f"{k} x{v}" for k, v in sorted(counts.items(), key=lambda kv: -kv[1]))
         print(f"{name}: {CLIENT.cases[name]} requests in {time.monotonic() - mode_started:.1f} s: {summary}")
     total = sum(v for k, v in CLIENT.cases.items() if k != "setup")
-    print(f"fuzz: {total} requests in {len(modes)} modes, {time.monotonic() - started:.1f} s")
-    print(f"{len(modes) - len(failed)} passed, {len(failed)} failed")
+    print(f"total: {total} requests in {len(modes)} modes, {time.monotonic() - started:.1f} s")
+    print(f"fuzz: {len(modes) - len(failed)} passed, {len(failed)} failed")
     return 1 if failed else 0
 
 
