@@ -560,11 +560,15 @@ fn classify(error: &mut async_graphql::ServerError) {
     {
         return;
     }
-    // Input coercion errors (a variable of the wrong type, an unknown enum value) arrive with a path but
-    // say only what the client sent.
-    let coercion = ["Failed to parse", "Invalid value for argument"]
-        .iter()
-        .any(|p| error.message.starts_with(p));
+    // Input coercion errors (a variable of the wrong type, an unknown enum value, a scalar where an input
+    // object belongs) arrive with a path but say only what the client sent.
+    let coercion = [
+        "Failed to parse",
+        "Invalid value for argument",
+        "Expected input type",
+    ]
+    .iter()
+    .any(|p| error.message.starts_with(p));
     let code = if error.path.is_empty() || coercion {
         "GRAPHQL_VALIDATION_FAILED"
     } else {
