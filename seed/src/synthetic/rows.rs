@@ -342,13 +342,12 @@ pub fn build(params: &Params, shared: &Shared) -> Dataset {
 
     let p = params;
     let mut picks = Vec::with_capacity(4);
-    for m in 0..p.municipalities {
+    for (m, name) in names.iter().take(p.municipalities).enumerate() {
         let number = municipality_number(m);
         let municipality_id = stable_id("municipality", &number);
-        let name = names[m].clone();
         data.municipalities.push(Municipality {
             id: municipality_id,
-            slug: format!("{}-{number}", words::slugify(&name)),
+            slug: format!("{}-{number}", words::slugify(name)),
             number: number.clone(),
             name: name.clone(),
             organization_number: organization_number(m),
@@ -460,7 +459,7 @@ pub fn build(params: &Params, shared: &Shared) -> Dataset {
                     number: k as i32 + 1,
                     position: k as i32,
                     title,
-                    summary: *rng.pick(&words::PURPOSES),
+                    summary: words::PURPOSES[rng.below(words::PURPOSES.len())],
                     frequency: *rng.pick(&words::FREQUENCIES),
                 });
                 // 2-3 units: a lead below the heads of sector, then participants.
