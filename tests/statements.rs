@@ -127,8 +127,25 @@ async fn new_plan_id(db: &sea_orm::DatabaseConnection, slug: &str, copy: usize) 
         .id
 }
 
-/// Runs `TREE` and returns (statements, rows touched as measures + unit edges + reference edges).
+/// Runs `TREE` three times and returns the fewest statements one run took (the process's background work —
+/// the change feed's poll — runs on the same counted pool, and an overloaded machine can stretch a batching
+/// window, so a single run may count one or two more; a loader that does not batch exceeds the depth every
+/// time), and the rows touched as measures + unit edges + reference edges.
 async fn measure_tree(app: &common::TestApp) -> (u64, u64) {
+    let mut fewest = u64::MAX;
+    let mut rows = 0;
+    for _ in 0..3 {
+        // Every run must reach the database: no cached result.
+        app.state.cache.reset(app.state.cache.watermark());
+        let (statements, touched) = measure_tree_once(app).await;
+        fewest = fewest.min(statements);
+        rows = touched;
+    }
+    (fewest, rows)
+}
+
+/// Runs `TREE` once: (statements, rows touched).
+async fn measure_tree_once(app: &common::TestApp) -> (u64, u64) {
     let before = app.state.statements.get();
     let data = app.data(TREE, json!({})).await;
     let statements = app.state.statements.get() - before;
@@ -156,9 +173,8 @@ async fn measure_tree(app: &common::TestApp) -> (u64, u64) {
 on_both!(statement_count_depends_on_depth_not_size);
 async fn statement_count_depends_on_depth_not_size(app: &common::TestApp) {
     let (small_statements, small_rows) = measure_tree(app).await;
+    // Written behind the API's back (no change feed): `measure_tree` drops the cached results itself.
     multiply(app, 9).await;
-    // The rows were written behind the API's back (no change feed): drop the cached results.
-    app.state.cache.reset(app.state.cache.watermark());
     let (large_statements, large_rows) = measure_tree(app).await;
     assert!(
         small_rows > 20,
