@@ -36,6 +36,8 @@ ROOT = os.path.dirname(BENCH)
 WORK = os.path.join(BENCH, "work")
 CLK_TCK = os.sysconf("SC_CLK_TCK")
 PG_LOG = "/var/log/postgresql/postgresql-15-main.log"
+# Tells this run's marker selects in the PostgreSQL log from earlier runs'.
+RUN = f"{os.getpid()}-{int(time.time())}"
 
 
 def log(msg):
@@ -253,6 +255,19 @@ def seed_args(settings, synthetic):
         "--units-per-municipality", str(settings.units),
         "--rng-seed", str(settings.rng_seed),
     ]
+
+
+def postgraphile_comments(settings):
+    """Smart comments PostGraphile needs to build a schema from ours: a column `node_id` would clash with its
+    own `nodeId` field, so it is renamed in PostGraphile's schema (idempotent; changes no data)."""
+    rows = psql(
+        settings,
+        "SELECT table_name FROM information_schema.columns WHERE table_schema = 'public' "
+        "AND column_name = 'node_id'",
+        db=settings.db,
+    )
+    for (table,) in rows:
+        psql(settings, f"COMMENT ON COLUMN public.\"{table}\".node_id IS E'@name subjectNodeId'", db=settings.db)
 
 
 def prepare_postgres(settings, synthetic):
@@ -474,7 +489,7 @@ def check_responses(name, url, files, samples=3):
 
 
 def wrk(settings, url, requests_file, duration, out_path):
-    env = dict(os.environ, BENCH_REQUESTS=requests_file, BENCH_OUT=out_path)
+    env = dict(os.environ, BENCH_REQUESTS=requests_file, BENCH_OUT=out_path or os.devnull)
     argv = [
         "wrk", "-t", str(settings.threads), "-c", str(settings.concurrency), "-d", f"{duration}s",
         "--timeout", "10s", "--latency", "-s", os.path.join(BENCH, "wrk", "replay.lua"), url,
@@ -697,9 +712,9 @@ def capture(settings, procs, api, files, start):
                 lines = [next(f) for _ in range(settings.capture_requests)]
             for i, line in enumerate(lines):
                 body = json.loads(line.rstrip("\n").split("\t", 2)[2])
-                marker(settings, f"{api}:{scenario}:{i}")
+                marker(settings, f"{RUN}:{api}:{scenario}:{i}")
                 status, _ = http(base + "/graphql", body)
-                marker(settings, f"{api}:{scenario}:{i}:end")
+                marker(settings, f"{RUN}:{api}:{scenario}:{i}:end")
                 if status != 200:
                     raise RuntimeError(f"capture {api} {scenario}: HTTP {status}")
         time.sleep(0.5)
@@ -710,9 +725,12 @@ def capture(settings, procs, api, files, start):
     for scenario in queries.SCENARIOS:
         if scenario == "mixed":
             continue
-        reqs = [groups.get(f"{api}:{scenario}:{i}", []) for i in range(settings.capture_requests)]
+        reqs = [groups.get(f"{RUN}:{api}:{scenario}:{i}", []) for i in range(settings.capture_requests)]
         per[scenario] = {
-            "statements_per_request": statistics.mean(len(r) for r in reqs),
+            # The median: a background statement of the server (the change-feed poll) may fall inside one
+            # request's window.
+            "statements_per_request": statistics.median(len(r) for r in reqs),
+            "statements_per_request_mean": statistics.mean(len(r) for r in reqs),
             "kinds": sorted({r2["sql"].split()[0].upper() for r in reqs for r2 in r}),
             "requests": reqs,
         }
@@ -925,6 +943,7 @@ def run(settings, procs):
         "sqlite": {},
     }
     prepare_postgres(settings, synthetic)
+    postgraphile_comments(settings)
     results["data"] = counts(settings)
     log(f"data: {results['data']}")
     keys = pick_keys(settings)
@@ -950,8 +969,8 @@ def run(settings, procs):
             for api, cap in (("ours", ours_cap), ("postgraphile", pg_cap))
         }
         floor_scripts = write_floor_scripts(ours_cap["nested_tree"]["requests"])
-        with open(os.path.join(WORK, "captured-ours-nested.json"), "w") as f:
-            json.dump(ours_cap["nested_tree"]["requests"][:2], f, indent=1)
+        with open(os.path.join(WORK, "captured.json"), "w") as f:
+            json.dump({"ours": ours_cap, "postgraphile": pg_cap}, f, indent=1)
         for api, cap in (("ours", ours_cap), ("postgraphile", pg_cap)):
             for s, c in cap.items():
                 log(f"  {api} {s}: {c['statements_per_request']:.2f} statements/request {c['kinds']}")

@@ -62,8 +62,8 @@ POSTGRAPHILE = {
           measuresByPlanId(first: {PAGE}, orderBy: [POSITION_ASC, PRIMARY_KEY_ASC]) {{
             nodes {{
               number title
-              measureUnitsByMeasureId(first: {PAGE}) {{ nodes {{ role unitByUnitId {{ name kind }} }} }}
-              measureLegalReferencesByMeasureId(first: {PAGE}) {{
+              measureUnitsByMeasureId(first: {PAGE}, orderBy: [POSITION_ASC, PRIMARY_KEY_ASC]) {{ nodes {{ role unitByUnitId {{ name kind }} }} }}
+              measureLegalReferencesByMeasureId(first: {PAGE}, orderBy: [POSITION_ASC, PRIMARY_KEY_ASC]) {{
                 nodes {{ legalReferenceByLegalReferenceId {{ section paragraph heading }} }}
               }}
             }}
