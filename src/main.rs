@@ -29,13 +29,16 @@ enum Command {
         #[command(subcommand)]
         action: MigrateAction,
     },
-    /// Load the seed content (idempotent: a second load changes nothing).
+    /// Load the seed content (idempotent: a second load changes nothing), or with `--synthetic` a
+    /// deterministic national-scale graph for benchmarks.
     Seed {
         #[command(flatten)]
         database: DatabaseConfig,
         /// Load the data files from this folder instead of the content built into the binary.
-        #[arg(long)]
+        #[arg(long, conflicts_with = "synthetic")]
         dir: Option<PathBuf>,
+        #[command(flatten)]
+        synthetic: SyntheticArgs,
     },
     /// Create, list and revoke API tokens.
     Token {
@@ -74,6 +77,42 @@ enum Command {
         #[arg(long, default_value = "schema.graphql")]
         path: PathBuf,
     },
+}
+
+/// `seed --synthetic`: the shape of the synthetic graph (see `seed/README.md`).
+#[derive(clap::Args, Debug)]
+struct SyntheticArgs {
+    /// Write a deterministic synthetic graph (after the built-in seed content when the database is empty).
+    /// The same arguments give the same rows; a second run with them writes nothing.
+    #[arg(long)]
+    synthetic: bool,
+    /// Synthetic municipalities, numbered from 6001 and added to the seed content's own.
+    #[arg(long, default_value_t = 357, requires = "synthetic")]
+    municipalities: usize,
+    /// Plans of each synthetic municipality.
+    #[arg(long, default_value_t = 20, requires = "synthetic")]
+    plans_per_municipality: usize,
+    /// Measures of each synthetic plan.
+    #[arg(long, default_value_t = 25, requires = "synthetic")]
+    measures_per_plan: usize,
+    /// Units of each synthetic municipality (at least 3).
+    #[arg(long, default_value_t = 30, requires = "synthetic")]
+    units_per_municipality: usize,
+    /// Seed of the random stream that picks names, titles and links.
+    #[arg(long, default_value_t = 1, requires = "synthetic")]
+    rng_seed: u64,
+}
+
+impl SyntheticArgs {
+    fn params(&self) -> oppvekstgraf_seed::synthetic::Params {
+        oppvekstgraf_seed::synthetic::Params {
+            municipalities: self.municipalities,
+            plans_per_municipality: self.plans_per_municipality,
+            measures_per_plan: self.measures_per_plan,
+            units_per_municipality: self.units_per_municipality,
+            rng_seed: self.rng_seed,
+        }
+    }
 }
 
 #[derive(Subcommand)]
@@ -137,7 +176,17 @@ async fn main() -> ExitCode {
         None => serve(cli.serve).await,
         Some(Command::Serve(config)) => serve(config).await,
         Some(Command::Migrate { database, action }) => migrate(&database, action).await,
-        Some(Command::Seed { database, dir }) => seed(&database, dir).await,
+        Some(Command::Seed {
+            database,
+            dir,
+            synthetic,
+        }) => {
+            if synthetic.synthetic {
+                seed_synthetic(&database, &synthetic).await
+            } else {
+                seed(&database, dir).await
+            }
+        }
         Some(Command::Schema { check, path }) => schema(check, &path),
         Some(Command::Token { database, action }) => token(&database, action).await,
         Some(Command::Export {
@@ -183,6 +232,19 @@ async fn seed(database: &DatabaseConfig, dir: Option<PathBuf>) -> anyhow::Result
     };
     let report = oppvekstgraf_seed::load(&db, &content).await?;
     tracing::info!(%report, "seed content loaded");
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn seed_synthetic(
+    database: &DatabaseConfig,
+    args: &SyntheticArgs,
+) -> anyhow::Result<ExitCode> {
+    let (db, _) = db::connect(&database.without_statement_timeout())
+        .await
+        .context("connecting to the database")?;
+    Migrator::up(&db, None).await.context("migrating")?;
+    let summary = oppvekstgraf_seed::synthetic::run(&db, &args.params()).await?;
+    print!("{summary}");
     Ok(ExitCode::SUCCESS)
 }
 
@@ -383,7 +445,8 @@ async fn serve(config: Config) -> anyhow::Result<ExitCode> {
         .with_limits(config.limits)
         .with_rate_limits(config.rate)
         .with_request_timeout(config.request_timeout())
-        .with_http(config.http.clone());
+        .with_http(config.http.clone())
+        .with_cache(config.cache);
 
     // On the first SIGTERM or SIGINT the server stops accepting connections, closes idle ones and lets the
     // requests in flight finish; after the grace period (or a second signal) whatever is left is dropped.
@@ -507,6 +570,56 @@ mod tests {
             "owner",
         ]);
         assert!(bad_role.is_err());
+    }
+
+    #[test]
+    fn synthetic_seed_flags() {
+        let cli = Cli::try_parse_from(["oppvekstgraf", "seed", "--synthetic"]).expect("defaults");
+        let Some(Command::Seed { synthetic, dir, .. }) = cli.command else {
+            panic!("seed");
+        };
+        assert!(synthetic.synthetic && dir.is_none());
+        assert_eq!(
+            synthetic.params(),
+            oppvekstgraf_seed::synthetic::Params::default()
+        );
+        let cli = Cli::try_parse_from([
+            "oppvekstgraf",
+            "seed",
+            "--synthetic",
+            "--municipalities",
+            "3",
+            "--plans-per-municipality",
+            "2",
+            "--measures-per-plan",
+            "4",
+            "--units-per-municipality",
+            "5",
+            "--rng-seed",
+            "9",
+        ])
+        .expect("flags");
+        let Some(Command::Seed { synthetic, .. }) = cli.command else {
+            panic!("seed");
+        };
+        assert_eq!(
+            synthetic.params(),
+            oppvekstgraf_seed::synthetic::Params {
+                municipalities: 3,
+                plans_per_municipality: 2,
+                measures_per_plan: 4,
+                units_per_municipality: 5,
+                rng_seed: 9,
+            }
+        );
+        assert!(
+            Cli::try_parse_from(["oppvekstgraf", "seed", "--municipalities", "3"]).is_err(),
+            "the shape flags need --synthetic"
+        );
+        assert!(
+            Cli::try_parse_from(["oppvekstgraf", "seed", "--synthetic", "--dir", "x"]).is_err(),
+            "--dir loads data files, --synthetic generates"
+        );
     }
 
     #[test]

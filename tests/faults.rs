@@ -43,7 +43,11 @@ async fn state_over(url: &str, configure: impl FnOnce(&mut DatabaseConfig)) -> A
     let mut config = DatabaseConfig::for_url(url);
     configure(&mut config);
     let (db, statements) = db::connect(&config).await.expect("connect");
-    AppState::new(db, statements)
+    // These tests send the same read again and again to see what the database does: no response cache.
+    AppState::new(db, statements).with_cache(oppvekstgraf_api::cache::CacheConfig {
+        response_cache_max_bytes: 0,
+        ..Default::default()
+    })
 }
 
 /// POSTs `query` to `router`; returns status, JSON body and how long it took.
@@ -284,6 +288,8 @@ async fn postgres_killed_connections_recover() {
     let Some(test) = TestApp::seeded(Backend::Postgres).await else {
         return;
     };
+    // Every read must reach the database.
+    let test = test.without_response_cache();
     let name = test
         .database_name()
         .expect("a PostgreSQL database")
@@ -479,6 +485,8 @@ impl Api {
             .env("BIND", addr.to_string())
             .env("RUST_LOG", "info,sqlx=warn")
             .env("NO_COLOR", "1")
+            // Every read must reach the database: no response cache.
+            .env("RESPONSE_CACHE_MAX_BYTES", "0")
             .envs(env.iter().copied())
             .stdout(Stdio::null())
             .stderr(std::fs::File::create(&log).expect("log file"));

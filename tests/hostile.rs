@@ -1,5 +1,5 @@
-//! A catalogue of hostile and broken requests: each gets its exact status and error code, and none of them
-//! changes the database.
+//! A catalogue of hostile and broken requests (with the cases the schema-driven fuzzer in tests/fuzz found):
+//! each gets its exact status and error code, and none of them changes the database.
 
 mod common;
 
@@ -87,6 +87,8 @@ async fn hostile_requests_get_exact_answers_and_change_nothing(app: &TestApp) {
         Case { name: "unknown field", request: query("{ measuresss { totalCount } }"), status: 400, code: "GRAPHQL_VALIDATION_FAILED" },
         Case { name: "syntax error", request: query("{ measures { totalCount "), status: 400, code: "GRAPHQL_VALIDATION_FAILED" },
         Case { name: "NUL byte in a string argument", request: query("{ municipality(number: \"15\\u000039\") { name } }"), status: 200, code: "VALIDATION" },
+        Case { name: "scalar for an input-object variable", request: post(json!({ "query": "query($f: MeasureFilter) { measures(first: 5, filter: $f) { totalCount } }", "variables": { "f": "TWVhc3VyZTp4" } }).to_string(), "application/json", None), status: 200, code: "GRAPHQL_VALIDATION_FAILED" },
+        Case { name: "boolean for an input-object variable", request: post(json!({ "query": "query($f: PlanFilter) { plans(first: 5, filter: $f) { totalCount } }", "variables": { "f": true } }).to_string(), "application/json", None), status: 200, code: "GRAPHQL_VALIDATION_FAILED" },
         Case { name: "invalid UTF-8 body", request: post(vec![b'{', b'"', b'q', 0xff, 0xfe, b'"', b'}'], "application/json", None), status: 400, code: "BAD_REQUEST" },
         Case { name: "malformed JSON", request: post("{\"query\": ", "application/json", None), status: 400, code: "BAD_REQUEST" },
         Case { name: "batch array", request: post(r#"[{"query":"{ __typename }"},{"query":"{ __typename }"}]"#, "application/json", None), status: 400, code: "BAD_REQUEST" },
@@ -147,5 +149,42 @@ async fn hostile_requests_get_exact_answers_and_change_nothing(app: &TestApp) {
         app.dump().await,
         before,
         "a hostile request changed the database"
+    );
+}
+
+on_both!(link_mutation_errors_name_the_real_input_field);
+/// A link mutation given the id of the wrong type of node names its own input field (`input.measure`), not
+/// a placeholder of the code that defines it.
+async fn link_mutation_errors_name_the_real_input_field(app: &TestApp) {
+    let rauma = app.token("editor", Some("1539")).await;
+    let ids = app
+        .gql(
+            "{ themes(first: 1) { nodes { id } } units(first: 1) { nodes { id } } }",
+            json!({}),
+        )
+        .await;
+    let theme = ids["data"]["themes"]["nodes"][0]["id"].clone();
+    let unit = ids["data"]["units"]["nodes"][0]["id"].clone();
+    assert!(theme.is_string() && unit.is_string(), "{ids}");
+    let before = app.dump().await;
+    let body = app
+        .gql_as(
+            Some(&rauma),
+            "mutation($i: MeasureLinkUnitInput!) { measureLinkUnit(input: $i) { measure { id } } }",
+            json!({ "i": { "measure": theme, "unit": unit, "role": "LEAD" } }),
+        )
+        .await;
+    let error = &body["errors"][0];
+    assert_eq!(error["extensions"]["code"], "VALIDATION", "{body}");
+    assert_eq!(error["extensions"]["field"], "input.measure", "{body}");
+    let message = error["message"].as_str().unwrap_or_default();
+    assert!(
+        message.starts_with("input.measure:") && !message.contains('$'),
+        "{message}"
+    );
+    assert_eq!(
+        app.dump().await,
+        before,
+        "a refused link changed the database"
     );
 }

@@ -81,6 +81,9 @@ async fn an_edit_updates_in_place(app: &common::TestApp) {
     .await
     .expect("load");
     assert_eq!((report.inserted, report.updated), (0, 1), "{report}");
+    // The load announced the change in the feed; this process applies it (another process would on its own,
+    // through NOTIFY or the feed poll).
+    app.state.cache.settle(&app.state.db).await;
     let after = app
         .data(
             r#"{ measure(slug: "rauma-arshjul") { id title version } }"#,

@@ -93,6 +93,8 @@ pub struct Config {
     pub shutdown_grace_secs: u64,
     #[command(flatten)]
     pub http: HttpConfig,
+    #[command(flatten)]
+    pub cache: crate::cache::CacheConfig,
 }
 
 impl Config {

@@ -1,12 +1,6 @@
 //! Database connections: SQLite (embedded default) and PostgreSQL.
 
-use std::{
-    sync::{
-        Arc,
-        atomic::{AtomicU64, Ordering},
-    },
-    time::Duration,
-};
+use std::time::Duration;
 
 use sea_orm::{ConnectOptions, Database, DatabaseConnection, DbErr};
 
@@ -14,12 +8,17 @@ use crate::config::DatabaseConfig;
 
 /// Counts the SQL statements a connection runs (used by tests and the benchmark).
 #[derive(Debug, Clone, Default)]
-pub struct StatementCounter(Arc<AtomicU64>);
+pub struct StatementCounter(prometheus_client::metrics::counter::Counter);
 
 impl StatementCounter {
     /// Statements run so far.
     pub fn get(&self) -> u64 {
-        self.0.load(Ordering::Relaxed)
+        self.0.get()
+    }
+
+    /// The counter, for `/metrics`.
+    pub fn counter(&self) -> prometheus_client::metrics::counter::Counter {
+        self.0.clone()
     }
 }
 
@@ -64,10 +63,11 @@ pub async fn connect(
     let counter = StatementCounter::default();
     let count = counter.0.clone();
     db.set_metric_callback(move |info| {
-        count.fetch_add(1, Ordering::Relaxed);
+        count.inc();
         tracing::trace!(
             elapsed_us = info.elapsed.as_micros() as u64,
             failed = info.failed,
+            sql = %info.statement,
             "sql"
         );
     });

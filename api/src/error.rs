@@ -223,6 +223,11 @@ pub enum RequestError {
         "the request took longer than {seconds} seconds and was cancelled; try again or ask for less"
     )]
     Timeout { seconds: f64 },
+    /// A persisted query sent by its hash only, and this server does not know the hash (400
+    /// `PERSISTED_QUERY_NOT_FOUND`; the client sends the document with the hash again). The message is the
+    /// one Apollo clients look for.
+    #[error("PersistedQueryNotFound")]
+    PersistedQueryNotFound,
 }
 
 impl RequestError {
@@ -236,6 +241,7 @@ impl RequestError {
             RequestError::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             RequestError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             RequestError::Timeout { .. } => StatusCode::SERVICE_UNAVAILABLE,
+            RequestError::PersistedQueryNotFound => StatusCode::BAD_REQUEST,
         }
     }
 
@@ -248,6 +254,7 @@ impl RequestError {
             RequestError::PayloadTooLarge { .. } => "PAYLOAD_TOO_LARGE",
             RequestError::UnsupportedMediaType(_) => "UNSUPPORTED_MEDIA_TYPE",
             RequestError::Timeout { .. } => "TIMEOUT",
+            RequestError::PersistedQueryNotFound => "PERSISTED_QUERY_NOT_FOUND",
         }
     }
 }

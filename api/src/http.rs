@@ -10,7 +10,7 @@ use async_graphql::http::ALL_WEBSOCKET_PROTOCOLS;
 use async_graphql_axum::{GraphQLProtocol, GraphQLWebSocket};
 use axum::{
     Router,
-    body::Body,
+    body::{Body, Bytes},
     extract::{ConnectInfo, State, WebSocketUpgrade},
     http::{HeaderMap, HeaderName, HeaderValue, StatusCode, Uri, header},
     response::{IntoResponse, Response},
@@ -26,6 +26,7 @@ use tower_http::{
 pub use self::{guard::REQUEST_TIMEOUT, protocol::Media};
 use crate::{
     auth::Viewer,
+    cache::{CacheConfig, Deps, ResponseCache, etag_of, persisted::PersistedQueries},
     config::HttpConfig,
     db::StatementCounter,
     error::{ApiError, RequestError},
@@ -33,6 +34,7 @@ use crate::{
     graphql::AppSchema,
     guard::QueryLimits,
     loader::Scope,
+    metrics::Metrics,
     rate::{ClientKey, Limiter, RateLimits},
 };
 
@@ -66,6 +68,12 @@ pub struct AppState {
     /// The rate-limit budgets, and the limiter that keeps them (None: off).
     pub rate: RateLimits,
     pub limiter: Option<Arc<Limiter>>,
+    /// The response cache settings, the cache of anonymous query results and the persisted queries.
+    pub cache_config: CacheConfig,
+    pub cache: Arc<ResponseCache>,
+    pub persisted: Arc<PersistedQueries>,
+    /// What `/metrics` reports.
+    pub metrics: Arc<Metrics>,
 }
 
 impl AppState {
@@ -73,6 +81,10 @@ impl AppState {
     pub fn new(db: DatabaseConnection, statements: StatementCounter) -> Self {
         let hub = ChangeHub::start(db.clone());
         let limits = QueryLimits::default();
+        let metrics = Arc::new(Metrics::new(&statements));
+        let cache_config = CacheConfig::default();
+        let cache = ResponseCache::new(cache_config.response_cache_max_bytes, metrics.clone());
+        cache.follow(db.clone(), &hub);
         AppState {
             schema: crate::graphql::schema_with(Some((&db, hub.clone())), limits, true),
             public_schema: crate::graphql::schema_with(Some((&db, hub.clone())), limits, false),
@@ -85,7 +97,20 @@ impl AppState {
             http: HttpConfig::default(),
             rate: RateLimits::default(),
             limiter: Limiter::new(RateLimits::default()),
+            cache_config,
+            cache,
+            persisted: PersistedQueries::new(cache_config.persisted_queries_max),
+            metrics,
         }
+    }
+
+    /// The same state with other response-cache settings (a fresh, empty cache).
+    pub fn with_cache(mut self, config: CacheConfig) -> Self {
+        self.cache_config = config;
+        self.cache = ResponseCache::new(config.response_cache_max_bytes, self.metrics.clone());
+        self.cache.follow(self.db.clone(), &self.hub);
+        self.persisted = PersistedQueries::new(config.persisted_queries_max);
+        self
     }
 
     /// The same state with other rate-limit budgets (a fresh limiter).
@@ -140,6 +165,29 @@ impl AppState {
     }
 }
 
+/// The response-cache key of a request.
+fn cache_key(request: &async_graphql::Request) -> crate::cache::Key {
+    let variables = serde_json::to_string(&request.variables).unwrap_or_default();
+    ResponseCache::key(
+        &request.query,
+        request.operation_name.as_deref(),
+        &variables,
+    )
+}
+
+/// What a GraphQL response varies by.
+const VARY: &str = "accept, authorization, x-preview";
+/// `Cache-Control` of what no cache may keep: editors' reads, previews, errors and mutations.
+const NO_STORE: &str = "private, no-store";
+
+/// Whether an `If-None-Match` value names `etag` (or is `*`); weak tags compare by their opaque part.
+fn matches_etag(wanted: &str, etag: &[u8]) -> bool {
+    wanted
+        .split(',')
+        .map(str::trim)
+        .any(|candidate| candidate == "*" || candidate.trim_start_matches("W/").as_bytes() == etag)
+}
+
 /// The header that asks for a preview: drafts and archived content the token may see.
 pub const PREVIEW_HEADER: &str = "x-preview";
 
@@ -153,6 +201,7 @@ impl AppState {
         peer: Option<SocketAddr>,
         media: Media,
         request: async_graphql::Request,
+        get: bool,
     ) -> Response {
         let (viewer, scope) = match self.viewer(headers).await {
             Ok(found) => found,
@@ -177,10 +226,32 @@ impl AppState {
             ),
             Viewer::Actor(actor) => (&self.schema, ClientKey(format!("token:{}", actor.token_id))),
         };
+        self.metrics.graphql_requests.inc();
+        let anonymous = matches!(viewer, Viewer::Anonymous) && scope == Scope::Published;
+        // Anonymous reads may come from (and go into) the response cache.
+        let key = (anonymous && self.cache.enabled()).then(|| cache_key(&request));
+        if let Some(key) = &key
+            && let Some(entry) = self.cache.get(key)
+        {
+            return self.respond_ok(
+                headers,
+                media,
+                get,
+                entry.body.clone(),
+                Some(entry.etag.clone()),
+            );
+        }
+        let seen = self.cache.watermark();
         let request_id = request_id(headers);
         let mut request = request.data(viewer).data(scope).data(client);
         if let Some(limiter) = &self.limiter {
             request = request.data(limiter.clone());
+        }
+        let deps = key.map(|_| Arc::new(Deps::default()));
+        match &deps {
+            Some(deps) => request = request.data(deps.clone()),
+            // A mutation settles this process's cache before it answers.
+            None => request = request.data(self.cache.clone()),
         }
         let mut response = match protocol::check_variables(&mut request) {
             Ok(()) => schema.execute(request).await,
@@ -227,30 +298,101 @@ impl AppState {
         {
             object.remove("data");
         }
+        let body = Bytes::from(body.to_string());
+        if response.is_ok() && anonymous {
+            let etag = etag_of(&body);
+            if let (Some(key), Some(deps)) = (key, &deps) {
+                self.cache
+                    .insert(key, body.clone(), etag.clone(), deps, seen);
+            }
+            let mut http = self.respond_ok(headers, media, get, body, Some(etag));
+            http.headers_mut().extend(response.http_headers);
+            return http;
+        }
         let mut http = (
             status,
             [
                 (header::CONTENT_TYPE, media.content_type()),
-                (
-                    header::VARY,
-                    HeaderValue::from_static("accept, authorization, x-preview"),
-                ),
+                (header::VARY, HeaderValue::from_static(VARY)),
+                (header::CACHE_CONTROL, HeaderValue::from_static(NO_STORE)),
             ],
-            body.to_string(),
+            body,
         )
             .into_response();
-        if response.is_ok()
-            && let Some(value) = response.cache_control.value()
-            && let Ok(value) = HeaderValue::from_str(&value)
-        {
-            http.headers_mut().insert(header::CACHE_CONTROL, value);
-        }
         http.headers_mut().extend(response.http_headers);
         if let Some(seconds) = retry_after {
             http.headers_mut()
                 .insert(header::RETRY_AFTER, HeaderValue::from(seconds));
         }
         http
+    }
+
+    /// The cached answer to an anonymous request, if there is one: checked before anything else is done
+    /// with the request (only successful anonymous queries are ever stored, so a hit needs no parsing).
+    fn cached(
+        &self,
+        headers: &HeaderMap,
+        media: Media,
+        get: bool,
+        request: &async_graphql::Request,
+    ) -> Option<Response> {
+        if !self.cache.enabled()
+            || headers.contains_key(header::AUTHORIZATION)
+            || headers.contains_key(PREVIEW_HEADER)
+        {
+            return None;
+        }
+        let entry = self.cache.get(&cache_key(request))?;
+        self.metrics.graphql_requests.inc();
+        Some(self.respond_ok(
+            headers,
+            media,
+            get,
+            entry.body.clone(),
+            Some(entry.etag.clone()),
+        ))
+    }
+
+    /// A successful anonymous read: 200 with its `ETag`, or 304 when the client already has it
+    /// (`If-None-Match`); `Cache-Control` lets shared caches keep GET reads.
+    fn respond_ok(
+        &self,
+        headers: &HeaderMap,
+        media: Media,
+        get: bool,
+        body: Bytes,
+        etag: Option<String>,
+    ) -> Response {
+        let cache_control = if get {
+            HeaderValue::from_str(&self.cache_config.public_cache_control())
+                .unwrap_or(HeaderValue::from_static(NO_STORE))
+        } else {
+            HeaderValue::from_static("no-cache")
+        };
+        let etag = etag.and_then(|e| HeaderValue::from_str(&e).ok());
+        let not_modified = etag.as_ref().is_some_and(|etag| {
+            headers
+                .get(header::IF_NONE_MATCH)
+                .and_then(|v| v.to_str().ok())
+                .is_some_and(|wanted| matches_etag(wanted, etag.as_bytes()))
+        });
+        let mut response = if not_modified {
+            StatusCode::NOT_MODIFIED.into_response()
+        } else {
+            (
+                StatusCode::OK,
+                [(header::CONTENT_TYPE, media.content_type())],
+                body,
+            )
+                .into_response()
+        };
+        let out = response.headers_mut();
+        out.insert(header::VARY, HeaderValue::from_static(VARY));
+        out.insert(header::CACHE_CONTROL, cache_control);
+        if let Some(etag) = etag {
+            out.insert(header::ETAG, etag);
+        }
+        response
     }
 
     /// Who the headers name (`Authorization`) and what they may see (`x-preview`); an invalid token or a
@@ -418,11 +560,15 @@ fn classify(error: &mut async_graphql::ServerError) {
     {
         return;
     }
-    // Input coercion errors (a variable of the wrong type, an unknown enum value) arrive with a path but
-    // say only what the client sent.
-    let coercion = ["Failed to parse", "Invalid value for argument"]
-        .iter()
-        .any(|p| error.message.starts_with(p));
+    // Input coercion errors (a variable of the wrong type, an unknown enum value, a scalar where an input
+    // object belongs) arrive with a path but say only what the client sent.
+    let coercion = [
+        "Failed to parse",
+        "Invalid value for argument",
+        "Expected input type",
+    ]
+    .iter()
+    .any(|p| error.message.starts_with(p));
     let code = if error.path.is_empty() || coercion {
         "GRAPHQL_VALIDATION_FAILED"
     } else {
@@ -469,10 +615,14 @@ async fn graphql_post(
             return refuse(&err, &headers);
         }
     };
-    match protocol::from_json_body(&bytes) {
-        Ok(request) => state.execute(&headers, peer, media, request).await,
-        Err(err) => refuse(&err, &headers),
+    let mut request = match protocol::from_json_body(&bytes) {
+        Ok(request) => request,
+        Err(err) => return refuse(&err, &headers),
+    };
+    if let Err(err) = state.persisted.resolve(&mut request) {
+        return refuse(&err, &headers);
     }
+    state.execute(&headers, peer, media, request, false).await
 }
 
 /// `GET /graphql`: a query in the URL (a mutation is 405: GET never changes anything), or the console for a
@@ -494,10 +644,28 @@ async fn graphql_get(
         Ok(request) => request,
         Err(err) => return refuse(&err, &headers),
     };
+    if let Err(err) = state.persisted.resolve(&mut request) {
+        return refuse(&err, &headers);
+    }
+    if let Some(hit) = state.cached(&headers, media, true, &request) {
+        return hit;
+    }
     if protocol::selects_mutation(&mut request) {
         return refuse(&RequestError::MutationOverGet, &headers);
     }
-    state.execute(&headers, peer, media, request).await
+    state.execute(&headers, peer, media, request, true).await
+}
+
+/// The process's metrics in the Prometheus text format.
+async fn metrics(State(state): State<AppState>) -> Response {
+    (
+        [(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/openmetrics-text; version=1.0.0; charset=utf-8"),
+        )],
+        state.metrics.encode(),
+    )
+        .into_response()
 }
 
 /// Liveness: the process answers.
@@ -564,6 +732,7 @@ pub fn app(state: AppState) -> Router {
         .route("/graphql/ws", get(graphql_ws))
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
+        .route("/metrics", get(metrics))
         .merge(crate::console::router())
         .merge(crate::linked_data::router())
         .with_state(state)

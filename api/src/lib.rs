@@ -1,6 +1,7 @@
 //! Oppvekstgraf API: the GraphQL schema, its loaders, the HTTP server and configuration.
 
 pub mod auth;
+pub mod cache;
 pub mod config;
 pub mod console;
 pub mod db;
@@ -12,6 +13,7 @@ pub mod http;
 pub mod id;
 pub mod linked_data;
 pub mod loader;
+pub mod metrics;
 pub mod page;
 pub mod rate;
 pub mod sql;

@@ -69,10 +69,10 @@ fn link(
 }
 
 /// A link-table key column and the table it references.
-type Key = (&'static str, &'static str);
+pub type Key = (&'static str, &'static str);
 
 /// Link tables: name, left key, right key, whether the edge has a role.
-const LINKS: &[(&str, Key, Key, bool)] = &[
+pub const LINKS: &[(&str, Key, Key, bool)] = &[
     (
         "municipality_neighbour",
         ("municipality_id", "municipality"),

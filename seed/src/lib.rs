@@ -7,6 +7,7 @@
 
 mod records;
 mod store;
+pub mod synthetic;
 
 use std::{collections::HashMap, fmt, path::Path};
 

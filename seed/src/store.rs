@@ -10,6 +10,8 @@ use sea_orm::{
 };
 use uuid::Uuid;
 
+use oppvekstgraf_api::feed::PendingChange;
+
 use crate::{Content, Keys, records::MunicipalityKey, stable_id};
 
 /// What a load changed.
@@ -31,6 +33,7 @@ impl Report {
 /// A node row the loader can compare and stamp.
 trait SeedModel: Clone + PartialEq + Send + Sync {
     fn id(&self) -> Uuid;
+    fn version(&self) -> i32;
     fn keep_stamps(&mut self, old: &Self);
     fn bump(&mut self, now: DateTime<Utc>);
 }
@@ -40,6 +43,9 @@ macro_rules! seed_models {
         impl SeedModel for entity::$module::Model {
             fn id(&self) -> Uuid {
                 self.id
+            }
+            fn version(&self) -> i32 {
+                self.version
             }
             fn keep_stamps(&mut self, old: &Self) {
                 self.created_at = old.created_at;
@@ -73,6 +79,25 @@ struct Writer<'a> {
     txn: &'a DatabaseTransaction,
     now: DateTime<Utc>,
     report: Report,
+    /// Whether the database held content before this load: then what the load changes goes to the change
+    /// feed (so subscribers, syncing clients and every API process's response cache learn of it). The first
+    /// load into an empty database is the starting point, not a change.
+    announce: bool,
+    changes: Vec<PendingChange>,
+}
+
+/// The GraphQL type name of a node table (`legal_reference` → `LegalReference`).
+fn type_name(table: &str) -> String {
+    table
+        .split('_')
+        .map(|part| {
+            let mut chars = part.chars();
+            chars
+                .next()
+                .map(|c| c.to_ascii_uppercase().to_string() + chars.as_str())
+                .unwrap_or_default()
+        })
+        .collect()
 }
 
 impl Writer<'_> {
@@ -83,12 +108,14 @@ impl Writer<'_> {
         E::ActiveModel: ActiveModelTrait<Entity = E> + ActiveModelBehavior + Send,
         <E::PrimaryKey as PrimaryKeyTrait>::ValueType: From<Uuid>,
     {
-        match E::find_by_id(model.id()).one(self.txn).await? {
+        let id = model.id();
+        match E::find_by_id(id).one(self.txn).await? {
             None => {
                 E::insert(model.into_active_model().reset_all())
                     .exec_without_returning(self.txn)
                     .await?;
                 self.report.inserted += 1;
+                self.announce(E::default().table_name(), id, "create", 1);
             }
             Some(old) => {
                 let mut model = model;
@@ -97,16 +124,36 @@ impl Writer<'_> {
                     self.report.unchanged += 1;
                 } else {
                     model.bump(self.now);
+                    let version = model.version();
                     model
                         .into_active_model()
                         .reset_all()
                         .update(self.txn)
                         .await?;
                     self.report.updated += 1;
+                    self.announce(E::default().table_name(), id, "update", version);
                 }
             }
         }
         Ok(())
+    }
+
+    /// Queues a change-feed event for node `id` of `table`, when this load announces its changes.
+    fn announce(&mut self, table: &str, id: Uuid, action: &str, version: i32) {
+        if !self.announce {
+            return;
+        }
+        self.changes.push(PendingChange {
+            revision_id: None,
+            node_type: type_name(table),
+            node_id: id,
+            action: action.into(),
+            node_version: version,
+            municipality_id: None,
+            public: true,
+            actor_name: "seed".into(),
+            created_at: self.now,
+        });
     }
 
     /// Makes the link rows of `parent` in `table` exactly `targets` (in order, with roles where given).
@@ -159,6 +206,18 @@ impl Writer<'_> {
             self.txn.execute_raw(insert.build(backend)).await?;
         }
         self.report.links_written += 1;
+        let node_table = left.trim_end_matches("_id");
+        if self.announce {
+            let version = oppvekstgraf_api::sql::Sql::with(
+                format!("SELECT version FROM {node_table} WHERE id = ?"),
+                vec![parent.into()],
+            );
+            let version = match self.txn.query_one_raw(version.build(backend)).await? {
+                Some(row) => row.try_get::<i32>("", "version")?,
+                None => 1,
+            };
+            self.announce(node_table, parent, "link", version);
+        }
         Ok(())
     }
 }
@@ -204,11 +263,14 @@ pub(crate) async fn write(
     content: &Content,
     keys: &Keys,
 ) -> anyhow::Result<Report> {
+    let announce = !crate::is_empty(db).await?;
     let txn = db.begin().await?;
     let mut w = Writer {
         txn: &txn,
         now: Utc::now(),
         report: Report::default(),
+        announce,
+        changes: Vec::new(),
     };
     let now = w.now;
     macro_rules! node {
@@ -691,6 +753,7 @@ pub(crate) async fn write(
         }
     }
     let report = w.report;
+    oppvekstgraf_api::feed::append(&txn, std::mem::take(&mut w.changes)).await?;
     txn.commit().await?;
     Ok(report)
 }
@@ -732,5 +795,11 @@ async fn write_former_numbers(
             .await?;
     }
     w.report.links_written += 1;
+    // Former numbers are part of the municipality (its version is unchanged: they are not versioned).
+    let version = entity::municipality::Entity::find_by_id(municipality)
+        .one(w.txn)
+        .await?
+        .map_or(1, |m| m.version);
+    w.announce("municipality", municipality, "update", version);
     Ok(())
 }

@@ -187,6 +187,20 @@ impl TestApp {
         })
     }
 
+    /// The same app without a response cache: for tests that send the same read again to watch what the
+    /// database or the limiter does.
+    pub fn without_response_cache(mut self) -> Self {
+        self.state = self
+            .state
+            .clone()
+            .with_cache(oppvekstgraf_api::cache::CacheConfig {
+                response_cache_max_bytes: 0,
+                ..Default::default()
+            });
+        self.router = app(self.state.clone());
+        self
+    }
+
     /// The PostgreSQL database's name (None on SQLite).
     pub fn database_name(&self) -> Option<&str> {
         match &self.cleanup {

@@ -158,8 +158,8 @@ pub fn from_json_body(body: &[u8]) -> Result<async_graphql::Request, RequestErro
         return Err(RequestError::BadRequest(message.into()));
     };
     let query = match object.remove("query") {
-        None | Some(Value::Null) => return Err(missing_query()),
-        Some(Value::String(query)) => query,
+        None | Some(Value::Null) => None,
+        Some(Value::String(query)) => Some(query),
         Some(_) => return Err(RequestError::BadRequest("`query` must be a string".into())),
     };
     let operation_name = match object.remove("operationName") {
@@ -173,6 +173,7 @@ pub fn from_json_body(body: &[u8]) -> Result<async_graphql::Request, RequestErro
     };
     let variables = json_object(object.remove("variables"), "variables")?;
     let extensions = json_object(object.remove("extensions"), "extensions")?;
+    let query = document(query, extensions.as_ref())?;
     build(query, operation_name, variables, extensions)
 }
 
@@ -199,7 +200,6 @@ pub fn from_query_string(
             )));
         }
     }
-    let query = query.ok_or_else(missing_query)?;
     let parse =
         |text: Option<String>, name: &str| -> Result<Option<Map<String, Value>>, RequestError> {
             let value = text
@@ -213,7 +213,21 @@ pub fn from_query_string(
         };
     let variables = parse(variables, "variables")?;
     let extensions = parse(extensions, "extensions")?;
+    let query = document(query, extensions.as_ref())?;
     build(query, operation_name, variables, extensions)
+}
+
+/// The document: required, unless the request names a persisted query by its hash (left empty then, and
+/// filled in by [`crate::cache::persisted`]).
+fn document(
+    query: Option<String>,
+    extensions: Option<&Map<String, Value>>,
+) -> Result<String, RequestError> {
+    match query {
+        Some(query) => Ok(query),
+        None if extensions.is_some_and(|e| e.contains_key("persistedQuery")) => Ok(String::new()),
+        None => Err(missing_query()),
+    }
 }
 
 fn missing_query() -> RequestError {

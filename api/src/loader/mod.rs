@@ -43,6 +43,7 @@ pub use tables::{Loaders, NodeTable, data_loaders, table_of};
 use uuid::Uuid;
 
 use crate::{
+    cache::Tag,
     error::{ApiError, ApiResult},
     page::{Page, Window},
     sql::Sql,
@@ -456,13 +457,23 @@ pub async fn load_page<T: NodeTable>(
         .data::<DataLoader<PageLoader<T>, HashMapCache>>()
         .map_err(|_| ApiError::Internal)?;
     loader.loader().activity.touch();
-    Ok(loader
+    let root = matches!(query.via, Via::Root);
+    let page = loader
         .load_one(PageKey {
             parent,
             query: Arc::new(query),
         })
         .await?
-        .unwrap_or_default())
+        .unwrap_or_default();
+    crate::cache::record(ctx, |deps| {
+        deps.add(if root {
+            Tag::Type(T::NODE)
+        } else {
+            Tag::Node(parent)
+        });
+        deps.nodes(page.items.iter().map(|(_, model, _)| T::id(model)));
+    });
+    Ok(page)
 }
 
 /// Loads one node of `T` by id, if it exists and is visible.
@@ -480,6 +491,7 @@ async fn load_node_in<T: NodeTable>(
         .data::<DataLoader<NodeLoader<T>, HashMapCache>>()
         .map_err(|_| ApiError::Internal)?;
     loader.loader().activity.touch();
+    crate::cache::record(ctx, |deps| deps.add(Tag::Node(id)));
     loader.load_one(NodeKey { id, scope }).await
 }
 
@@ -515,11 +527,14 @@ pub async fn find_one<T: NodeTable>(
     sql.push(" AND (");
     sql.append(condition);
     sql.push(") LIMIT 1");
-    Ok(
-        T::Model::find_by_statement(sql.build(db.get_database_backend()))
-            .one(db)
-            .await?,
-    )
+    let found = T::Model::find_by_statement(sql.build(db.get_database_backend()))
+        .one(db)
+        .await?;
+    crate::cache::record(ctx, |deps| {
+        deps.add(Tag::Type(T::NODE));
+        deps.nodes(found.as_ref().map(T::id));
+    });
+    Ok(found)
 }
 
 /// The scope of the current request.

@@ -125,18 +125,42 @@ impl Loader<PlanAdoptionsOf> for SharingLoader {
     }
 }
 
+/// A sharing relation's key names the node whose relation it is.
+pub trait SharingKey {
+    /// The node the relation hangs off.
+    fn node(&self) -> Uuid;
+}
+
+macro_rules! sharing_key {
+    ($($key:ident),*) => {$(
+        impl SharingKey for $key {
+            fn node(&self) -> Uuid {
+                self.0
+            }
+        }
+    )*};
+}
+sharing_key!(
+    DerivationOf,
+    CopiesOf,
+    AdoptersOf,
+    AdoptionsBy,
+    PlanAdoptionsOf
+);
+
 /// Loads one sharing relation through the request's [`SharingLoader`].
 pub async fn load_sharing<K>(
     ctx: &Context<'_>,
     key: K,
 ) -> ApiResult<Option<<SharingLoader as Loader<K>>::Value>>
 where
-    K: Send + Sync + Clone + Eq + std::hash::Hash + 'static,
+    K: SharingKey + Send + Sync + Clone + Eq + std::hash::Hash + 'static,
     SharingLoader: Loader<K, Error = ApiError>,
 {
     let loader = ctx
         .data::<DataLoader<SharingLoader, HashMapCache>>()
         .map_err(|_| ApiError::Internal)?;
     loader.loader().activity.touch();
+    crate::cache::record(ctx, |deps| deps.add(crate::cache::Tag::Node(key.node())));
     loader.load_one(key).await
 }

@@ -15,6 +15,7 @@ use std::sync::Arc;
 
 use crate::{
     auth::{Actor, Viewer},
+    cache::ResponseCache,
     error::{ApiError, ApiResult},
     feed::{self, ChangeHub},
     id::{GlobalId, NodeType},
@@ -160,6 +161,8 @@ pub struct Tx {
     pending: feed::Pending,
     /// This process's change hub, woken after the commit.
     hub: Option<Arc<ChangeHub>>,
+    /// This process's response cache and the database it settles from, after the commit.
+    cache: Option<(Arc<ResponseCache>, DatabaseConnection)>,
 }
 
 impl Tx {
@@ -173,13 +176,17 @@ impl Tx {
             sqlite_transaction_mode: Some(sea_orm::SqliteTransactionMode::Immediate),
             ..Default::default()
         };
-        let txn = database(ctx)?.begin_with_options(options).await?;
+        let db = database(ctx)?;
+        let txn = db.begin_with_options(options).await?;
         Ok(Tx {
             txn,
             actor,
             now: Utc::now(),
             pending: feed::Pending::default(),
             hub: feed::hub(ctx),
+            cache: ctx
+                .data_opt::<Arc<ResponseCache>>()
+                .map(|cache| (cache.clone(), db.clone())),
         })
     }
 
@@ -189,6 +196,9 @@ impl Tx {
         self.txn.commit().await?;
         if let Some(hub) = &self.hub {
             hub.poke();
+        }
+        if let Some((cache, db)) = &self.cache {
+            cache.settle(db).await;
         }
         Ok(())
     }

@@ -292,23 +292,23 @@ macro_rules! link_mutations {
                     let db_role: $DbRole = input.role.into();
                     role = Some(sea_orm::ActiveEnum::to_value(&db_role));
                 )?
-                let (node, revision) = link_mutations!(@run ctx, $left_entity, $Left, input.$left_field, input.$right_field, role, input.position, false, $spec)?;
+                let (node, revision) = link_mutations!(@run ctx, $left_entity, $Left, concat!("input.", stringify!($left_field)), input.$left_field, input.$right_field, role, input.position, false, $spec)?;
                 Ok($LinkPayload { $left_field: node.into(), revision: revision.into() })
             }
 
             #[doc = concat!("Unlinks: ", $doc)]
             async fn $unlink(&self, ctx: &async_graphql::Context<'_>, #[graphql(desc = "The two nodes.")] input: $UnlinkInput) -> async_graphql::Result<$UnlinkPayload> {
-                let (node, revision) = link_mutations!(@run ctx, $left_entity, $Left, input.$left_field, input.$right_field, None, None, true, $spec)?;
+                let (node, revision) = link_mutations!(@run ctx, $left_entity, $Left, concat!("input.", stringify!($left_field)), input.$left_field, input.$right_field, None, None, true, $spec)?;
                 Ok($UnlinkPayload { $left_field: node.into(), revision: revision.into() })
             }
         }
     };
-    (@run $ctx:ident, $left_entity:ident, $Left:ident, $left:expr, $right:expr, $role:expr, $position:expr, $remove:expr, $spec:expr) => {{
+    (@run $ctx:ident, $left_entity:ident, $Left:ident, $left_name:expr, $left:expr, $right:expr, $role:expr, $position:expr, $remove:expr, $spec:expr) => {{
         use async_graphql::ErrorExtensions;
         use $crate::graphql::mutation::core::{Tx, node_id};
         let result: $crate::error::ApiResult<_> = async {
             let tx = Tx::begin($ctx).await?;
-            let left = node_id(concat!("input.", stringify!($left_field)), &$left, $crate::id::NodeType::$Left)?;
+            let left = node_id($left_name, &$left, $crate::id::NodeType::$Left)?;
             let out = $crate::graphql::mutation::links::change_link::<oppvekstgraf_entity::$left_entity::Entity>(
                 &tx, &$spec, left, &$right, $role, $position, $remove,
                 |m, version, now| { m.version = version; m.updated_at = now; },

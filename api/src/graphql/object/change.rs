@@ -220,6 +220,8 @@ async fn page(
     municipality: Option<String>,
     types: Option<Vec<String>>,
 ) -> ApiResult<ChangePage> {
+    // Every write changes the feed: its pages are never cached.
+    crate::cache::record(ctx, crate::cache::Deps::uncacheable);
     let first = first.unwrap_or(DEFAULT_PAGE);
     if !(1..=MAX_PAGE).contains(&first) {
         return Err(ApiError::validation(

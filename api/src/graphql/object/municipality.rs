@@ -105,6 +105,7 @@ impl Municipality {
     /// Kommunenummer this municipality had before, oldest first.
     async fn former_numbers(&self, ctx: &Context<'_>) -> Result<Vec<FormerNumber>> {
         let db = ctx.data::<DatabaseConnection>()?;
+        crate::cache::record(ctx, |deps| deps.add(crate::cache::Tag::Node(self.uuid())));
         let rows = entity::municipality_former_number::Entity::find()
             .filter(sea_orm::ColumnTrait::eq(
                 &entity::municipality_former_number::Column::MunicipalityId,

@@ -1,0 +1,118 @@
+//! Operational metrics in the Prometheus text format at `/metrics`: SQL statements, GraphQL requests and
+//! the response cache.
+
+use prometheus_client::{
+    encoding::text::encode,
+    metrics::{counter::Counter, gauge::Gauge},
+    registry::Registry,
+};
+
+use crate::db::StatementCounter;
+
+/// The process's metrics.
+pub struct Metrics {
+    registry: Registry,
+    /// GraphQL requests executed or answered from the cache.
+    pub graphql_requests: Counter,
+    /// Anonymous reads answered from the response cache.
+    pub cache_hits: Counter,
+    /// Anonymous reads the response cache did not hold.
+    pub cache_misses: Counter,
+    /// Results stored in the response cache.
+    pub cache_stores: Counter,
+    /// Results not stored because content changed while they were computed.
+    pub cache_stale_skips: Counter,
+    /// Cached results dropped because content they depend on changed.
+    pub cache_invalidated: Counter,
+    /// Cached results dropped to stay within the memory budget.
+    pub cache_evictions: Counter,
+    /// Results in the response cache.
+    pub cache_entries: Gauge,
+    /// Bytes the response cache holds (bodies and dependency tags).
+    pub cache_bytes: Gauge,
+}
+
+impl std::fmt::Debug for Metrics {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Metrics").finish_non_exhaustive()
+    }
+}
+
+impl Metrics {
+    /// The metrics of a process whose connection counts its statements in `statements`.
+    pub fn new(statements: &StatementCounter) -> Metrics {
+        let mut registry = Registry::with_prefix("oppvekstgraf");
+        let metrics = Metrics {
+            registry: Registry::default(),
+            graphql_requests: Counter::default(),
+            cache_hits: Counter::default(),
+            cache_misses: Counter::default(),
+            cache_stores: Counter::default(),
+            cache_stale_skips: Counter::default(),
+            cache_invalidated: Counter::default(),
+            cache_evictions: Counter::default(),
+            cache_entries: Gauge::default(),
+            cache_bytes: Gauge::default(),
+        };
+        registry.register("sql_statements", "SQL statements run", statements.counter());
+        registry.register(
+            "graphql_requests",
+            "GraphQL requests executed or answered from the response cache",
+            metrics.graphql_requests.clone(),
+        );
+        let cache = registry.sub_registry_with_prefix("response_cache");
+        cache.register(
+            "hits",
+            "Anonymous reads answered from the response cache",
+            metrics.cache_hits.clone(),
+        );
+        cache.register(
+            "misses",
+            "Anonymous reads the response cache did not hold",
+            metrics.cache_misses.clone(),
+        );
+        cache.register(
+            "stores",
+            "Results stored in the response cache",
+            metrics.cache_stores.clone(),
+        );
+        cache.register(
+            "stale_skips",
+            "Results not stored because content changed while they were computed",
+            metrics.cache_stale_skips.clone(),
+        );
+        cache.register(
+            "invalidated",
+            "Cached results dropped because content they depend on changed",
+            metrics.cache_invalidated.clone(),
+        );
+        cache.register(
+            "evictions",
+            "Cached results dropped to stay within the memory budget",
+            metrics.cache_evictions.clone(),
+        );
+        cache.register(
+            "entries",
+            "Results in the response cache",
+            metrics.cache_entries.clone(),
+        );
+        cache.register(
+            "bytes",
+            "Bytes the response cache holds",
+            metrics.cache_bytes.clone(),
+        );
+        Metrics {
+            registry,
+            ..metrics
+        }
+    }
+
+    /// The metrics in the OpenMetrics text format.
+    pub fn encode(&self) -> String {
+        let mut out = String::new();
+        if let Err(err) = encode(&mut out, &self.registry) {
+            tracing::error!(error = %err, "could not encode the metrics");
+        }
+        out
+    }
+}
