@@ -503,14 +503,28 @@ def wrk(settings, url, requests_file, duration, out_path):
     return None
 
 
-def metric(url, name):
+def metrics(url):
+    """The server's Prometheus counters (name → value), or None without /metrics."""
     status, raw = http(url)
     if status != 200:
         return None
+    out = {}
     for line in raw.decode(errors="replace").splitlines():
-        if line.startswith(name + " ") or line.startswith(name + "{"):
-            return float(line.rsplit(" ", 1)[1])
-    return None
+        if line and not line.startswith("#"):
+            name, _, value = line.rpartition(" ")
+            try:
+                out[name] = float(value)
+            except ValueError:
+                pass
+    return out
+
+
+METRICS = {
+    "statements": "oppvekstgraf_sql_statements_total",
+    "graphql_requests": "oppvekstgraf_graphql_requests_total",
+    "cache_hits": "oppvekstgraf_response_cache_hits_total",
+    "cache_misses": "oppvekstgraf_response_cache_misses_total",
+}
 
 
 def measure(settings, label, server_pid, url, requests_file, metrics_url=None, db=True):
@@ -519,7 +533,7 @@ def measure(settings, label, server_pid, url, requests_file, metrics_url=None, d
     if settings.warmup > 0:
         wrk(settings, url, requests_file, settings.warmup, None)
     reset_peak_rss(server_pid)
-    statements_before = metric(metrics_url, "oppvekstgraf_sql_statements_total") if metrics_url else None
+    metrics_before = metrics(metrics_url) if metrics_url else None
     db_before = db_backend_cpu(settings) if db else {}
     cpu_before = tree_cpu(server_pid)
     out_path = os.path.join(WORK, "wrk", f"{label}.json")
@@ -527,7 +541,7 @@ def measure(settings, label, server_pid, url, requests_file, metrics_url=None, d
     res = wrk(settings, url, requests_file, settings.duration, out_path)
     cpu_after = tree_cpu(server_pid)
     db_after = db_backend_cpu(settings) if db else {}
-    statements_after = metric(metrics_url, "oppvekstgraf_sql_statements_total") if metrics_url else None
+    metrics_after = metrics(metrics_url) if metrics_url else None
     seconds = res["duration_us"] / 1e6
     errors = sum(res["errors"].values())
     row = {
@@ -542,8 +556,12 @@ def measure(settings, label, server_pid, url, requests_file, metrics_url=None, d
         "db_cpu_s": cpu_delta_seconds(db_before, db_after) if db else None,
         "peak_rss_mb": peak_rss_mb(server_pid),
     }
-    if statements_before is not None and statements_after is not None:
-        row["statements_per_request_metrics"] = (statements_after - statements_before) / max(res["requests"], 1)
+    if metrics_before is not None and metrics_after is not None:
+        for key, name in METRICS.items():
+            if name in metrics_after:
+                row[f"{key}_delta"] = metrics_after[name] - metrics_before.get(name, 0)
+        if "statements_delta" in row:
+            row["statements_per_request_metrics"] = row["statements_delta"] / max(res["requests"], 1)
     if errors:
         log(f"    {errors} errors ({res['errors']})")
     log(f"    {row['rps']:.0f} req/s, p50 {row['p50_ms']:.2f} ms, p99 {row['p99_ms']:.2f} ms, "

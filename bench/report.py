@@ -161,6 +161,9 @@ def render(results):
         for key, row in cached.items():
             who, scenario = key.split("_", 1)
             name = f"{'Oppvekstgraf' if who == 'ours' else 'nginx'} {scenario} ({fmt(row.get('response_bytes'))} bytes)"
+            if who == "ours" and row.get("graphql_requests_delta"):
+                hits = row.get("cache_hits_delta", 0) / row["graphql_requests_delta"]
+                name += f", {hits:.1%} cache hits"
             w(row_line(name, row, row.get("statements_per_request_metrics")))
         w("")
 
