@@ -39,12 +39,11 @@ def verdict(ok):
 
 
 def statements(results, api, scenario, row):
+    """Sequential requests (PostgreSQL log) and, for our server, under load (/metrics): "5 / 5.39"."""
     captured = results.get("captured", {}).get(api, {}).get(scenario)
-    if captured:
-        return captured["statements_per_request"]
-    if row and row.get("statements_per_request_metrics") is not None:
-        return row["statements_per_request_metrics"]
-    return None
+    under_load = row.get("statements_per_request_metrics") if row else None
+    parts = [fmt(v, 2) for v in (captured and captured["statements_per_request"], under_load) if v is not None]
+    return " / ".join(parts) if parts else None
 
 
 def row_line(name, row, stmts):
@@ -53,11 +52,12 @@ def row_line(name, row, stmts):
         cpu_ms = row["server_cpu_s"] * 1000 / row["requests"]
     return (f"| {name} | {fmt(row.get('rps'))} | {fmt(row.get('p50_ms'), 2)} | {fmt(row.get('p99_ms'), 2)} | "
             f"{fmt(row.get('server_cpu_s'))} | {fmt(cpu_ms, 3)} | {fmt(row.get('db_cpu_s'))} | "
-            f"{fmt(row.get('peak_rss_mb'))} | {fmt(stmts, 2)} | {fmt(row.get('errors', 0))} |")
+            f"{fmt(row.get('peak_rss_mb'))} | {stmts if isinstance(stmts, str) else fmt(stmts, 2)} | "
+            f"{fmt(row.get('errors', 0))} |")
 
 
 HEADER = ("| API | requests/s | p50 ms | p99 ms | server CPU s | server CPU ms/request | database CPU s | "
-          "server peak RSS MB | SQL statements/request | errors |\n|---|---|---|---|---|---|---|---|---|---|")
+          "server peak RSS MB | SQL statements/request (sequential / under load) | errors |\n|---|---|---|---|---|---|---|---|---|---|")
 
 
 def render(results):
@@ -143,8 +143,12 @@ def render(results):
     target("start-up to ready, migrated PostgreSQL database (median)", st * 1000 if st else None, "< 1000 ms",
            None if st is None else st < 1, " ms")
     nested = results.get("captured", {}).get("ours", {}).get("nested_tree", {}).get("statements_per_request")
-    target("SQL statements per nested-tree request", nested, f"= {NESTED_LEVELS} (one per relation level)",
+    target("SQL statements per nested-tree request, sequential requests (median)", nested,
+           f"= {NESTED_LEVELS} (one per relation level)",
            None if nested is None else abs(nested - NESTED_LEVELS) < 1e-9, "")
+    loaded = ours.get("nested_tree", {}).get("statements_per_request_metrics")
+    target("SQL statements per nested-tree request under load (mean, /metrics)", loaded,
+           f"= {NESTED_LEVELS}", None if loaded is None else loaded < NESTED_LEVELS + 0.05, "")
     cached = results.get("cached", {})
     for scenario in ("small_list", "nested_tree"):
         c = ratio(cached.get(f"ours_{scenario}", {}).get("rps"), cached.get(f"nginx_{scenario}", {}).get("rps"))
