@@ -389,64 +389,9 @@ async fn metrics_are_exposed(app: &TestApp) {
     }
 }
 
-/// An API process of our own binary over `url`, stopped when dropped.
-struct Process(std::process::Child, std::net::SocketAddr);
-
-impl Drop for Process {
-    fn drop(&mut self) {
-        self.0.kill().ok();
-        self.0.wait().ok();
-    }
-}
-
-/// A plain HTTP/1.1 GET to `addr`: (status, body).
-async fn http_get(addr: std::net::SocketAddr, target: &str) -> (u16, String) {
-    use tokio::io::{AsyncReadExt, AsyncWriteExt};
-    let mut stream = tokio::net::TcpStream::connect(addr).await.expect("connect");
-    let request = format!(
-        "GET {target} HTTP/1.1\r\nHost: x\r\nAccept: application/graphql-response+json\r\nConnection: close\r\n\r\n"
-    );
-    stream.write_all(request.as_bytes()).await.expect("write");
-    let mut reply = String::new();
-    stream.read_to_string(&mut reply).await.expect("read");
-    let status = reply.get(9..12).and_then(|s| s.parse().ok()).unwrap_or(0);
-    let body = reply
-        .split_once("\r\n\r\n")
-        .map(|(_, b)| b.to_string())
-        .unwrap_or_default();
-    (status, body)
-}
-
-async fn start_process(url: &str) -> Process {
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .expect("free port")
-        .local_addr()
-        .expect("addr")
-        .port();
-    let addr: std::net::SocketAddr = format!("127.0.0.1:{port}").parse().expect("addr");
-    let child = std::process::Command::new(env!("CARGO_BIN_EXE_oppvekstgraf"))
-        .args(["serve", "--no-seed"])
-        .env("DATABASE_URL", url)
-        .env("BIND", addr.to_string())
-        .env("RUST_LOG", "warn")
-        .stdout(std::process::Stdio::null())
-        .spawn()
-        .expect("start an API process");
-    let process = Process(child, addr);
-    for _ in 0..200 {
-        if tokio::net::TcpStream::connect(addr).await.is_ok()
-            && http_get(addr, "/readyz").await.0 == 200
-        {
-            return process;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    panic!("the API process did not become ready");
-}
-
 /// A counter from a process's `/metrics`.
 async fn metric(addr: std::net::SocketAddr, name: &str) -> u64 {
-    let (_, body) = http_get(addr, "/metrics").await;
+    let (_, body) = common::http_get(addr, "/metrics").await;
     body.lines()
         .find_map(|line| line.strip_prefix(name)?.trim().parse().ok())
         .unwrap_or(0)
@@ -457,14 +402,17 @@ async fn no_process_serves_the_old_result(app: &TestApp) {
     let editor = app.token("editor", Some("1539")).await;
     let (measure, version, _) = fixtures(app, &editor).await;
     // Two more API processes over the same database; the change is made through this one.
-    let others = [start_process(&app.url).await, start_process(&app.url).await];
+    let others = [
+        common::ApiProcess::start(&app.url).await,
+        common::ApiProcess::start(&app.url).await,
+    ];
     let rauma = get_uri(RAUMA, &json!({}), None);
     let moss = get_uri(MOSS, &json!({}), None);
     for process in &others {
         for target in [&rauma, &moss] {
-            let (status, first) = http_get(process.1, target).await;
+            let (status, first) = common::http_get(process.1, target).await;
             assert_eq!(status, 200, "{first}");
-            let (_, second) = http_get(process.1, target).await;
+            let (_, second) = common::http_get(process.1, target).await;
             assert_eq!(first, second);
         }
         assert_eq!(
@@ -495,7 +443,7 @@ async fn no_process_serves_the_old_result(app: &TestApp) {
     for process in &others {
         let started = Instant::now();
         loop {
-            let (_, body) = http_get(process.1, &rauma).await;
+            let (_, body) = common::http_get(process.1, &rauma).await;
             if body.contains(title) {
                 break;
             }
@@ -511,12 +459,12 @@ async fn no_process_serves_the_old_result(app: &TestApp) {
             started.elapsed()
         );
         for _ in 0..5 {
-            let (_, body) = http_get(process.1, &rauma).await;
+            let (_, body) = common::http_get(process.1, &rauma).await;
             assert!(body.contains(title), "{body}");
         }
         // Moss's plans were not touched: still answered from the cache.
         let hits = metric(process.1, "oppvekstgraf_response_cache_hits_total").await;
-        let (_, _) = http_get(process.1, &moss).await;
+        let (_, _) = common::http_get(process.1, &moss).await;
         assert_eq!(
             metric(process.1, "oppvekstgraf_response_cache_hits_total").await,
             hits + 1,

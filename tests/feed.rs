@@ -380,50 +380,6 @@ async fn next_message(socket: &mut Socket) -> Value {
 
 const SUBSCRIPTION: &str = "subscription { changes(municipality: \"1539\") { action nodeType nodeId nodeVersion node { ... on Measure { title status } } } }";
 
-/// An API process of our own binary over `url`, stopped when dropped.
-struct Process(std::process::Child, std::net::SocketAddr);
-
-impl Drop for Process {
-    fn drop(&mut self) {
-        self.0.kill().ok();
-        self.0.wait().ok();
-    }
-}
-
-async fn second_process(url: &str) -> Process {
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .expect("free port")
-        .local_addr()
-        .expect("addr")
-        .port();
-    let addr: std::net::SocketAddr = format!("127.0.0.1:{port}").parse().expect("addr");
-    let child = std::process::Command::new(env!("CARGO_BIN_EXE_oppvekstgraf"))
-        .args(["serve", "--no-seed"])
-        .env("DATABASE_URL", url)
-        .env("BIND", addr.to_string())
-        .env("RUST_LOG", "warn")
-        .stdout(std::process::Stdio::null())
-        .spawn()
-        .expect("start a second API process");
-    let process = Process(child, addr);
-    for _ in 0..200 {
-        if let Ok(mut stream) = tokio::net::TcpStream::connect(addr).await {
-            use tokio::io::{AsyncReadExt, AsyncWriteExt};
-            stream
-                .write_all(b"GET /readyz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
-                .await
-                .ok();
-            let mut reply = String::new();
-            stream.read_to_string(&mut reply).await.ok();
-            if reply.starts_with("HTTP/1.1 200") {
-                return process;
-            }
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    panic!("the second API process did not become ready");
-}
-
 on_both!(subscription_delivers_events);
 async fn subscription_delivers_events(app: &TestApp) {
     let rauma = app.token("editor", Some("1539")).await;
@@ -431,7 +387,7 @@ async fn subscription_delivers_events(app: &TestApp) {
     // On PostgreSQL the subscriber talks to a second API process; the change is made through this one.
     let (_process, addr) = match app.backend {
         Backend::Postgres => {
-            let process = second_process(&app.url).await;
+            let process = common::ApiProcess::start(&app.url).await;
             let addr = process.1;
             (Some(process), addr)
         }

@@ -413,3 +413,65 @@ pub fn base64(text: &str) -> String {
     }
     out
 }
+
+/// An API process of our own binary (`oppvekstgraf serve --no-seed`) over a database, stopped when dropped.
+pub struct ApiProcess(pub std::process::Child, pub std::net::SocketAddr);
+
+impl Drop for ApiProcess {
+    fn drop(&mut self) {
+        self.0.kill().ok();
+        self.0.wait().ok();
+    }
+}
+
+impl ApiProcess {
+    /// Starts a process over `url` on a free loopback port and waits (at most 10 s) until `/readyz` is 200.
+    pub async fn start(url: &str) -> ApiProcess {
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .expect("free port")
+            .local_addr()
+            .expect("addr")
+            .port();
+        let addr: std::net::SocketAddr = format!("127.0.0.1:{port}").parse().expect("addr");
+        let child = std::process::Command::new(env!("CARGO_BIN_EXE_oppvekstgraf"))
+            .args(["serve", "--no-seed"])
+            .env("DATABASE_URL", url)
+            .env("BIND", addr.to_string())
+            .env("RUST_LOG", "warn")
+            .stdout(std::process::Stdio::null())
+            .spawn()
+            .expect("start an API process");
+        let process = ApiProcess(child, addr);
+        for _ in 0..200 {
+            if tokio::net::TcpStream::connect(addr).await.is_ok()
+                && http_get(addr, "/readyz").await.0 == 200
+            {
+                return process;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+        panic!("the API process did not become ready");
+    }
+}
+
+/// A plain HTTP/1.1 GET to `addr` (asking for `application/graphql-response+json`): (status, body).
+pub async fn http_get(addr: std::net::SocketAddr, target: &str) -> (u16, String) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let Ok(mut stream) = tokio::net::TcpStream::connect(addr).await else {
+        return (0, String::new());
+    };
+    let request = format!(
+        "GET {target} HTTP/1.1\r\nHost: x\r\nAccept: application/graphql-response+json\r\nConnection: close\r\n\r\n"
+    );
+    if stream.write_all(request.as_bytes()).await.is_err() {
+        return (0, String::new());
+    }
+    let mut reply = String::new();
+    stream.read_to_string(&mut reply).await.ok();
+    let status = reply.get(9..12).and_then(|s| s.parse().ok()).unwrap_or(0);
+    let body = reply
+        .split_once("\r\n\r\n")
+        .map(|(_, b)| b.to_string())
+        .unwrap_or_default();
+    (status, body)
+}
