@@ -383,6 +383,8 @@ async fn metrics_are_exposed(app: &TestApp) {
         "oppvekstgraf_sql_statements_total",
         "oppvekstgraf_graphql_requests_total 2",
         "oppvekstgraf_response_cache_hits_total 1",
+        // A GET miss is looked up (and counted) once.
+        "oppvekstgraf_response_cache_misses_total 1",
         "oppvekstgraf_response_cache_entries 1",
     ] {
         assert!(reply.body.contains(name), "{name} in\n{}", reply.body);

@@ -228,9 +228,11 @@ impl AppState {
         };
         self.metrics.graphql_requests.inc();
         let anonymous = matches!(viewer, Viewer::Anonymous) && scope == Scope::Published;
-        // Anonymous reads may come from (and go into) the response cache.
+        // Anonymous reads may come from (and go into) the response cache. A GET was looked up already, before
+        // its document was parsed (`cached`): looking again would only count a second miss.
         let key = (anonymous && self.cache.enabled()).then(|| cache_key(&request));
-        if let Some(key) = &key
+        if !get
+            && let Some(key) = &key
             && let Some(entry) = self.cache.get(key)
         {
             return self.respond_ok(
