@@ -192,3 +192,73 @@ async fn statement_count_depends_on_depth_not_size(app: &common::TestApp) {
         app.backend
     );
 }
+
+/// `TREE` without `totalCount`: its pages are read without counting their lists.
+const TREE_UNCOUNTED: &str = r#"{ municipality(number: "1539") { name
+    plans(first: 55) { pageInfo { hasNextPage } edges { node { title
+      measures(first: 10) { pageInfo { hasNextPage } edges { node { title
+        units(first: 10) { edges { role node { name } } }
+        legalReferences(first: 10) { nodes { section } } } } } } } } } }"#;
+
+on_both!(concurrent_trees_load_each_level_in_one_statement);
+async fn concurrent_trees_load_each_level_in_one_statement(app: &common::TestApp) {
+    use axum::{body::Body, http::Request};
+    use http_body_util::BodyExt;
+    use tower::ServiceExt;
+
+    multiply(app, 9).await;
+    const TREES: u64 = 8;
+    // Three rounds of eight national-sized trees would spend a client's rate budget.
+    let router = oppvekstgraf_api::app(app.state.clone().with_rate_limits(
+        oppvekstgraf_api::rate::RateLimits {
+            cost_per_minute: 0,
+            ..Default::default()
+        },
+    ));
+    let tree = |query: String| {
+        let router = router.clone();
+        async move {
+            let request = Request::post("/graphql")
+                .header("content-type", "application/json")
+                .body(Body::from(json!({ "query": query }).to_string()))
+                .expect("request");
+            let response = router.oneshot(request).await.expect("response");
+            let body = response
+                .into_body()
+                .collect()
+                .await
+                .expect("body")
+                .to_bytes();
+            serde_json::from_slice::<serde_json::Value>(&body).expect("json")
+        }
+    };
+    let mut fewest = u64::MAX;
+    for _ in 0..3 {
+        app.state.cache.reset(app.state.cache.watermark());
+        let before = app.state.statements.get();
+        // Named apart, so no tree is answered from another's cached result.
+        let trees = (0..TREES).map(|i| {
+            let query = if i % 2 == 0 { TREE } else { TREE_UNCOUNTED };
+            tree(format!("query Tree{i} {query}"))
+        });
+        for response in futures_util::future::join_all(trees).await {
+            assert!(
+                response.get("errors").is_none(),
+                "[{:?}] {response:#}",
+                app.backend
+            );
+            let plans = &response["data"]["municipality"]["plans"]["edges"];
+            assert!(
+                plans.as_array().is_some_and(|plans| plans.len() >= 10),
+                "ten times Rauma's plans: {plans}"
+            );
+        }
+        fewest = fewest.min(app.state.statements.get() - before);
+    }
+    assert_eq!(
+        fewest,
+        TREES * DEPTH,
+        "[{:?}] {TREES} trees at once: each level of each tree in one statement",
+        app.backend
+    );
+}

@@ -91,13 +91,33 @@ pub struct Config {
     /// for up to this many seconds; then it closes what is left and exits with status 0.
     #[arg(long, env = "SHUTDOWN_GRACE_SECS", default_value_t = 10)]
     pub shutdown_grace_secs: u64,
+    /// Most GraphQL executions that run at once; more wait in line (first come, first served) until one
+    /// ends, or until the request timeout. Each running execution holds its rows and its response in memory
+    /// and competes for the CPUs and the connection pool, so this bounds the server's memory under load and
+    /// lets the requests in line finish sooner than if all of them shared the CPUs. Answers from the response
+    /// cache do not wait. Default: four per CPU.
+    #[arg(long, env = "GRAPHQL_MAX_CONCURRENT_EXECUTIONS", value_parser = clap::value_parser!(u32).range(1..))]
+    pub max_concurrent_executions: Option<u32>,
     #[command(flatten)]
     pub http: HttpConfig,
     #[command(flatten)]
     pub cache: crate::cache::CacheConfig,
 }
 
+/// Executions per CPU that may run at once when `GRAPHQL_MAX_CONCURRENT_EXECUTIONS` is not set.
+pub const EXECUTIONS_PER_CPU: usize = 4;
+
 impl Config {
+    /// How many GraphQL executions may run at once (see [`Config::max_concurrent_executions`]).
+    pub fn concurrent_executions(&self) -> usize {
+        match self.max_concurrent_executions {
+            Some(n) => n as usize,
+            None => {
+                std::thread::available_parallelism().map_or(1, usize::from) * EXECUTIONS_PER_CPU
+            }
+        }
+    }
+
     /// The request timeout as a duration.
     pub fn request_timeout(&self) -> Duration {
         Duration::from_secs(self.request_timeout_secs)

@@ -14,7 +14,7 @@
 use std::{collections::HashMap, sync::Arc, sync::Mutex};
 
 use async_graphql::{
-    Pos, Response, ServerError, ServerResult, Variables,
+    Pos, Response, SchemaEnv, ServerError, ServerResult, Variables,
     extensions::{Extension, ExtensionContext, ExtensionFactory, NextExecute, NextParseQuery},
     parser::types::{
         ExecutableDocument, Field, FragmentDefinition, OperationType, Selection, SelectionSet,
@@ -548,18 +548,100 @@ pub fn measure(
     Ok(measured)
 }
 
-/// The extension that applies [`QueryLimits`] and reports the cost.
-pub struct Guard;
+/// Checks a request's document before validation: its size and tokens, then parses it once, measures it
+/// against `limits` and charges its cost to `client` (when a limiter is on). Returns the parsed document,
+/// which the request then executes without parsing it again, and what was measured.
+pub fn admit(
+    registry: &Registry,
+    query: &str,
+    variables: &Variables,
+    limits: QueryLimits,
+    rate: Option<(&crate::rate::Limiter, &crate::rate::ClientKey)>,
+) -> ServerResult<(ExecutableDocument, Measured)> {
+    if query.len() > limits.max_bytes {
+        return Err(exceeded(
+            "bytes",
+            query.len() as u64,
+            limits.max_bytes as u64,
+            format!(
+                "the query is {} bytes; at most {} are allowed",
+                query.len(),
+                limits.max_bytes
+            ),
+        ));
+    }
+    let tokens = count_tokens(query, limits.max_tokens);
+    if tokens > limits.max_tokens {
+        return Err(exceeded(
+            "tokens",
+            tokens as u64,
+            limits.max_tokens as u64,
+            format!("the query has more than {} tokens", limits.max_tokens),
+        ));
+    }
+    // Parse and measure first: async-graphql's own checks after this (the recursion depth) expand every
+    // fragment spread, which a fan-out of fragments turns into billions of steps.
+    let parsed = async_graphql::parser::parse_query(query).map_err(ServerError::from)?;
+    let measured = measure(registry, &parsed, variables, limits)?;
+    if let Some((limiter, client)) = rate
+        && let Err(wait) = limiter.charge(client, measured.charge())
+    {
+        let seconds = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
+        let mut error = ServerError::new(
+            format!(
+                "rate limit: this client has spent its query budget; try again in {seconds} s (smaller queries cost less)"
+            ),
+            None,
+        );
+        let mut ext = async_graphql::ErrorExtensionValues::default();
+        ext.set("code", "RATE_LIMITED");
+        ext.set("retryAfter", seconds);
+        error.extensions = Some(ext);
+        return Err(error);
+    }
+    Ok((parsed, measured))
+}
+
+/// Adds what was measured to an executed query's response, as its `cost` extension.
+pub fn report(response: Response, measured: Measured, limits: QueryLimits) -> Response {
+    response.extension(
+        "cost",
+        async_graphql::value!({
+            "requested": measured.cost,
+            "limit": limits.max_cost,
+            "depth": measured.depth,
+            "fields": measured.fields,
+        }),
+    )
+}
+
+/// The extension that applies [`QueryLimits`] and reports the cost, for executions that do not go through the
+/// HTTP handler (subscriptions over WebSocket). It also hands out the schema's environment, whose type
+/// registry the HTTP handler measures documents against (see [`crate::graphql::Schemas`]).
+#[derive(Default)]
+pub struct Guard {
+    env: Arc<std::sync::OnceLock<SchemaEnv>>,
+}
+
+impl Guard {
+    /// The slot the schema's environment is put in by the first request through this extension.
+    pub fn env(&self) -> Arc<std::sync::OnceLock<SchemaEnv>> {
+        self.env.clone()
+    }
+}
 
 impl ExtensionFactory for Guard {
     fn create(&self) -> Arc<dyn Extension> {
-        Arc::new(GuardExtension::default())
+        Arc::new(GuardExtension {
+            env: self.env.clone(),
+            measured: Mutex::default(),
+        })
     }
 }
 
 /// One request's guard: remembers what it measured for the response.
-#[derive(Default)]
 struct GuardExtension {
+    env: Arc<std::sync::OnceLock<SchemaEnv>>,
     measured: Mutex<Option<Measured>>,
 }
 
@@ -572,50 +654,16 @@ impl Extension for GuardExtension {
         variables: &Variables,
         next: NextParseQuery<'_>,
     ) -> ServerResult<ExecutableDocument> {
+        self.env.get_or_init(|| ctx.schema_env.clone());
         let limits = ctx.data_opt::<QueryLimits>().copied().unwrap_or_default();
-        if query.len() > limits.max_bytes {
-            return Err(exceeded(
-                "bytes",
-                query.len() as u64,
-                limits.max_bytes as u64,
-                format!(
-                    "the query is {} bytes; at most {} are allowed",
-                    query.len(),
-                    limits.max_bytes
-                ),
-            ));
-        }
-        let tokens = count_tokens(query, limits.max_tokens);
-        if tokens > limits.max_tokens {
-            return Err(exceeded(
-                "tokens",
-                tokens as u64,
-                limits.max_tokens as u64,
-                format!("the query has more than {} tokens", limits.max_tokens),
-            ));
-        }
-        // Parse and measure first: the parse step after this (async-graphql's own) checks the recursion depth
-        // by expanding every fragment spread, which a fan-out of fragments turns into billions of steps.
-        let parsed = async_graphql::parser::parse_query(query).map_err(ServerError::from)?;
-        let measured = measure(&ctx.schema_env.registry, &parsed, variables, limits)?;
-        if let (Some(limiter), Some(client)) = (
+        let rate = match (
             ctx.data_opt::<Arc<crate::rate::Limiter>>(),
             ctx.data_opt::<crate::rate::ClientKey>(),
-        ) && let Err(wait) = limiter.charge(client, measured.charge())
-        {
-            let seconds = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
-            let mut error = ServerError::new(
-                format!(
-                    "rate limit: this client has spent its query budget; try again in {seconds} s (smaller queries cost less)"
-                ),
-                None,
-            );
-            let mut ext = async_graphql::ErrorExtensionValues::default();
-            ext.set("code", "RATE_LIMITED");
-            ext.set("retryAfter", seconds);
-            error.extensions = Some(ext);
-            return Err(error);
-        }
+        ) {
+            (Some(limiter), Some(client)) => Some((limiter.as_ref(), client)),
+            _ => None,
+        };
+        let (_, measured) = admit(&ctx.schema_env.registry, query, variables, limits, rate)?;
         if let Ok(mut slot) = self.measured.lock() {
             *slot = Some(measured);
         }
@@ -632,15 +680,7 @@ impl Extension for GuardExtension {
         let measured = self.measured.lock().ok().and_then(|m| *m);
         let limits = ctx.data_opt::<QueryLimits>().copied().unwrap_or_default();
         match measured {
-            Some(m) => response.extension(
-                "cost",
-                async_graphql::value!({
-                    "requested": m.cost,
-                    "limit": limits.max_cost,
-                    "depth": m.depth,
-                    "fields": m.fields,
-                }),
-            ),
+            Some(m) => report(response, m, limits),
             None => response,
         }
     }

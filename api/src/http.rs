@@ -29,11 +29,11 @@ use crate::{
     cache::{CacheConfig, Deps, ResponseCache, etag_of, persisted::PersistedQueries},
     config::HttpConfig,
     db::StatementCounter,
-    error::{ApiError, RequestError},
+    error::{ApiError, ApiResult, RequestError},
     feed::ChangeHub,
-    graphql::AppSchema,
+    graphql::Schemas,
     guard::QueryLimits,
-    loader::Scope,
+    loader::{Activity, Scope, Tracked},
     metrics::Metrics,
     rate::{ClientKey, Limiter, RateLimits},
 };
@@ -48,10 +48,8 @@ pub const REQUEST_ID_HEADER: &str = "x-request-id";
 /// What every handler can reach.
 #[derive(Clone)]
 pub struct AppState {
-    /// The schema for clients with a token (errors suggest field names).
-    pub schema: AppSchema,
-    /// The schema for anonymous clients: no field suggestions.
-    pub public_schema: AppSchema,
+    /// The schemas for clients with a token, anonymous clients and subscriptions.
+    pub schemas: Schemas,
     /// The query limits both schemas apply.
     pub limits: QueryLimits,
     pub db: DatabaseConnection,
@@ -63,6 +61,9 @@ pub struct AppState {
     pub public_url: Option<String>,
     /// Longest time one request may take before it is answered with TIMEOUT.
     pub request_timeout: Duration,
+    /// The execution slots: a GraphQL execution runs only while it holds one (see
+    /// [`crate::config::Config::max_concurrent_executions`]).
+    pub executions: Arc<tokio::sync::Semaphore>,
     /// The body limit and CORS origins.
     pub http: HttpConfig,
     /// The rate-limit budgets, and the limiter that keeps them (None: off).
@@ -86,14 +87,17 @@ impl AppState {
         let cache = ResponseCache::new(cache_config.response_cache_max_bytes, metrics.clone());
         cache.follow(db.clone(), &hub);
         AppState {
-            schema: crate::graphql::schema_with(Some((&db, hub.clone())), limits, true),
-            public_schema: crate::graphql::schema_with(Some((&db, hub.clone())), limits, false),
+            schemas: Schemas::new(&db, hub.clone(), limits),
             limits,
             db,
             statements,
             hub,
             public_url: None,
             request_timeout: REQUEST_TIMEOUT,
+            executions: Arc::new(tokio::sync::Semaphore::new(
+                std::thread::available_parallelism().map_or(1, usize::from)
+                    * crate::config::EXECUTIONS_PER_CPU,
+            )),
             http: HttpConfig::default(),
             rate: RateLimits::default(),
             limiter: Limiter::new(RateLimits::default()),
@@ -140,15 +144,19 @@ impl AppState {
     /// The same state with other query limits.
     pub fn with_limits(mut self, limits: QueryLimits) -> Self {
         self.limits = limits;
-        self.schema = crate::graphql::schema_with(Some((&self.db, self.hub.clone())), limits, true);
-        self.public_schema =
-            crate::graphql::schema_with(Some((&self.db, self.hub.clone())), limits, false);
+        self.schemas = Schemas::new(&self.db, self.hub.clone(), limits);
         self
     }
 
     /// The same state with another request timeout.
     pub fn with_request_timeout(mut self, request_timeout: Duration) -> Self {
         self.request_timeout = request_timeout;
+        self
+    }
+
+    /// The same state with `n` execution slots.
+    pub fn with_concurrent_executions(mut self, n: usize) -> Self {
+        self.executions = Arc::new(tokio::sync::Semaphore::new(n.max(1)));
         self
     }
 
@@ -165,6 +173,49 @@ impl AppState {
     }
 }
 
+/// Decrements a gauge when dropped: what is counted stops being counted however its future ends.
+struct Counted<'a>(&'a prometheus_client::metrics::gauge::Gauge);
+
+impl<'a> Counted<'a> {
+    fn new(gauge: &'a prometheus_client::metrics::gauge::Gauge) -> Self {
+        gauge.inc();
+        Counted(gauge)
+    }
+}
+
+impl Drop for Counted<'_> {
+    fn drop(&mut self) {
+        self.0.dec();
+    }
+}
+
+/// An execution slot, held while a GraphQL execution runs (see [`AppState::executions`]).
+struct ExecutionSlot<'a> {
+    _permit: tokio::sync::SemaphorePermit<'a>,
+    _running: Counted<'a>,
+}
+
+impl AppState {
+    /// Waits for a free execution slot, first come first served. The semaphore is never closed; if it were,
+    /// the request would fail as INTERNAL.
+    async fn execution_slot(&self) -> ApiResult<ExecutionSlot<'_>> {
+        let permit = match self.executions.try_acquire() {
+            Ok(permit) => permit,
+            Err(_) => {
+                let _waiting = Counted::new(&self.metrics.executions_waiting);
+                self.executions
+                    .acquire()
+                    .await
+                    .map_err(|_| ApiError::Internal)?
+            }
+        };
+        Ok(ExecutionSlot {
+            _permit: permit,
+            _running: Counted::new(&self.metrics.executions_running),
+        })
+    }
+}
+
 /// The response-cache key of a request.
 fn cache_key(request: &async_graphql::Request) -> crate::cache::Key {
     let variables = serde_json::to_string(&request.variables).unwrap_or_default();
@@ -173,6 +224,29 @@ fn cache_key(request: &async_graphql::Request) -> crate::cache::Key {
         request.operation_name.as_deref(),
         &variables,
     )
+}
+
+/// A GraphQL response as it goes on the wire, serialized straight from async-graphql's values (no intermediate
+/// JSON tree) with the members in the spec's order. A request error (one that stopped the request before
+/// execution) has no `data` member at all.
+#[derive(serde::Serialize)]
+struct ResponseBody<'a> {
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    errors: &'a [async_graphql::ServerError],
+    #[serde(skip_serializing_if = "Option::is_none")]
+    data: Option<&'a async_graphql::Value>,
+    #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    extensions: &'a std::collections::BTreeMap<String, async_graphql::Value>,
+}
+
+impl<'a> ResponseBody<'a> {
+    fn of(response: &'a async_graphql::Response) -> Self {
+        ResponseBody {
+            errors: &response.errors,
+            data: (!protocol::is_request_error(response)).then_some(&response.data),
+            extensions: &response.extensions,
+        }
+    }
 }
 
 /// What a GraphQL response varies by.
@@ -200,7 +274,7 @@ impl AppState {
         headers: &HeaderMap,
         peer: Option<SocketAddr>,
         media: Media,
-        request: async_graphql::Request,
+        mut request: async_graphql::Request,
         get: bool,
     ) -> Response {
         let (viewer, scope) = match self.viewer(headers).await {
@@ -221,10 +295,13 @@ impl AppState {
         };
         let (schema, client) = match &viewer {
             Viewer::Anonymous => (
-                &self.public_schema,
+                &self.schemas.public,
                 ClientKey(format!("addr:{}", self.client_address(headers, peer))),
             ),
-            Viewer::Actor(actor) => (&self.schema, ClientKey(format!("token:{}", actor.token_id))),
+            Viewer::Actor(actor) => (
+                &self.schemas.editor,
+                ClientKey(format!("token:{}", actor.token_id)),
+            ),
         };
         self.metrics.graphql_requests.inc();
         let anonymous = matches!(viewer, Viewer::Anonymous) && scope == Scope::Published;
@@ -245,19 +322,45 @@ impl AppState {
         }
         let seen = self.cache.watermark();
         let request_id = request_id(headers);
-        let mut request = request.data(viewer).data(scope).data(client);
-        if let Some(limiter) = &self.limiter {
-            request = request.data(limiter.clone());
-        }
-        let deps = key.map(|_| Arc::new(Deps::default()));
-        match &deps {
-            Some(deps) => request = request.data(deps.clone()),
-            // A mutation settles this process's cache before it answers.
-            None => request = request.data(self.cache.clone()),
-        }
-        let mut response = match protocol::check_variables(&mut request) {
-            Ok(()) => schema.execute(request).await,
-            Err(errors) => async_graphql::Response::from_errors(errors),
+        let admitted = protocol::check_variables(&mut request).and_then(|()| {
+            let rate = self.limiter.as_deref().map(|limiter| (limiter, &client));
+            crate::guard::admit(
+                &self.schemas.env.registry,
+                &request.query,
+                &request.variables,
+                self.limits,
+                rate,
+            )
+            .map_err(|error| vec![error])
+        });
+        let (mut response, deps) = match admitted {
+            Ok((document, measured)) => {
+                request.set_parsed_query(document);
+                let activity = Arc::new(Activity::default());
+                let mut request = request.data(viewer).data(scope);
+                crate::loader::data_loaders(&mut request.data, &self.db, &activity);
+                let deps = key.as_ref().map(|_| Arc::new(Deps::default()));
+                match &deps {
+                    Some(deps) => request = request.data(deps.clone()),
+                    // A mutation settles this process's cache before it answers.
+                    None => request = request.data(self.cache.clone()),
+                }
+                let response = match self.execution_slot().await {
+                    Ok(_slot) => Tracked::new(activity, schema.execute(request)).await,
+                    Err(err) => async_graphql::Response::from_errors(vec![{
+                        use async_graphql::ErrorExtensions;
+                        err.extend()
+                            .into_server_error(async_graphql::Pos::default())
+                    }]),
+                };
+                let response = if protocol::is_request_error(&response) {
+                    response
+                } else {
+                    crate::guard::report(response, measured, self.limits)
+                };
+                (response, deps)
+            }
+            Err(errors) => (async_graphql::Response::from_errors(errors), None),
         };
         for error in &mut response.errors {
             classify(error);
@@ -282,8 +385,8 @@ impl AppState {
             Some(_) => StatusCode::TOO_MANY_REQUESTS,
             None => media.status(&response),
         };
-        let mut body = match serde_json::to_value(&response) {
-            Ok(body) => body,
+        let body = match serde_json::to_vec(&ResponseBody::of(&response)) {
+            Ok(body) => Bytes::from(body),
             Err(err) => {
                 tracing::error!(error = %err, "a GraphQL response does not serialize");
                 return error_response(
@@ -295,12 +398,6 @@ impl AppState {
                 );
             }
         };
-        if protocol::is_request_error(&response)
-            && let Some(object) = body.as_object_mut()
-        {
-            object.remove("data");
-        }
-        let body = Bytes::from(body.to_string());
         if response.is_ok() && anonymous {
             let etag = etag_of(&body);
             if let (Some(key), Some(deps)) = (key, &deps) {
@@ -475,7 +572,7 @@ async fn graphql_ws(
     protocol: GraphQLProtocol,
     upgrade: WebSocketUpgrade,
 ) -> Response {
-    let schema = state.public_schema.clone();
+    let schema = state.schemas.websocket.clone();
     upgrade
         .protocols(ALL_WEBSOCKET_PROTOCOLS)
         .on_upgrade(move |stream| {

@@ -30,6 +30,10 @@ pub struct Metrics {
     pub cache_entries: Gauge,
     /// Bytes the response cache holds (bodies and dependency tags).
     pub cache_bytes: Gauge,
+    /// GraphQL executions running now.
+    pub executions_running: Gauge,
+    /// GraphQL executions waiting for a free execution slot now.
+    pub executions_waiting: Gauge,
 }
 
 impl std::fmt::Debug for Metrics {
@@ -53,8 +57,20 @@ impl Metrics {
             cache_evictions: Counter::default(),
             cache_entries: Gauge::default(),
             cache_bytes: Gauge::default(),
+            executions_running: Gauge::default(),
+            executions_waiting: Gauge::default(),
         };
         registry.register("sql_statements", "SQL statements run", statements.counter());
+        registry.register(
+            "graphql_executions_running",
+            "GraphQL executions running now (at most GRAPHQL_MAX_CONCURRENT_EXECUTIONS)",
+            metrics.executions_running.clone(),
+        );
+        registry.register(
+            "graphql_executions_waiting",
+            "GraphQL executions waiting for a free execution slot now",
+            metrics.executions_waiting.clone(),
+        );
         registry.register(
             "graphql_requests",
             "GraphQL requests executed or answered from the response cache",

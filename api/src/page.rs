@@ -133,6 +133,28 @@ impl Window {
         conds.join(" AND ")
     }
 
+    /// Whether the condition needs the length of the whole list (`last` without `before` counts back from the
+    /// end).
+    pub fn needs_count(&self) -> bool {
+        self.last.is_some() && self.before.is_none()
+    }
+
+    /// The condition on `o__rn` for a page of a list that is not counted (only for windows that need no
+    /// count): the page's rows and the one after them, which tells `pageInfo.hasNextPage`.
+    pub fn sql_uncounted(&self) -> String {
+        let mut conds = vec![format!("o__rn > {}", self.start())];
+        if let Some(b) = self.before {
+            conds.push(format!("o__rn <= {}", b + 1));
+            if let Some(n) = self.last {
+                conds.push(format!("o__rn > {}", b - n));
+            }
+        }
+        if let Some(n) = self.first {
+            conds.push(format!("o__rn <= {}", self.start() + n + 1));
+        }
+        conds.join(" AND ")
+    }
+
     /// The same condition as [`Window::sql`], for a 0-based position in a list of `total`.
     pub fn contains(&self, position: i64, total: i64) -> bool {
         let end = self.before.unwrap_or(total);
@@ -231,6 +253,47 @@ mod tests {
             positions(window(Some(3), Some(4), None, None), 5),
             Vec::<i64>::new()
         );
+    }
+
+    /// Positions an uncounted query returns for a list of `total`: the window's rows and at most one after.
+    fn uncounted(w: Window, total: i64) -> Vec<i64> {
+        let sql = w.sql_uncounted();
+        (0..total)
+            .filter(|p| {
+                let rn = p + 1;
+                sql.split(" AND ").all(|cond| {
+                    let (op, bound) = cond
+                        .trim_start_matches("o__rn ")
+                        .split_once(' ')
+                        .expect("o__rn <op> <bound>");
+                    let bound: i64 = bound.parse().expect("a number");
+                    match op {
+                        ">" => rn > bound,
+                        "<=" => rn <= bound,
+                        other => panic!("unexpected operator {other}"),
+                    }
+                })
+            })
+            .collect()
+    }
+
+    #[test]
+    fn uncounted_windows_fetch_one_row_past_the_page() {
+        assert_eq!(
+            uncounted(window(Some(2), None, None, None), 5),
+            vec![0, 1, 2]
+        );
+        assert_eq!(
+            uncounted(window(Some(2), Some(2), None, None), 5),
+            vec![3, 4]
+        );
+        assert_eq!(
+            uncounted(window(None, None, Some(2), Some(3)), 5),
+            vec![1, 2, 3]
+        );
+        assert!(window(None, None, Some(2), None).needs_count());
+        assert!(!window(Some(2), None, None, None).needs_count());
+        assert!(!window(None, None, Some(2), Some(3)).needs_count());
     }
 
     #[test]

@@ -46,6 +46,33 @@ impl Sql {
         vec!["?"; n].join(", ")
     }
 
+    /// `<expr> IN (<ids>)`. On PostgreSQL the ids go as one array parameter (`<expr> = ANY(CAST(? AS uuid[]))`),
+    /// so the statement's text is the same however many ids a batch has: each connection prepares it once,
+    /// and PostgreSQL can keep one plan for it instead of planning every batch anew. SQLite, without arrays,
+    /// gets one placeholder per id.
+    pub fn uuid_in(expr: &str, ids: &[uuid::Uuid], backend: DbBackend) -> Sql {
+        if backend == DbBackend::Postgres {
+            let mut array = String::with_capacity(2 + ids.len() * 37);
+            array.push('{');
+            for (i, id) in ids.iter().enumerate() {
+                if i > 0 {
+                    array.push(',');
+                }
+                array.push_str(&id.hyphenated().to_string());
+            }
+            array.push('}');
+            Sql::with(
+                format!("{expr} = ANY(CAST(? AS uuid[]))"),
+                vec![Value::from(array)],
+            )
+        } else {
+            Sql::with(
+                format!("{expr} IN ({})", Sql::placeholders(ids.len())),
+                ids.iter().copied().map(Value::from).collect(),
+            )
+        }
+    }
+
     /// Renders the statement for `backend`.
     pub fn build(self, backend: DbBackend) -> Statement {
         let text = if backend == DbBackend::Postgres {

@@ -91,32 +91,67 @@ macro_rules! node_fields {
 }
 pub(crate) use node_fields;
 
-/// Defines a connection and its edge type for `$node` objects built from `$model` rows.
+/// Defines a connection and its edge type for `$node` objects built from `$model` rows. Each node is built
+/// once and shared by `edges` and `nodes`; a cursor is encoded only when it is asked for.
 macro_rules! connection {
     ($conn:ident, $edge:ident, $node:ident, $model:ty, $what:literal $(, role: $role:ty, $db_role:ty)?) => {
         #[doc = concat!("A page of ", $what, ", with paging information and the total count.")]
-        #[derive(async_graphql::SimpleObject)]
         pub struct $conn {
+            edges: Vec<$edge>,
+            page_info: $crate::page::PageInfo,
+            total_count: i64,
+        }
+
+        #[doc = concat!("A page of ", $what, ", with paging information and the total count.")]
+        #[async_graphql::Object]
+        impl $conn {
             /// The edges of this page, in order.
-            pub edges: Vec<$edge>,
+            async fn edges(&self) -> &[$edge] {
+                &self.edges
+            }
+
             /// The nodes of this page, in order (the edges without their cursors).
-            pub nodes: Vec<$node>,
+            async fn nodes(&self) -> Vec<&$node> {
+                self.edges.iter().map(|edge| &edge.node).collect()
+            }
+
             /// Paging information for this page.
-            pub page_info: $crate::page::PageInfo,
+            async fn page_info(&self) -> &$crate::page::PageInfo {
+                &self.page_info
+            }
+
             /// How many nodes the whole list holds, over all pages, after filters.
-            pub total_count: i64,
+            async fn total_count(&self) -> i64 {
+                self.total_count
+            }
         }
 
         #[doc = concat!("An edge in a page of ", $what, ".")]
-        #[derive(async_graphql::SimpleObject)]
         pub struct $edge {
+            position: i64,
+            node: $node,
+            $(
+            role: $role,
+            )?
+        }
+
+        #[doc = concat!("An edge in a page of ", $what, ".")]
+        #[async_graphql::Object]
+        impl $edge {
             /// Opaque cursor of this edge; pass it as `after` or `before`.
-            pub cursor: String,
+            async fn cursor(&self) -> String {
+                $crate::page::encode_cursor($crate::id::NodeType::$node, self.position)
+            }
+
             /// The node at the end of this edge.
-            pub node: $node,
+            async fn node(&self) -> &$node {
+                &self.node
+            }
             $(
             /// The part the node plays in this relation.
-            pub role: $role,
+            async fn role(&self) -> $role {
+                self.role
+            }
             )?
         }
 
@@ -124,13 +159,12 @@ macro_rules! connection {
             /// Builds the connection from a loaded page.
             #[allow(unused_variables)]
             pub fn from_page(page: $crate::page::Page<$model>) -> $crate::error::ApiResult<Self> {
-                let node_type = $crate::id::NodeType::$node;
-                let page_info = page.page_info(node_type);
+                let page_info = page.page_info($crate::id::NodeType::$node);
                 let total_count = page.total;
                 let mut edges = Vec::with_capacity(page.items.len());
                 for (position, model, role) in page.items {
                     edges.push($edge {
-                        cursor: $crate::page::encode_cursor(node_type, position),
+                        position,
                         node: $node::from(model),
                         $(
                         role: {
@@ -142,8 +176,7 @@ macro_rules! connection {
                         )?
                     });
                 }
-                let nodes = edges.iter().map(|e| e.node.clone()).collect();
-                Ok($conn { edges, nodes, page_info, total_count })
+                Ok($conn { edges, page_info, total_count })
             }
         }
     };
@@ -365,7 +398,8 @@ pub async fn load_rel<T: NodeTable>(
         None => name_order.iter().map(String::as_str).collect(),
     };
     let order = order_terms(backend, order.unwrap_or_default(), name, &default);
-    let query = PageQuery::new(rel.via, filters, order, window, scope(ctx));
+    let count = ctx.look_ahead().field("totalCount").exists();
+    let query = PageQuery::new(rel.via, filters, order, window, scope(ctx), count);
     load_page::<T>(ctx, parent, query).await
 }
 

@@ -9,13 +9,18 @@
 //!   SELECT * FROM (
 //!     SELECT t.*, <parent> AS o__parent, [l.role AS o__role,]
 //!            ROW_NUMBER() OVER (PARTITION BY <parent> ORDER BY <order>, t.id) AS o__rn,
-//!            COUNT(*) OVER (PARTITION BY <parent>) AS o__cnt
+//!            COUNT(*) OVER (PARTITION BY <parent>) AS o__cnt   -- only when `totalCount` is asked for
 //!     FROM <table> t [JOIN <link> l ON l.<target> = t.id]
 //!     WHERE <parent> IN (…) AND <visibility> AND <filters>
-//!   ) w WHERE (<window>) OR o__rn = 1 ORDER BY o__parent, o__rn
+//!   ) w WHERE (<window>) OR o__rn = 1
 //!   ```
-//!   The first row of every partition is always returned so `totalCount` is known even for an empty page.
+//!   Rows come back in no particular order (sorting them again in SQL cost as much as the window itself);
+//!   each page puts its few rows in order by position.
+//!   When the count is asked for, the first row of every partition is always returned so `totalCount` is known
+//!   even for an empty page. Without it, the window reaches one row past the page instead, which is all
+//!   `pageInfo.hasNextPage` needs, and PostgreSQL can stop reading each partition at the window's end.
 
+mod batching;
 mod sharing;
 mod tables;
 
@@ -23,17 +28,14 @@ use std::{
     collections::HashMap,
     hash::{Hash, Hasher},
     marker::PhantomData,
-    sync::{
-        Arc,
-        atomic::{AtomicU64, Ordering},
-    },
-    time::{Duration, Instant},
+    sync::Arc,
 };
 
 use async_graphql::{
     Context,
     dataloader::{DataLoader, HashMapCache},
 };
+pub use batching::{Activity, Tracked};
 use oppvekstgraf_entity::enums::Status;
 use sea_orm::{DatabaseConnection, FromQueryResult, QueryResult, Value};
 pub use sharing::{
@@ -171,20 +173,28 @@ pub struct PageQuery {
     order: Vec<String>,
     window: Window,
     scope: Scope,
+    count: bool,
     fingerprint: String,
+    /// A hash of `fingerprint`, computed once: page keys are hashed several times on their way through a
+    /// DataLoader, and a wide level has hundreds of them.
+    fingerprint_hash: u64,
 }
 
 impl PageQuery {
-    /// A page query; `order` terms refer to `t.` (the target) or `l.` (the link row).
+    /// A page query; `order` terms refer to `t.` (the target) or `l.` (the link row). `count`: whether the
+    /// length of the whole list is wanted (`totalCount`); without it, the statement computes no count and
+    /// reads one row past the page instead, for `pageInfo.hasNextPage`.
     pub fn new(
         via: Via,
         filters: Vec<Sql>,
         order: Vec<String>,
         window: Window,
         scope: Scope,
+        count: bool,
     ) -> Self {
+        let count = count || window.needs_count();
         let fingerprint = format!(
-            "{via:?}|{}|{}|{window:?}|{scope:?}",
+            "{via:?}|{}|{}|{window:?}|{scope:?}|{count}",
             filters
                 .iter()
                 .map(Sql::fingerprint)
@@ -198,6 +208,12 @@ impl PageQuery {
             order,
             window,
             scope,
+            count,
+            fingerprint_hash: {
+                let mut hasher = std::hash::DefaultHasher::new();
+                fingerprint.hash(&mut hasher);
+                hasher.finish()
+            },
             fingerprint,
         }
     }
@@ -212,7 +228,10 @@ pub struct PageKey {
 
 impl PartialEq for PageKey {
     fn eq(&self, other: &Self) -> bool {
-        self.parent == other.parent && self.query.fingerprint == other.query.fingerprint
+        self.parent == other.parent
+            && (Arc::ptr_eq(&self.query, &other.query)
+                || (self.query.fingerprint_hash == other.query.fingerprint_hash
+                    && self.query.fingerprint == other.query.fingerprint))
     }
 }
 
@@ -221,7 +240,7 @@ impl Eq for PageKey {}
 impl Hash for PageKey {
     fn hash<H: Hasher>(&self, state: &mut H) {
         self.parent.hash(state);
-        self.query.fingerprint.hash(state);
+        self.query.fingerprint_hash.hash(state);
     }
 }
 
@@ -253,43 +272,6 @@ impl<M: FromQueryResult> FromQueryResult for Row<M> {
     }
 }
 
-/// When a request last asked one of its loaders for a key.
-#[derive(Debug)]
-pub struct Activity {
-    start: Instant,
-    last_micros: AtomicU64,
-}
-
-impl Default for Activity {
-    fn default() -> Self {
-        Activity {
-            start: Instant::now(),
-            last_micros: AtomicU64::new(0),
-        }
-    }
-}
-
-impl Activity {
-    /// Records that a key was just asked for.
-    pub fn touch(&self) {
-        let now = self.start.elapsed().as_micros() as u64;
-        self.last_micros.fetch_max(now, Ordering::Relaxed);
-    }
-
-    /// Waits until no key has been asked for during `quiet`, or `max` has passed.
-    pub async fn quiet(&self, quiet: Duration, max: Duration) {
-        let began = Instant::now();
-        loop {
-            let last = Duration::from_micros(self.last_micros.load(Ordering::Relaxed));
-            let idle = self.start.elapsed().saturating_sub(last);
-            if idle >= quiet || began.elapsed() >= max {
-                return;
-            }
-            tokio::time::sleep(quiet - idle).await;
-        }
-    }
-}
-
 /// Loads nodes of one table by id.
 pub struct NodeLoader<T> {
     db: DatabaseConnection,
@@ -308,14 +290,10 @@ impl<T: NodeTable> async_graphql::dataloader::Loader<NodeKey> for NodeLoader<T> 
             by_scope.entry(key.scope).or_default().push(key.id);
         }
         for (scope, ids) in by_scope {
-            let mut sql = Sql::with(
-                format!(
-                    "SELECT t.* FROM {} t WHERE t.id IN ({}) AND ",
-                    T::TABLE,
-                    Sql::placeholders(ids.len())
-                ),
-                ids.iter().copied().map(Value::from).collect(),
-            );
+            let backend = self.db.get_database_backend();
+            let mut sql = Sql::raw(format!("SELECT t.* FROM {} t WHERE ", T::TABLE));
+            sql.append(Sql::uuid_in("t.id", &ids, backend));
+            sql.push(" AND ");
             sql.append(scope.sql::<T>());
             let stmt = sql.build(self.db.get_database_backend());
             for model in T::Model::find_by_statement(stmt).all(&self.db).await? {
@@ -356,11 +334,16 @@ impl<T: NodeTable> PageLoader<T> {
         let mut sql = Sql::raw(format!(
             "SELECT * FROM (SELECT t.*, {} AS o__parent, {} AS o__role, \
              ROW_NUMBER() OVER ({partition}ORDER BY {order}) AS o__rn, \
-             COUNT(*) OVER ({partition}) AS o__cnt FROM {} t",
+             {} AS o__cnt FROM {} t",
             parent.as_deref().unwrap_or("NULL"),
             match query.via {
                 Via::Link { role: true, .. } => "l.role",
                 _ => "NULL",
+            },
+            if query.count {
+                format!("COUNT(*) OVER ({partition})")
+            } else {
+                "CAST(0 AS BIGINT)".into()
             },
             T::TABLE,
         ));
@@ -385,9 +368,11 @@ impl<T: NodeTable> PageLoader<T> {
             sql.append(query.scope.sql::<T>());
         }
         if let Some(parent) = &parent {
-            sql.append(Sql::with(
-                format!(" AND {parent} IN ({})", Sql::placeholders(parents.len())),
-                parents.iter().copied().map(Value::from).collect(),
+            sql.push(" AND ");
+            sql.append(Sql::uuid_in(
+                parent,
+                parents,
+                self.db.get_database_backend(),
             ));
         }
         for filter in &query.filters {
@@ -395,10 +380,12 @@ impl<T: NodeTable> PageLoader<T> {
             sql.append(filter.clone());
             sql.push(")");
         }
-        sql.push(&format!(
-            ") w WHERE ({}) OR o__rn = 1 ORDER BY o__parent, o__rn",
-            query.window.sql()
-        ));
+        // A counted page always gets its list's first row, so an empty page still knows the count.
+        sql.push(&if query.count {
+            format!(") w WHERE ({}) OR o__rn = 1", query.window.sql())
+        } else {
+            format!(") w WHERE {}", query.window.sql_uncounted())
+        });
         let stmt = sql.build(self.db.get_database_backend());
         let rows = Row::<T::Model>::find_by_statement(stmt)
             .all(&self.db)
@@ -406,11 +393,20 @@ impl<T: NodeTable> PageLoader<T> {
         let mut pages: HashMap<Uuid, Page<T::Model>> = HashMap::new();
         for row in rows {
             let page = pages.entry(row.parent.unwrap_or_default()).or_default();
-            page.total = row.cnt;
+            // Uncounted, the list is known to reach at least the last row read (one past the page, if any).
+            let total = if query.count { row.cnt } else { i64::MAX };
+            page.total = if query.count {
+                row.cnt
+            } else {
+                page.total.max(row.rn)
+            };
             let position = row.rn - 1;
-            if query.window.contains(position, row.cnt) {
+            if query.window.contains(position, total) {
                 page.items.push((position, row.model, row.role));
             }
+        }
+        for page in pages.values_mut() {
+            page.items.sort_unstable_by_key(|(position, ..)| *position);
         }
         Ok(pages)
     }
@@ -421,16 +417,20 @@ impl<T: NodeTable> async_graphql::dataloader::Loader<PageKey> for PageLoader<T> 
     type Error = ApiError;
 
     async fn load(&self, keys: &[PageKey]) -> Result<HashMap<PageKey, Page<T::Model>>, ApiError> {
-        let mut groups: HashMap<&str, (Arc<PageQuery>, Vec<Uuid>)> = HashMap::new();
+        // A batch holds one page query or a few (one per distinct filter, order or window asked for).
+        let mut groups: Vec<(Arc<PageQuery>, Vec<Uuid>)> = Vec::new();
         for key in keys {
-            groups
-                .entry(key.query.fingerprint.as_str())
-                .or_insert_with(|| (key.query.clone(), Vec::new()))
-                .1
-                .push(key.parent);
+            let same = |(query, _): &&mut (Arc<PageQuery>, Vec<Uuid>)| {
+                query.fingerprint_hash == key.query.fingerprint_hash
+                    && query.fingerprint == key.query.fingerprint
+            };
+            match groups.iter_mut().find(same) {
+                Some((_, parents)) => parents.push(key.parent),
+                None => groups.push((key.query.clone(), vec![key.parent])),
+            }
         }
         let mut out = HashMap::with_capacity(keys.len());
-        for (query, parents) in groups.into_values() {
+        for (query, parents) in groups {
             let mut pages = self.load_group(&query, &parents).await?;
             for parent in parents {
                 let page = pages.remove(&parent).unwrap_or_default();

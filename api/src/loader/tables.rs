@@ -1,16 +1,13 @@
 //! The node tables the generic loaders serve, and their registration.
 
-use std::{marker::PhantomData, sync::Arc, time::Duration};
+use std::{marker::PhantomData, sync::Arc};
 
-use async_graphql::{
-    Data,
-    dataloader::{DataLoader, HashMapCache},
-};
+use async_graphql::Data;
 use oppvekstgraf_entity as entity;
 use sea_orm::{DatabaseConnection, FromQueryResult};
 use uuid::Uuid;
 
-use super::{Activity, NodeLoader, PageLoader};
+use super::{Activity, NodeLoader, PageLoader, Tracked, batching::loader};
 use crate::id::NodeType;
 
 /// A table of nodes that the generic loaders can read.
@@ -73,45 +70,15 @@ macro_rules! node_tables {
         /// A fresh [`NodeLoader`] and [`PageLoader`] for every node table, for one execution. Loaders live for
         /// one execution (a query, or one event of a subscription): they cache what it loaded, and never serve
         /// another execution's rows.
-        pub fn data_loaders(db: &DatabaseConnection) -> Data {
-            let activity = Arc::new(Activity::default());
-            let mut data = Data::default();
+        pub fn data_loaders(data: &mut Data, db: &DatabaseConnection, activity: &Arc<Activity>) {
             $(
-                data.insert(loader(NodeLoader::<entity::$module::Entity> { db: db.clone(), activity: activity.clone(), _table: PhantomData }, &activity));
-                data.insert(loader(PageLoader::<entity::$module::Entity> { db: db.clone(), activity: activity.clone(), _table: PhantomData }, &activity));
+                data.insert(loader(NodeLoader::<entity::$module::Entity> { db: db.clone(), activity: activity.clone(), _table: PhantomData }, activity));
+                data.insert(loader(PageLoader::<entity::$module::Entity> { db: db.clone(), activity: activity.clone(), _table: PhantomData }, activity));
             )*
-            data.insert(loader(PageLoader::<entity::revision::Entity> { db: db.clone(), activity: activity.clone(), _table: PhantomData }, &activity));
-            data.insert(loader(super::SharingLoader { db: db.clone(), activity: activity.clone() }, &activity));
-            data
+            data.insert(loader(PageLoader::<entity::revision::Entity> { db: db.clone(), activity: activity.clone(), _table: PhantomData }, activity));
+            data.insert(loader(super::SharingLoader { db: db.clone(), activity: activity.clone() }, activity));
         }
     };
-}
-
-/// How long no new key may arrive before a batch is loaded.
-const QUIET: Duration = Duration::from_millis(2);
-/// The longest a batch waits for the request to go quiet.
-const MAX_WAIT: Duration = Duration::from_millis(50);
-
-/// A DataLoader whose batches start once the request has stopped asking for keys for [`QUIET`] (at most
-/// [`MAX_WAIT`]), rather than after a fixed delay: siblings of a wide list are enqueued over a span that grows
-/// with the list, and a fixed window splits them into several statements under load.
-fn loader<L: Send + Sync + 'static>(
-    inner: L,
-    activity: &Arc<Activity>,
-) -> DataLoader<L, HashMapCache> {
-    let activity = activity.clone();
-    DataLoader::with_cache(
-        inner,
-        move |batch| {
-            let activity = activity.clone();
-            tokio::spawn(async move {
-                activity.quiet(QUIET, MAX_WAIT).await;
-                batch.await
-            })
-        },
-        HashMapCache::default(),
-    )
-    .delay(Duration::ZERO)
 }
 
 node_tables!(
@@ -160,8 +127,10 @@ impl async_graphql::extensions::Extension for Loaders {
     ) -> async_graphql::Response {
         match ctx.data_opt::<DatabaseConnection>() {
             Some(db) => {
-                next.run_with_data(ctx, operation_name, data_loaders(db))
-                    .await
+                let activity = Arc::new(Activity::default());
+                let mut data = Data::default();
+                data_loaders(&mut data, db, &activity);
+                Tracked::new(activity, next.run_with_data(ctx, operation_name, data)).await
             }
             None => next.run(ctx, operation_name).await,
         }
