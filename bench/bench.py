@@ -530,13 +530,30 @@ METRICS = {
 }
 
 
+def settled_metrics(url, timeout=30):
+    """The server's counters once no execution is running: when wrk stops, the requests it was waiting for
+    still run to their end (their statements are counted, their responses dropped), so counters read at once
+    would charge a run with the statements of requests it did not count."""
+    deadline = time.time() + timeout
+    while True:
+        out = metrics(url)
+        if out is None or out.get("oppvekstgraf_graphql_executions_running", 0) == 0 or time.time() > deadline:
+            return out
+        time.sleep(0.02)
+
+
 def measure(settings, label, server_pid, url, requests_file, metrics_url=None, db=True):
     """Warm-up, then one timed wrk run with CPU, peak RSS and statement counters read around it."""
     log(f"  {label}")
     if settings.warmup > 0:
         wrk(settings, url, requests_file, settings.warmup, None)
+    if metrics_url:
+        metrics_before = settled_metrics(metrics_url)
+    else:
+        # A server without /metrics gets the same pause for the warm-up's last requests to end.
+        metrics_before = None
+        time.sleep(1.0)
     reset_peak_rss(server_pid)
-    metrics_before = metrics(metrics_url) if metrics_url else None
     db_before = db_backend_cpu(settings) if db else {}
     cpu_before = tree_cpu(server_pid)
     out_path = os.path.join(WORK, "wrk", f"{label}.json")
@@ -544,7 +561,7 @@ def measure(settings, label, server_pid, url, requests_file, metrics_url=None, d
     res = wrk(settings, url, requests_file, settings.duration, out_path)
     cpu_after = tree_cpu(server_pid)
     db_after = db_backend_cpu(settings) if db else {}
-    metrics_after = metrics(metrics_url) if metrics_url else None
+    metrics_after = settled_metrics(metrics_url) if metrics_url else None
     seconds = res["duration_us"] / 1e6
     errors = sum(res["errors"].values())
     row = {
@@ -564,7 +581,10 @@ def measure(settings, label, server_pid, url, requests_file, metrics_url=None, d
             if name in metrics_after:
                 row[f"{key}_delta"] = metrics_after[name] - metrics_before.get(name, 0)
         if "statements_delta" in row:
-            row["statements_per_request_metrics"] = row["statements_delta"] / max(res["requests"], 1)
+            # Per request the server started in the window (every one of them finished before the counters
+            # were read); wrk's count leaves out those still running when it stopped.
+            started = row.get("graphql_requests_delta") or res["requests"]
+            row["statements_per_request_metrics"] = row["statements_delta"] / max(started, 1)
     if errors:
         log(f"    {errors} errors ({res['errors']})")
     log(f"    {row['rps']:.0f} req/s, p50 {row['p50_ms']:.2f} ms, p99 {row['p99_ms']:.2f} ms, "

@@ -181,8 +181,7 @@ def render(results):
         w("")
 
     if varied:
-        w("## With the response cache on, varied keys
-")
+        w("## With the response cache on, varied keys\n")
         w("The uncached runs' request files again (every request varies its key), against a server with the "
           "response cache on, as it is deployed: the warm-up fills the cache, and the measured run gets the "
           "mix of hits and misses the keys give (18 counties, 361 municipalities, 2000 measures, 50 legal "
