@@ -107,15 +107,16 @@ pub struct Config {
 /// Executions per CPU that may run at once when `GRAPHQL_MAX_CONCURRENT_EXECUTIONS` is not set.
 pub const EXECUTIONS_PER_CPU: usize = 4;
 
+/// How many GraphQL executions may run at once when `GRAPHQL_MAX_CONCURRENT_EXECUTIONS` is not set.
+pub fn default_concurrent_executions() -> usize {
+    std::thread::available_parallelism().map_or(1, usize::from) * EXECUTIONS_PER_CPU
+}
+
 impl Config {
     /// How many GraphQL executions may run at once (see [`Config::max_concurrent_executions`]).
     pub fn concurrent_executions(&self) -> usize {
-        match self.max_concurrent_executions {
-            Some(n) => n as usize,
-            None => {
-                std::thread::available_parallelism().map_or(1, usize::from) * EXECUTIONS_PER_CPU
-            }
-        }
+        self.max_concurrent_executions
+            .map_or_else(default_concurrent_executions, |n| n as usize)
     }
 
     /// The request timeout as a duration.

@@ -95,8 +95,7 @@ impl AppState {
             public_url: None,
             request_timeout: REQUEST_TIMEOUT,
             executions: Arc::new(tokio::sync::Semaphore::new(
-                std::thread::available_parallelism().map_or(1, usize::from)
-                    * crate::config::EXECUTIONS_PER_CPU,
+                crate::config::default_concurrent_executions(),
             )),
             http: HttpConfig::default(),
             rate: RateLimits::default(),
