@@ -372,22 +372,13 @@ on_both!(executions_wait_in_line_for_a_free_slot);
 /// With every execution slot taken, a query waits (counted in `/metrics`) and runs as soon as a slot is
 /// free; a cached answer does not wait at all.
 async fn executions_wait_in_line_for_a_free_slot(app: &TestApp) {
-    use axum::{body::Body, http::Request};
-    use http_body_util::BodyExt;
-    use tower::ServiceExt;
-
     let state = app.state.clone().with_concurrent_executions(1);
     let router = oppvekstgraf_api::app(state.clone());
-    let post = |query: &str| {
-        Request::post("/graphql")
-            .header("content-type", "application/json")
-            .body(Body::from(json!({ "query": query }).to_string()))
-            .expect("request")
-    };
+    let post =
+        |query: &str| common::send_via(router.clone(), common::graphql_post(query, json!({})));
     let query = r#"{ municipality(number: "1539") { name } }"#;
     // Answered once, so the same read is in the response cache.
-    let cached = router.clone().oneshot(post(query)).await.expect("response");
-    assert_eq!(cached.status(), 200);
+    assert_eq!(post(query).await.0, 200);
 
     let slot = state
         .executions
@@ -395,11 +386,7 @@ async fn executions_wait_in_line_for_a_free_slot(app: &TestApp) {
         .acquire_owned()
         .await
         .expect("the only slot");
-    let waiting = tokio::spawn(
-        router
-            .clone()
-            .oneshot(post(r#"{ municipality(number: "3002") { name } }"#)),
-    );
+    let waiting = tokio::spawn(post(r#"{ municipality(number: "3002") { name } }"#));
     let deadline = Instant::now() + Duration::from_secs(5);
     while state.metrics.executions_waiting.get() < 1 && Instant::now() < deadline {
         tokio::time::sleep(Duration::from_millis(10)).await;
@@ -412,21 +399,17 @@ async fn executions_wait_in_line_for_a_free_slot(app: &TestApp) {
     tokio::time::sleep(Duration::from_millis(200)).await;
     assert!(!waiting.is_finished(), "no execution without a slot");
     // The cached read does not need a slot.
-    let hit = tokio::time::timeout(Duration::from_secs(5), router.clone().oneshot(post(query)))
+    let (status, _) = tokio::time::timeout(Duration::from_secs(5), post(query))
         .await
-        .expect("a cached answer does not wait")
-        .expect("response");
-    assert_eq!(hit.status(), 200);
+        .expect("a cached answer does not wait");
+    assert_eq!(status, 200);
 
     drop(slot);
-    let answer = tokio::time::timeout(Duration::from_secs(10), waiting)
+    let (status, body) = tokio::time::timeout(Duration::from_secs(10), waiting)
         .await
         .expect("runs once the slot is free")
-        .expect("task")
-        .expect("response");
-    assert_eq!(answer.status(), 200);
-    let body = answer.into_body().collect().await.expect("body").to_bytes();
-    let body: Value = serde_json::from_slice(&body).expect("json");
+        .expect("task");
+    assert_eq!(status, 200);
     assert_eq!(body["data"]["municipality"]["name"], "Moss", "{body}");
     assert_eq!(state.metrics.executions_waiting.get(), 0);
     assert_eq!(state.metrics.executions_running.get(), 0);

@@ -202,10 +202,6 @@ const TREE_UNCOUNTED: &str = r#"{ municipality(number: "1539") { name
 
 on_both!(concurrent_trees_load_each_level_in_one_statement);
 async fn concurrent_trees_load_each_level_in_one_statement(app: &common::TestApp) {
-    use axum::{body::Body, http::Request};
-    use http_body_util::BodyExt;
-    use tower::ServiceExt;
-
     multiply(app, 9).await;
     const TREES: u64 = 8;
     // Three rounds of eight national-sized trees would spend a client's rate budget.
@@ -218,18 +214,9 @@ async fn concurrent_trees_load_each_level_in_one_statement(app: &common::TestApp
     let tree = |query: String| {
         let router = router.clone();
         async move {
-            let request = Request::post("/graphql")
-                .header("content-type", "application/json")
-                .body(Body::from(json!({ "query": query }).to_string()))
-                .expect("request");
-            let response = router.oneshot(request).await.expect("response");
-            let body = response
-                .into_body()
-                .collect()
+            common::send_via(router, common::graphql_post(&query, json!({})))
                 .await
-                .expect("body")
-                .to_bytes();
-            serde_json::from_slice::<serde_json::Value>(&body).expect("json")
+                .1
         }
     };
     let mut fewest = u64::MAX;

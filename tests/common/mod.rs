@@ -222,33 +222,12 @@ impl TestApp {
 
     /// Sends a GraphQL POST and returns the JSON response.
     pub async fn gql(&self, query: &str, variables: Value) -> Value {
-        let body = json!({ "query": query, "variables": variables }).to_string();
-        let request = Request::post("/graphql")
-            .header(header::CONTENT_TYPE, "application/json")
-            .body(Body::from(body))
-            .expect("request");
-        self.send(request).await.1
+        self.send(graphql_post(query, variables)).await.1
     }
 
     /// Sends a request and returns status and JSON body.
     pub async fn send(&self, request: Request<Body>) -> (axum::http::StatusCode, Value) {
-        let response = self
-            .router
-            .clone()
-            .oneshot(request)
-            .await
-            .expect("response");
-        let status = response.status();
-        let bytes = response
-            .into_body()
-            .collect()
-            .await
-            .expect("body")
-            .to_bytes();
-        (
-            status,
-            serde_json::from_slice(&bytes).unwrap_or(Value::Null),
-        )
+        send_via(self.router.clone(), request).await
     }
 
     /// Sends a query that must succeed and returns its `data`.
@@ -379,6 +358,32 @@ macro_rules! on_both {
             }
         }
     };
+}
+
+/// A GraphQL POST of `query` with `variables` to `/graphql`.
+pub fn graphql_post(query: &str, variables: Value) -> Request<Body> {
+    let body = json!({ "query": query, "variables": variables }).to_string();
+    Request::post("/graphql")
+        .header(header::CONTENT_TYPE, "application/json")
+        .body(Body::from(body))
+        .expect("request")
+}
+
+/// Sends a request through `router` (for a router over a differently configured state) and returns status
+/// and JSON body (null when the body is not JSON).
+pub async fn send_via(router: Router, request: Request<Body>) -> (axum::http::StatusCode, Value) {
+    let response = router.oneshot(request).await.expect("response");
+    let status = response.status();
+    let bytes = response
+        .into_body()
+        .collect()
+        .await
+        .expect("body")
+        .to_bytes();
+    (
+        status,
+        serde_json::from_slice(&bytes).unwrap_or(Value::Null),
+    )
 }
 
 /// `edges[].node.<field>` of a connection as strings.
