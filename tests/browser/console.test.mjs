@@ -161,17 +161,17 @@ async function setQuery(page, text) {
 
 /**
  * No page errors, console errors or failed requests. `allow401` lets Chromium's 401 log
- * line through; `allowAbortedWorkerScripts` a worker script whose loading was cancelled:
- * by a reload, or because GraphiQL restarts Monaco's GraphQL worker whenever the schema
- * changes and a worker disposed while its script is still loading shows up as an
- * aborted request.
+ * line through; `allowAbortedAssets` an asset of the console whose loading was cancelled:
+ * by a reload (a worker script, the icon font), or because GraphiQL restarts Monaco's
+ * GraphQL worker whenever the schema changes and a worker disposed while its script is
+ * still loading shows up as an aborted request.
  */
-function assertNoProblems(problems, { allow401 = false, allowAbortedWorkerScripts = false } = {}) {
-  const abortedWorker = new RegExp(
-    `^request failed: GET ${escapeRegExp(BASE_URL)}/graphiql/assets/[\\w.-]+\\.worker-[\\w-]+\\.js \\(net::ERR_ABORTED\\)$`,
+function assertNoProblems(problems, { allow401 = false, allowAbortedAssets = false } = {}) {
+  const abortedAsset = new RegExp(
+    `^request failed: GET ${escapeRegExp(BASE_URL)}/graphiql/assets/[\\w.-]+ \\(net::ERR_ABORTED\\)$`,
   );
   const unexpected = problems.filter(
-    (p) => !(allow401 && p === CONSOLE_401) && !(allowAbortedWorkerScripts && abortedWorker.test(p)),
+    (p) => !(allow401 && p === CONSOLE_401) && !(allowAbortedAssets && abortedAsset.test(p)),
   );
   assert.deepEqual(unexpected, [], `page reported problems:\n${unexpected.join('\n')}`);
 }
@@ -378,7 +378,7 @@ describe('GraphiQL console: editing with an API token', { timeout: TEST_TIMEOUT 
       assert.equal((await reintrospection).headers()['authorization'], `Bearer ${TOKEN}`, 'introspection after reload');
       await page.locator(`${TOKEN_BAR}[data-state="signed-in"]`).waitFor();
       assert.match(await page.locator('.token-bar-status').textContent(), /^Innlogget/);
-      assertNoProblems(problems, { allowAbortedWorkerScripts: true });
+      assertNoProblems(problems, { allowAbortedAssets: true });
     } finally {
       await context.close();
     }
@@ -493,7 +493,7 @@ describe('GraphiQL console: editing with an API token', { timeout: TEST_TIMEOUT 
       await waitForText(page, RESPONSE, [/"name": "Rauma"/]);
       assert.equal(await page.locator('.token-bar-message').count(), 0, 'no message once signed in');
       // The reload, and the schema arriving late, may cancel a worker script (see assertNoProblems).
-      assertNoProblems(problems, { allow401: true, allowAbortedWorkerScripts: true });
+      assertNoProblems(problems, { allow401: true, allowAbortedAssets: true });
     } finally {
       await context.close();
     }
