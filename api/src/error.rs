@@ -95,6 +95,10 @@ impl ApiError {
 
 impl From<sea_orm::DbErr> for ApiError {
     fn from(err: sea_orm::DbErr) -> Self {
+        if let Some(violation) = UniqueViolation::of(&err) {
+            tracing::info!(error = %err, "a write collided with a unique key");
+            return violation.error();
+        }
         match DbFault::of(&err) {
             DbFault::Unavailable => {
                 tracing::warn!(error = %err, "database unavailable");
@@ -108,6 +112,102 @@ impl From<sea_orm::DbErr> for ApiError {
                 tracing::error!(error = %err, "database error");
                 ApiError::Internal
             }
+        }
+    }
+}
+
+/// A write that collided with a unique key (a slug, a natural key, a link between two nodes): the table
+/// and its columns, as the database reports them. Mutations check such values first, under a lock on the
+/// value ([`crate::graphql::mutation::core::Tx::lock_key`]), so this is the last line: whatever slips past
+/// a check is still the client's VALIDATION error, never INTERNAL.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UniqueViolation {
+    pub table: String,
+    pub columns: Vec<String>,
+}
+
+impl UniqueViolation {
+    /// The violation `err` reports: PostgreSQL SQLSTATE `23505` (its detail names the columns, `Key (a,
+    /// b)=(…) already exists.`), SQLite `SQLITE_CONSTRAINT_UNIQUE` or `_PRIMARYKEY` (`UNIQUE constraint
+    /// failed: t.a, t.b`).
+    pub fn of(err: &sea_orm::DbErr) -> Option<UniqueViolation> {
+        use sea_orm::{DbErr, RuntimeErr, sqlx};
+        let (DbErr::Exec(RuntimeErr::SqlxError(e)) | DbErr::Query(RuntimeErr::SqlxError(e))) = err
+        else {
+            return None;
+        };
+        let sqlx::Error::Database(db) = e.as_ref() else {
+            return None;
+        };
+        if let Some(pg) = db.try_downcast_ref::<sqlx::postgres::PgDatabaseError>() {
+            if pg.code() != "23505" {
+                return None;
+            }
+            let columns = pg
+                .detail()
+                .and_then(|d| d.strip_prefix("Key ("))
+                .and_then(|d| d.split_once(")="))
+                .map(|(cols, _)| cols.split(',').map(|c| c.trim().to_string()).collect())
+                .unwrap_or_default();
+            return Some(UniqueViolation {
+                table: pg.table().unwrap_or_default().to_string(),
+                columns,
+            });
+        }
+        // SQLITE_CONSTRAINT_UNIQUE (2067) and SQLITE_CONSTRAINT_PRIMARYKEY (1555).
+        if !matches!(db.code().as_deref(), Some("2067" | "1555")) {
+            return None;
+        }
+        let list = db.message().split_once(": ")?.1;
+        let mut table = String::new();
+        let columns = list
+            .split(',')
+            .filter_map(|qualified| {
+                let (t, column) = qualified.trim().split_once('.')?;
+                table = t.to_string();
+                Some(column.to_string())
+            })
+            .collect();
+        Some(UniqueViolation { table, columns })
+    }
+
+    /// The VALIDATION error a client gets: the input field of the one column (`slug` → `input.slug`,
+    /// `lovdata_id` → `input.lovdataId`; a legal reference's natural key is its `input.section`), or
+    /// `input` for a key of several columns (a link row).
+    pub fn error(&self) -> ApiError {
+        let what = self.table.replace('_', " ");
+        match self.columns.as_slice() {
+            [column] if self.table == "legal_reference" && column == "natural_key" => {
+                ApiError::validation(
+                    "input.section",
+                    "the law has a legal reference with this section already",
+                )
+            }
+            [column] => {
+                let mut field = String::from("input.");
+                let mut upper = false;
+                for c in column.chars() {
+                    match c {
+                        '_' => upper = true,
+                        c if upper => {
+                            field.extend(c.to_uppercase());
+                            upper = false;
+                        }
+                        c => field.push(c),
+                    }
+                }
+                let name = column.replace('_', " ");
+                ApiError::validation(
+                    field,
+                    format!("this {name} is taken by another {what}: choose another {name}"),
+                )
+            }
+            _ => ApiError::validation(
+                "input",
+                format!(
+                    "another request has just written the same {what}: load it again and retry if it is still needed"
+                ),
+            ),
         }
     }
 }
@@ -174,6 +274,8 @@ impl DbFault {
     pub fn of_sqlstate(code: &str) -> DbFault {
         match code {
             "57014" | "55P03" => DbFault::Timeout,
+            // serialization_failure, deadlock_detected: the transaction was rolled back; a retry succeeds.
+            "40001" | "40P01" => DbFault::Unavailable,
             "57P01" | "57P02" | "57P03" | "57P04" | "57P05" | "25P03" => DbFault::Unavailable,
             _ if code.starts_with("08") || code.starts_with("53") => DbFault::Unavailable,
             _ => DbFault::Other,
@@ -271,7 +373,34 @@ mod tests {
         assert_eq!(DbFault::of_sqlstate("08006"), DbFault::Unavailable);
         assert_eq!(DbFault::of_sqlstate("53300"), DbFault::Unavailable);
         assert_eq!(DbFault::of_sqlstate("23505"), DbFault::Other);
-        assert_eq!(DbFault::of_sqlstate("40001"), DbFault::Other);
+        assert_eq!(DbFault::of_sqlstate("40001"), DbFault::Unavailable);
+        assert_eq!(DbFault::of_sqlstate("40P01"), DbFault::Unavailable);
+        assert_eq!(DbFault::of_sqlstate("23503"), DbFault::Other);
+    }
+
+    #[test]
+    fn unique_violations_name_the_input_field() {
+        let violation = |table: &str, columns: &[&str]| UniqueViolation {
+            table: table.into(),
+            columns: columns.iter().map(|c| c.to_string()).collect(),
+        };
+        let field = |err: ApiError| match err {
+            ApiError::Validation { field, .. } => field,
+            other => panic!("not a validation error: {other:?}"),
+        };
+        assert_eq!(field(violation("measure", &["slug"]).error()), "input.slug");
+        assert_eq!(
+            field(violation("law", &["lovdata_id"]).error()),
+            "input.lovdataId"
+        );
+        assert_eq!(
+            field(violation("legal_reference", &["natural_key"]).error()),
+            "input.section"
+        );
+        assert_eq!(
+            field(violation("measure_theme", &["measure_id", "theme_id"]).error()),
+            "input"
+        );
     }
 
     #[test]

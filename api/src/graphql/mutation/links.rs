@@ -65,6 +65,16 @@ where
     } else {
         tx.visible(&field, right, spec.right).await?
     };
+    // Link changes of one node run one after the other, so that two at once read the link and the node's
+    // version after each other (a symmetric link locks both ends, in one order).
+    let mut locked = vec![left];
+    if spec.table == "municipality_neighbour" {
+        locked.push(right_id);
+        locked.sort();
+    }
+    for id in locked {
+        tx.lock_key(&format!("node:{id}")).await?;
+    }
     if !remove {
         match spec.target {
             Target::Visible => {}

@@ -52,14 +52,7 @@ async fn unique(
     except: Option<Uuid>,
     field: &str,
 ) -> ApiResult<()> {
-    let mut sql = Sql::with(
-        format!("SELECT 1 AS one FROM {table} WHERE {column} = ?"),
-        vec![value.into()],
-    );
-    if let Some(id) = except {
-        sql.append(Sql::with(" AND id <> ?", vec![id.into()]));
-    }
-    if tx.txn_query_one(sql).await?.is_some() {
+    if tx.value_taken(table, column, value, except).await? {
         return Err(ApiError::validation(
             field,
             format!("{value:?} is taken by another {table}"),

@@ -231,6 +231,7 @@ async fn adopt_reference(
     source_version: i32,
     adopter: Uuid,
 ) -> ApiResult<(adoption::Model, entity::revision::Model)> {
+    tx.lock_key(&format!("adoption:{adopter}:{source}")).await?;
     let existing = adoption::Entity::find()
         .filter(adoption::Column::MunicipalityId.eq(adopter))
         .filter(adoption::Column::SourceId.eq(source))
