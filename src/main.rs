@@ -452,20 +452,21 @@ async fn serve(config: Config) -> anyhow::Result<ExitCode> {
         .with_request_timeout(config.request_timeout())
         .with_concurrent_executions(config.concurrent_executions())
         .with_http(config.http.clone())
+        .with_connections(config.connections.clone())
         .with_cache(config.cache);
 
     // On the first SIGTERM or SIGINT the server stops accepting connections, closes idle ones and lets the
     // requests in flight finish; after the grace period (or a second signal) whatever is left is dropped.
     let (stopping, stopped) = tokio::sync::oneshot::channel::<()>();
-    let server = axum::serve(
-        listener,
-        app(state).into_make_service_with_connect_info::<std::net::SocketAddr>(),
-    )
-    .with_graceful_shutdown(async move {
-        shutdown_signal().await;
-        let _ = stopping.send(());
-    })
-    .into_future();
+    let metrics = state.metrics.clone();
+    let connections = config.connections.clone();
+    let server = async move {
+        oppvekstgraf_api::server::serve(listener, app(state), &connections, metrics, async move {
+            shutdown_signal().await;
+            let _ = stopping.send(());
+        })
+        .await;
+    };
     let grace = config.shutdown_grace();
     let deadline = async move {
         if stopped.await.is_err() {
@@ -487,10 +488,7 @@ async fn serve(config: Config) -> anyhow::Result<ExitCode> {
         }
     };
     tokio::select! {
-        result = server => {
-            result.context("serving HTTP")?;
-            tracing::info!("all requests finished");
-        }
+        () = server => tracing::info!("all requests finished"),
         () = deadline => {}
     }
     if tokio::time::timeout(std::time::Duration::from_secs(2), db.close())

@@ -101,7 +101,88 @@ pub struct Config {
     #[command(flatten)]
     pub http: HttpConfig,
     #[command(flatten)]
+    pub connections: ConnectionConfig,
+    #[command(flatten)]
     pub cache: crate::cache::CacheConfig,
+}
+
+/// How long clients may hold a connection without finishing what they send, and how many connections may
+/// be open at once. Slow or silent clients are closed; clients past the cap are refused with a 503.
+#[derive(clap::Args, Debug, Clone, PartialEq, Eq)]
+pub struct ConnectionConfig {
+    /// Longest time, in seconds, a client may take to send a request's headers: counted from the connection's
+    /// opening for its first request and from the first byte of each later one. A connection whose headers
+    /// are not complete by then is closed (a client sending them a byte at a time holds nothing for long).
+    #[arg(long, env = "HTTP_HEADER_READ_TIMEOUT_SECS", default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..))]
+    pub header_read_timeout_secs: u64,
+    /// Longest time, in seconds, a keep-alive connection may stay open with no request in flight and no
+    /// byte sent either way; then it is closed (a response its client stopped reading counts as idle too).
+    #[arg(long, env = "HTTP_IDLE_TIMEOUT_SECS", default_value_t = 60, value_parser = clap::value_parser!(u64).range(1..))]
+    pub idle_timeout_secs: u64,
+    /// Most connections open at once, WebSockets included. A connection past the cap gets `503` with the
+    /// code SERVICE_UNAVAILABLE and `Retry-After: 1`, and is closed. Default: three quarters of the
+    /// process's open-file limit (768 under the common limit of 1,024), so the database connections and
+    /// files always have descriptors left.
+    #[arg(long, env = "HTTP_MAX_CONNECTIONS", value_parser = clap::value_parser!(u32).range(1..))]
+    pub max_connections: Option<u32>,
+    /// Longest time, in seconds, a WebSocket client may take after the upgrade to send `connection_init`;
+    /// then the server closes it with 4408 (as the graphql-ws protocol says).
+    #[arg(long, env = "WS_INIT_TIMEOUT_SECS", default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..))]
+    pub ws_init_timeout_secs: u64,
+    /// WebSocket liveness, in seconds: after this long without a frame from the client the server sends a
+    /// ping, and closes the connection (1008) when no frame arrives within this long again. A client answers
+    /// pings by itself, but not while it is in the middle of a frame, so a message left unfinished (or sent
+    /// a byte at a time) ends the connection too.
+    #[arg(long, env = "WS_MESSAGE_TIMEOUT_SECS", default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..))]
+    pub ws_message_timeout_secs: u64,
+}
+
+impl Default for ConnectionConfig {
+    fn default() -> Self {
+        ConnectionConfig {
+            header_read_timeout_secs: 10,
+            idle_timeout_secs: 60,
+            max_connections: None,
+            ws_init_timeout_secs: 10,
+            ws_message_timeout_secs: 30,
+        }
+    }
+}
+
+impl ConnectionConfig {
+    /// The header-read timeout as a duration.
+    pub fn header_read_timeout(&self) -> Duration {
+        Duration::from_secs(self.header_read_timeout_secs)
+    }
+
+    /// The idle timeout as a duration.
+    pub fn idle_timeout(&self) -> Duration {
+        Duration::from_secs(self.idle_timeout_secs)
+    }
+
+    /// The WebSocket `connection_init` timeout as a duration.
+    pub fn ws_init_timeout(&self) -> Duration {
+        Duration::from_secs(self.ws_init_timeout_secs)
+    }
+
+    /// The WebSocket liveness timeout as a duration.
+    pub fn ws_message_timeout(&self) -> Duration {
+        Duration::from_secs(self.ws_message_timeout_secs)
+    }
+
+    /// The connection cap: the configured one, or three quarters of the open-file limit (at least 16).
+    pub fn max_connections(&self) -> usize {
+        match self.max_connections {
+            Some(n) => n as usize,
+            None => {
+                let limit = rustix::process::getrlimit(rustix::process::Resource::Nofile)
+                    .current
+                    .unwrap_or(u64::MAX)
+                    .min(1 << 20);
+                usize::try_from(limit - limit / 4).map_or(16, |n| n.max(16))
+            }
+        }
+    }
 }
 
 /// Executions per CPU that may run at once when `GRAPHQL_MAX_CONCURRENT_EXECUTIONS` is not set.

@@ -3,11 +3,11 @@
 
 pub mod guard;
 pub mod protocol;
+pub mod websocket;
 
 use std::{net::SocketAddr, sync::Arc, time::Duration};
 
 use async_graphql::http::ALL_WEBSOCKET_PROTOCOLS;
-use async_graphql_axum::{GraphQLProtocol, GraphQLWebSocket};
 use axum::{
     Router,
     body::{Body, Bytes},
@@ -27,7 +27,7 @@ pub use self::{guard::REQUEST_TIMEOUT, protocol::Media};
 use crate::{
     auth::Viewer,
     cache::{CacheConfig, Deps, ResponseCache, etag_of, persisted::PersistedQueries},
-    config::HttpConfig,
+    config::{ConnectionConfig, HttpConfig},
     db::StatementCounter,
     error::{ApiError, ApiResult, RequestError},
     feed::ChangeHub,
@@ -66,6 +66,8 @@ pub struct AppState {
     pub executions: Arc<tokio::sync::Semaphore>,
     /// The body limit and CORS origins.
     pub http: HttpConfig,
+    /// Connection deadlines; the WebSocket ones are kept by [`websocket::serve`].
+    pub connections: ConnectionConfig,
     /// The rate-limit budgets, and the limiter that keeps them (None: off).
     pub rate: RateLimits,
     pub limiter: Option<Arc<Limiter>>,
@@ -98,6 +100,7 @@ impl AppState {
                 crate::config::default_concurrent_executions(),
             )),
             http: HttpConfig::default(),
+            connections: ConnectionConfig::default(),
             rate: RateLimits::default(),
             limiter: Limiter::new(RateLimits::default()),
             cache_config,
@@ -162,6 +165,13 @@ impl AppState {
     /// The same state with these HTTP settings (already checked by [`HttpConfig::check`]).
     pub fn with_http(mut self, http: HttpConfig) -> Self {
         self.http = http;
+        self
+    }
+
+    /// Uses these connection deadlines (the WebSocket ones apply to the router; the server applies the
+    /// rest).
+    pub fn with_connections(mut self, connections: ConnectionConfig) -> Self {
+        self.connections = connections;
         self
     }
 
@@ -565,19 +575,43 @@ async fn connection_data(
     Ok(data)
 }
 
-/// GraphQL subscriptions over WebSocket (graphql-ws and the older graphql-transport-ws subprotocols).
+/// GraphQL subscriptions over WebSocket (graphql-ws and the older graphql-transport-ws subprotocols). A
+/// message may be as large as a request body.
 async fn graphql_ws(
     State(state): State<AppState>,
-    protocol: GraphQLProtocol,
+    headers: HeaderMap,
+    stopping: Option<axum::Extension<crate::server::Stopping>>,
     upgrade: WebSocketUpgrade,
 ) -> Response {
+    // The first subprotocol offered that we speak (graphql-transport-ws or graphql-ws), else 400.
+    let Some(protocol) = headers
+        .get(header::SEC_WEBSOCKET_PROTOCOL)
+        .and_then(|value| value.to_str().ok())
+        .and_then(|offered| {
+            offered.split(',').find_map(|p| {
+                p.trim()
+                    .parse::<async_graphql::http::WebSocketProtocols>()
+                    .ok()
+            })
+        })
+    else {
+        return StatusCode::BAD_REQUEST.into_response();
+    };
     let schema = state.schemas.websocket.clone();
+    let max = state.http.max_body_bytes;
     upgrade
         .protocols(ALL_WEBSOCKET_PROTOCOLS)
-        .on_upgrade(move |stream| {
-            GraphQLWebSocket::new(stream, schema, protocol)
-                .on_connection_init(move |payload| connection_data(state, payload))
-                .serve()
+        .max_message_size(max)
+        .max_frame_size(max)
+        .on_upgrade(move |socket| async move {
+            let limits = state.connections.clone();
+            let metrics = state.metrics.clone();
+            let graphql = move |messages| {
+                async_graphql::http::WebSocket::new(schema, messages, protocol)
+                    .on_connection_init(move |payload| connection_data(state, payload))
+            };
+            let stopping = stopping.map(|axum::Extension(stopping)| stopping);
+            websocket::serve(socket, graphql, &limits, &metrics, stopping).await;
         })
 }
 

@@ -16,6 +16,7 @@ pub mod loader;
 pub mod metrics;
 pub mod page;
 pub mod rate;
+pub mod server;
 pub mod sql;
 pub mod transfer;
 pub mod validate;

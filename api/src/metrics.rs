@@ -34,6 +34,16 @@ pub struct Metrics {
     pub executions_running: Gauge,
     /// GraphQL executions waiting for a free execution slot now.
     pub executions_waiting: Gauge,
+    /// HTTP connections open now (WebSockets included).
+    pub http_connections_open: Gauge,
+    /// Connections refused because the connection cap was reached.
+    pub http_connections_refused: Counter,
+    /// Connections closed because their request headers did not arrive in time.
+    pub http_connections_slow_headers: Counter,
+    /// Keep-alive connections closed for being idle.
+    pub http_connections_idle_closed: Counter,
+    /// WebSockets closed for not initialising, or not answering a ping, in time.
+    pub websocket_timeouts: Counter,
 }
 
 impl std::fmt::Debug for Metrics {
@@ -59,6 +69,11 @@ impl Metrics {
             cache_bytes: Gauge::default(),
             executions_running: Gauge::default(),
             executions_waiting: Gauge::default(),
+            http_connections_open: Gauge::default(),
+            http_connections_refused: Counter::default(),
+            http_connections_slow_headers: Counter::default(),
+            http_connections_idle_closed: Counter::default(),
+            websocket_timeouts: Counter::default(),
         };
         registry.register("sql_statements", "SQL statements run", statements.counter());
         registry.register(
@@ -70,6 +85,32 @@ impl Metrics {
             "graphql_executions_waiting",
             "GraphQL executions waiting for a free execution slot now",
             metrics.executions_waiting.clone(),
+        );
+        let connections = registry.sub_registry_with_prefix("http_connections");
+        connections.register(
+            "open",
+            "HTTP connections open now, WebSockets included (at most HTTP_MAX_CONNECTIONS)",
+            metrics.http_connections_open.clone(),
+        );
+        connections.register(
+            "refused",
+            "Connections refused with 503 because HTTP_MAX_CONNECTIONS were open",
+            metrics.http_connections_refused.clone(),
+        );
+        connections.register(
+            "slow_headers",
+            "Connections closed because request headers took longer than HTTP_HEADER_READ_TIMEOUT_SECS",
+            metrics.http_connections_slow_headers.clone(),
+        );
+        connections.register(
+            "idle_closed",
+            "Keep-alive connections closed after HTTP_IDLE_TIMEOUT_SECS without traffic",
+            metrics.http_connections_idle_closed.clone(),
+        );
+        registry.register(
+            "websocket_timeouts",
+            "WebSockets closed for not sending connection_init, or not answering a ping, in time",
+            metrics.websocket_timeouts.clone(),
         );
         registry.register(
             "graphql_requests",

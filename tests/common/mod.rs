@@ -432,26 +432,51 @@ impl Drop for ApiProcess {
 impl ApiProcess {
     /// Starts a process over `url` on a free loopback port and waits (at most 10 s) until `/readyz` is 200.
     pub async fn start(url: &str) -> ApiProcess {
+        ApiProcess::start_with(url, &[], None).await
+    }
+
+    /// [`ApiProcess::start`] with extra environment variables and, when given, a soft limit on open file
+    /// descriptors (set by the shell's `ulimit -n` before it runs the binary).
+    pub async fn start_with(url: &str, env: &[(&str, &str)], fd_limit: Option<u32>) -> ApiProcess {
         let port = std::net::TcpListener::bind("127.0.0.1:0")
             .expect("free port")
             .local_addr()
             .expect("addr")
             .port();
         let addr: std::net::SocketAddr = format!("127.0.0.1:{port}").parse().expect("addr");
-        let child = std::process::Command::new(env!("CARGO_BIN_EXE_oppvekstgraf"))
-            .args(["serve", "--no-seed"])
+        let binary = env!("CARGO_BIN_EXE_oppvekstgraf");
+        let mut command = match fd_limit {
+            Some(limit) => {
+                let mut shell = std::process::Command::new("sh");
+                shell.args([
+                    "-c",
+                    &format!("ulimit -n {limit} && exec \"$0\" serve --no-seed"),
+                    binary,
+                ]);
+                shell
+            }
+            None => {
+                let mut direct = std::process::Command::new(binary);
+                direct.args(["serve", "--no-seed"]);
+                direct
+            }
+        };
+        command
             .env("DATABASE_URL", url)
             .env("BIND", addr.to_string())
             .env("RUST_LOG", "warn")
-            .stdout(std::process::Stdio::null())
-            .spawn()
-            .expect("start an API process");
-        let process = ApiProcess(child, addr);
+            .envs(env.iter().copied())
+            .stdout(std::process::Stdio::null());
+        let child = command.spawn().expect("start an API process");
+        let mut process = ApiProcess(child, addr);
         for _ in 0..200 {
             if tokio::net::TcpStream::connect(addr).await.is_ok()
                 && http_get(addr, "/readyz").await.0 == 200
             {
                 return process;
+            }
+            if let Ok(Some(status)) = process.0.try_wait() {
+                panic!("the API process ended before it was ready: {status}");
             }
             tokio::time::sleep(std::time::Duration::from_millis(50)).await;
         }
