@@ -5,69 +5,7 @@ use uuid::Uuid;
 
 use crate::error::ApiError;
 
-/// The node types of the graph, as named in the schema.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum NodeType {
-    Municipality,
-    Region,
-    Plan,
-    Goal,
-    Measure,
-    Unit,
-    Law,
-    LegalReference,
-    Guidance,
-    Publisher,
-    Concept,
-    Theme,
-    TargetGroup,
-    /// A revision of a node (not fetchable through `node(id)`).
-    Revision,
-}
-
-impl NodeType {
-    /// Every node type.
-    pub const ALL: [NodeType; 14] = [
-        NodeType::Municipality,
-        NodeType::Region,
-        NodeType::Plan,
-        NodeType::Goal,
-        NodeType::Measure,
-        NodeType::Unit,
-        NodeType::Law,
-        NodeType::LegalReference,
-        NodeType::Guidance,
-        NodeType::Publisher,
-        NodeType::Concept,
-        NodeType::Theme,
-        NodeType::TargetGroup,
-        NodeType::Revision,
-    ];
-
-    /// The GraphQL type name.
-    pub fn name(self) -> &'static str {
-        match self {
-            NodeType::Municipality => "Municipality",
-            NodeType::Region => "Region",
-            NodeType::Plan => "Plan",
-            NodeType::Goal => "Goal",
-            NodeType::Measure => "Measure",
-            NodeType::Unit => "Unit",
-            NodeType::Law => "Law",
-            NodeType::LegalReference => "LegalReference",
-            NodeType::Guidance => "Guidance",
-            NodeType::Publisher => "Publisher",
-            NodeType::Concept => "Concept",
-            NodeType::Theme => "Theme",
-            NodeType::TargetGroup => "TargetGroup",
-            NodeType::Revision => "Revision",
-        }
-    }
-
-    fn from_name(name: &str) -> Option<NodeType> {
-        NodeType::ALL.into_iter().find(|t| t.name() == name)
-    }
-}
+pub use oppvekstgraf_catalog::NodeType;
 
 /// A decoded global ID.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

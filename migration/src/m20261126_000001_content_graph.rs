@@ -69,10 +69,11 @@ fn link(
 }
 
 /// A link-table key column and the table it references.
-pub type Key = (&'static str, &'static str);
+type Key = (&'static str, &'static str);
 
-/// Link tables: name, left key, right key, whether the edge has a role.
-pub const LINKS: &[(&str, Key, Key, bool)] = &[
+/// Link tables this migration created: name, left key, right key, whether the edge has a role. Frozen with
+/// the migration; the graph as the API sees it is declared in the catalog crate.
+const LINKS: &[(&str, Key, Key, bool)] = &[
     (
         "municipality_neighbour",
         ("municipality_id", "municipality"),

@@ -188,11 +188,7 @@ fn collect_ids(value: &serde_json::Value, tags: &mut HashSet<Tag>) {
 /// The nodes linked to any of `ids` now, through every edge table of the content graph and the sharing
 /// model (both directions).
 async fn linked(db: &DatabaseConnection, ids: &[Uuid]) -> ApiResult<Vec<Uuid>> {
-    let edges = oppvekstgraf_migration::LINKS
-        .iter()
-        .map(|(table, left, right, _)| (*table, left.0, right.0))
-        .chain(oppvekstgraf_migration::SHARING_EDGES.iter().copied());
-    let edges: Vec<_> = edges.collect();
+    let edges: Vec<_> = oppvekstgraf_catalog::edges().collect();
     let mut out = Vec::new();
     for chunk in ids.chunks(CHUNK) {
         let marks = Sql::placeholders(chunk.len());

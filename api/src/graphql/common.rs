@@ -363,17 +363,7 @@ impl Rel {
 
 /// The name column of each node table, used by `NAME_*` ordering and the default root order.
 pub fn name_column(node: NodeType) -> &'static str {
-    match node {
-        NodeType::Municipality => "number",
-        NodeType::Plan | NodeType::Measure | NodeType::Guidance => "title",
-        NodeType::Region | NodeType::Unit | NodeType::Publisher => "name",
-        NodeType::Goal => "focus_area",
-        NodeType::Law => "short_title",
-        NodeType::LegalReference => "natural_key",
-        NodeType::Concept => "term",
-        NodeType::Theme | NodeType::TargetGroup => "label",
-        NodeType::Revision => "created_at",
-    }
+    node.def().map_or("created_at", |def| def.name_column)
 }
 
 /// Loads one page of `T` targets of `rel` for `parent`.

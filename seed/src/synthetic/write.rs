@@ -5,6 +5,7 @@ use std::collections::HashSet;
 
 use anyhow::Context;
 use chrono::{DateTime, NaiveDate, Utc};
+use oppvekstgraf_catalog::NodeType;
 use oppvekstgraf_entity::enums::{Language, Status};
 use sea_orm::{
     ActiveEnum, ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbBackend, Statement,
@@ -154,7 +155,7 @@ pub async fn all(
             sqlx::raw_sql("SET LOCAL statement_timeout = 0")
                 .execute(&mut **tx)
                 .await?;
-            detach(tx, BULK_TABLES).await?
+            detach(tx, &bulk_tables()).await?
         }
         Sink::Insert(_) => Vec::new(),
     };
@@ -347,7 +348,7 @@ pub async fn all(
                 .with_context(|| format!("restoring: {ddl}"))?;
         }
         // Fresh planner statistics for the tables that just grew.
-        for table in BULK_TABLES {
+        for table in bulk_tables() {
             sqlx::raw_sql(sqlx::AssertSqlSafe(format!("ANALYZE {table}")))
                 .execute(&mut **tx)
                 .await?;
@@ -358,28 +359,29 @@ pub async fn all(
     Ok((counts, restore_secs))
 }
 
-/// Tables that receive most of the rows: on PostgreSQL their indexes and constraints are dropped for the
-/// load and created again after it, in the same transaction (building an index once beats updating it
-/// 400,000 times, and checking a foreign key once beats checking every row).
-const BULK_TABLES: &[&str] = &[
-    "unit",
-    "plan",
-    "plan_owner",
-    "goal",
-    "measure",
-    "plan_legal_reference",
-    "plan_guidance",
-    "plan_theme",
-    "plan_target_group",
-    "measure_unit",
-    "measure_legal_reference",
-    "measure_guidance",
-    "measure_theme",
-    "measure_target_group",
-    // Not written, but their foreign keys would keep the primary keys of plan and measure in place.
-    "plan_concept",
-    "measure_related_plan",
+/// The node types that receive most of the rows: on PostgreSQL their tables, and every link table with an
+/// end among them (their foreign keys would keep these tables' primary keys in place), have their indexes
+/// and constraints dropped for the load and created again after it, in the same transaction (building an
+/// index once beats updating it 400,000 times, and checking a foreign key once beats checking every row).
+const BULK_NODES: &[NodeType] = &[
+    NodeType::Unit,
+    NodeType::Plan,
+    NodeType::Goal,
+    NodeType::Measure,
 ];
+
+/// The tables of [`BULK_NODES`] and the link tables that touch them.
+fn bulk_tables() -> Vec<&'static str> {
+    let nodes = BULK_NODES
+        .iter()
+        .filter_map(|node| node.def())
+        .map(|def| def.table);
+    let links = oppvekstgraf_catalog::LINKS
+        .iter()
+        .filter(|link| BULK_NODES.iter().any(|node| link.touches(*node)))
+        .map(|link| link.table);
+    nodes.chain(links).collect()
+}
 
 /// Drops the foreign keys and secondary indexes of `tables`, and their primary keys and unique
 /// constraints where no remaining foreign key depends on them; returns the statements that create them

@@ -59,6 +59,9 @@ where
     <T::PrimaryKey as PrimaryKeyTrait>::ValueType: From<Uuid>,
 {
     let field = format!("input.{}", spec.right_field);
+    // A symmetric edge (neighbours) is written in both directions.
+    let symmetric =
+        oppvekstgraf_catalog::LinkDef::named(spec.table).is_some_and(|def| def.symmetric);
     ensure_writable(&tx.txn, &tx.actor, T::NODE, left).await?;
     let right_id = if remove {
         crate::graphql::mutation::core::node_id(&field, right, spec.right)?
@@ -68,7 +71,7 @@ where
     // Link changes of one node run one after the other, so that two at once read the link and the node's
     // version after each other (a symmetric link locks both ends, in one order).
     let mut locked = vec![left];
-    if spec.table == "municipality_neighbour" {
+    if symmetric {
         locked.push(right_id);
         locked.sort();
     }
@@ -150,14 +153,7 @@ where
                 format!("there is no such link in `{}`", spec.relation),
             ));
         }
-        tx.execute(Sql::with(
-            format!(
-                "DELETE FROM {} WHERE {} = ? AND {} = ?",
-                spec.table, spec.left_col, spec.right_col
-            ),
-            vec![left.into(), right_id.into()],
-        ))
-        .await?;
+        delete_edge(tx, spec, left, right_id).await?;
     } else {
         let position = match position {
             Some(p) => p,
@@ -167,14 +163,7 @@ where
             },
         };
         if existing.is_some() {
-            tx.execute(Sql::with(
-                format!(
-                    "DELETE FROM {} WHERE {} = ? AND {} = ?",
-                    spec.table, spec.left_col, spec.right_col
-                ),
-                vec![left.into(), right_id.into()],
-            ))
-            .await?;
+            delete_edge(tx, spec, left, right_id).await?;
         }
         let (cols, marks, mut values) = (
             format!("{}, {}, position", spec.left_col, spec.right_col),
@@ -193,26 +182,20 @@ where
             values,
         ))
         .await?;
-        if spec.table == "municipality_neighbour" {
-            // Neighbours are symmetric.
+        if symmetric {
+            delete_edge(tx, spec, right_id, left).await?;
             tx.execute(Sql::with(
-                "DELETE FROM municipality_neighbour WHERE municipality_id = ? AND neighbour_id = ?",
-                vec![right_id.into(), left.into()],
-            ))
-            .await?;
-            tx.execute(Sql::with(
-                "INSERT INTO municipality_neighbour (municipality_id, neighbour_id, position) VALUES (?, ?, ?)",
+                format!(
+                    "INSERT INTO {} ({}, {}, position) VALUES (?, ?, ?)",
+                    spec.table, spec.left_col, spec.right_col
+                ),
                 vec![right_id.into(), left.into(), position.into()],
             ))
             .await?;
         }
     }
-    if remove && spec.table == "municipality_neighbour" {
-        tx.execute(Sql::with(
-            "DELETE FROM municipality_neighbour WHERE municipality_id = ? AND neighbour_id = ?",
-            vec![right_id.into(), left.into()],
-        ))
-        .await?;
+    if remove && symmetric {
+        delete_edge(tx, spec, right_id, left).await?;
     }
     // The link is a change to the left node: a new version and a revision.
     let mut model = tx.load::<T>(left).await?;
@@ -235,6 +218,18 @@ where
         )
         .await?;
     Ok((saved, revision))
+}
+
+/// Deletes the edge `from → to` of `spec`'s table, if there is one.
+async fn delete_edge(tx: &Tx, spec: &LinkSpec, from: Uuid, to: Uuid) -> ApiResult<u64> {
+    tx.execute(Sql::with(
+        format!(
+            "DELETE FROM {} WHERE {} = ? AND {} = ?",
+            spec.table, spec.left_col, spec.right_col
+        ),
+        vec![from.into(), to.into()],
+    ))
+    .await
 }
 
 /// Defines `link…` / `unlink…` mutations for one relation.

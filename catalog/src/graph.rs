@@ -1,0 +1,253 @@
+//! The declaration itself: the 13 node types, the 19 link tables and the other tables, each once.
+
+use crate::{End, LinkDef, NodeDef, NodeType::*, RecordDef};
+
+/// Shorthand for one end of a link.
+const fn end(node: crate::NodeType, column: &'static str) -> End {
+    End { node, column }
+}
+
+/// The node types, referenced tables first (the order the migrations created them in).
+pub const NODES: &[NodeDef] = &[
+    NodeDef {
+        node: Municipality,
+        table: "municipality",
+        name_column: "number",
+    },
+    NodeDef {
+        node: Region,
+        table: "region",
+        name_column: "name",
+    },
+    NodeDef {
+        node: Publisher,
+        table: "publisher",
+        name_column: "name",
+    },
+    NodeDef {
+        node: Theme,
+        table: "theme",
+        name_column: "label",
+    },
+    NodeDef {
+        node: TargetGroup,
+        table: "target_group",
+        name_column: "label",
+    },
+    NodeDef {
+        node: Law,
+        table: "law",
+        name_column: "short_title",
+    },
+    NodeDef {
+        node: LegalReference,
+        table: "legal_reference",
+        name_column: "natural_key",
+    },
+    NodeDef {
+        node: Guidance,
+        table: "guidance",
+        name_column: "title",
+    },
+    NodeDef {
+        node: Concept,
+        table: "concept",
+        name_column: "term",
+    },
+    NodeDef {
+        node: Unit,
+        table: "unit",
+        name_column: "name",
+    },
+    NodeDef {
+        node: Plan,
+        table: "plan",
+        name_column: "title",
+    },
+    NodeDef {
+        node: Goal,
+        table: "goal",
+        name_column: "focus_area",
+    },
+    NodeDef {
+        node: Measure,
+        table: "measure",
+        name_column: "title",
+    },
+];
+
+/// The link tables.
+pub const LINKS: &[LinkDef] = &[
+    LinkDef {
+        table: "municipality_neighbour",
+        left: end(Municipality, "municipality_id"),
+        right: end(Municipality, "neighbour_id"),
+        role: false,
+        symmetric: true,
+    },
+    LinkDef {
+        table: "region_member",
+        left: end(Region, "region_id"),
+        right: end(Municipality, "municipality_id"),
+        role: false,
+        symmetric: false,
+    },
+    LinkDef {
+        table: "plan_owner",
+        left: end(Plan, "plan_id"),
+        right: end(Municipality, "municipality_id"),
+        role: false,
+        symmetric: false,
+    },
+    LinkDef {
+        table: "plan_legal_reference",
+        left: end(Plan, "plan_id"),
+        right: end(LegalReference, "legal_reference_id"),
+        role: false,
+        symmetric: false,
+    },
+    LinkDef {
+        table: "plan_guidance",
+        left: end(Plan, "plan_id"),
+        right: end(Guidance, "guidance_id"),
+        role: false,
+        symmetric: false,
+    },
+    LinkDef {
+        table: "plan_theme",
+        left: end(Plan, "plan_id"),
+        right: end(Theme, "theme_id"),
+        role: false,
+        symmetric: false,
+    },
+    LinkDef {
+        table: "plan_target_group",
+        left: end(Plan, "plan_id"),
+        right: end(TargetGroup, "target_group_id"),
+        role: false,
+        symmetric: false,
+    },
+    LinkDef {
+        table: "plan_concept",
+        left: end(Plan, "plan_id"),
+        right: end(Concept, "concept_id"),
+        role: false,
+        symmetric: false,
+    },
+    LinkDef {
+        table: "measure_unit",
+        left: end(Measure, "measure_id"),
+        right: end(Unit, "unit_id"),
+        role: true,
+        symmetric: false,
+    },
+    LinkDef {
+        table: "measure_legal_reference",
+        left: end(Measure, "measure_id"),
+        right: end(LegalReference, "legal_reference_id"),
+        role: false,
+        symmetric: false,
+    },
+    LinkDef {
+        table: "measure_guidance",
+        left: end(Measure, "measure_id"),
+        right: end(Guidance, "guidance_id"),
+        role: false,
+        symmetric: false,
+    },
+    LinkDef {
+        table: "measure_theme",
+        left: end(Measure, "measure_id"),
+        right: end(Theme, "theme_id"),
+        role: false,
+        symmetric: false,
+    },
+    LinkDef {
+        table: "measure_target_group",
+        left: end(Measure, "measure_id"),
+        right: end(TargetGroup, "target_group_id"),
+        role: false,
+        symmetric: false,
+    },
+    LinkDef {
+        table: "measure_related_plan",
+        left: end(Measure, "measure_id"),
+        right: end(Plan, "plan_id"),
+        role: false,
+        symmetric: false,
+    },
+    LinkDef {
+        table: "unit_member",
+        left: end(Unit, "unit_id"),
+        right: end(Unit, "member_id"),
+        role: true,
+        symmetric: false,
+    },
+    LinkDef {
+        table: "guidance_publisher",
+        left: end(Guidance, "guidance_id"),
+        right: end(Publisher, "publisher_id"),
+        role: false,
+        symmetric: false,
+    },
+    LinkDef {
+        table: "guidance_legal_reference",
+        left: end(Guidance, "guidance_id"),
+        right: end(LegalReference, "legal_reference_id"),
+        role: false,
+        symmetric: false,
+    },
+    LinkDef {
+        table: "guidance_theme",
+        left: end(Guidance, "guidance_id"),
+        right: end(Theme, "theme_id"),
+        role: false,
+        symmetric: false,
+    },
+    LinkDef {
+        table: "guidance_target_group",
+        left: end(Guidance, "guidance_id"),
+        right: end(TargetGroup, "target_group_id"),
+        role: false,
+        symmetric: false,
+    },
+];
+
+/// The other tables.
+pub const RECORDS: &[RecordDef] = &[
+    RecordDef {
+        table: "municipality_former_number",
+        edge: None,
+        secret: false,
+    },
+    RecordDef {
+        table: "revision",
+        edge: None,
+        secret: false,
+    },
+    RecordDef {
+        table: "change_event",
+        edge: None,
+        secret: false,
+    },
+    RecordDef {
+        table: "api_token",
+        edge: None,
+        secret: true,
+    },
+    RecordDef {
+        table: "plan_adoption",
+        edge: Some(("plan_id", "municipality_id")),
+        secret: false,
+    },
+    RecordDef {
+        table: "adoption",
+        edge: Some(("municipality_id", "source_id")),
+        secret: false,
+    },
+    RecordDef {
+        table: "derivation",
+        edge: Some(("node_id", "source_id")),
+        secret: false,
+    },
+];

@@ -1,0 +1,209 @@
+//! The shape of the content graph, declared once: its node types, the link tables between them, and the
+//! other tables that record things about nodes. Plain data, with no database or GraphQL code, at the bottom
+//! of the house: everything that iterates over the graph (cache invalidation, the test dumps, bulk loading,
+//! the link mutations) reads it from here instead of keeping a list of its own.
+//!
+//! Migrations never read it: history stays frozen, and a test checks this declaration against what the
+//! migrations built, on SQLite and on PostgreSQL.
+
+mod graph;
+
+pub use graph::{LINKS, NODES, RECORDS};
+
+/// The node types of the graph, as named in the GraphQL schema.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum NodeType {
+    Municipality,
+    Region,
+    Plan,
+    Goal,
+    Measure,
+    Unit,
+    Law,
+    LegalReference,
+    Guidance,
+    Publisher,
+    Concept,
+    Theme,
+    TargetGroup,
+    /// A revision of a node (not fetchable through `node(id)`).
+    Revision,
+}
+
+impl NodeType {
+    /// Every node type.
+    pub const ALL: [NodeType; 14] = [
+        NodeType::Municipality,
+        NodeType::Region,
+        NodeType::Plan,
+        NodeType::Goal,
+        NodeType::Measure,
+        NodeType::Unit,
+        NodeType::Law,
+        NodeType::LegalReference,
+        NodeType::Guidance,
+        NodeType::Publisher,
+        NodeType::Concept,
+        NodeType::Theme,
+        NodeType::TargetGroup,
+        NodeType::Revision,
+    ];
+
+    /// The GraphQL type name.
+    pub const fn name(self) -> &'static str {
+        match self {
+            NodeType::Municipality => "Municipality",
+            NodeType::Region => "Region",
+            NodeType::Plan => "Plan",
+            NodeType::Goal => "Goal",
+            NodeType::Measure => "Measure",
+            NodeType::Unit => "Unit",
+            NodeType::Law => "Law",
+            NodeType::LegalReference => "LegalReference",
+            NodeType::Guidance => "Guidance",
+            NodeType::Publisher => "Publisher",
+            NodeType::Concept => "Concept",
+            NodeType::Theme => "Theme",
+            NodeType::TargetGroup => "TargetGroup",
+            NodeType::Revision => "Revision",
+        }
+    }
+
+    /// The node type of a GraphQL type name.
+    pub fn from_name(name: &str) -> Option<NodeType> {
+        NodeType::ALL.into_iter().find(|t| t.name() == name)
+    }
+
+    /// The declaration of this node type; None for revisions, which are records (see [`RECORDS`]).
+    pub fn def(self) -> Option<&'static NodeDef> {
+        NODES.iter().find(|def| def.node == self)
+    }
+}
+
+/// A node type's table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct NodeDef {
+    pub node: NodeType,
+    /// The table of its rows. Every node table has the columns of [`NODE_COLUMNS`].
+    pub table: &'static str,
+    /// The column that names a node for people and orders lists by name (`NAME_ASC`).
+    pub name_column: &'static str,
+}
+
+/// The columns every node table has, besides its own.
+pub const NODE_COLUMNS: &[&str] = &[
+    "id",
+    "slug",
+    "status",
+    "language",
+    "version",
+    "created_at",
+    "updated_at",
+];
+
+/// One end of a link: the node type and the link table's column that holds its id.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct End {
+    pub node: NodeType,
+    pub column: &'static str,
+}
+
+/// A link table: an edge between two nodes, owned by the left one (a link change is a new version of the
+/// left node). Every link table has the two end columns (its primary key, in that order), a `position`
+/// ordering the left node's links, and `role` when [`LinkDef::role`] says so.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LinkDef {
+    pub table: &'static str,
+    pub left: End,
+    pub right: End,
+    /// Whether the edge has a `role` column (a unit leading or taking part).
+    pub role: bool,
+    /// A symmetric edge is stored in both directions, and linked or unlinked in both at once (neighbours).
+    pub symmetric: bool,
+}
+
+impl LinkDef {
+    /// The link table named `table`.
+    pub fn named(table: &str) -> Option<&'static LinkDef> {
+        LINKS.iter().find(|link| link.table == table)
+    }
+
+    /// The table's columns, in the order the migrations create them.
+    pub fn columns(&self) -> Vec<&'static str> {
+        let mut columns = vec![self.left.column, self.right.column, "position"];
+        if self.role {
+            columns.push("role");
+        }
+        columns
+    }
+
+    /// Whether either end is of `node`'s type.
+    pub fn touches(&self, node: NodeType) -> bool {
+        self.left.node == node || self.right.node == node
+    }
+}
+
+/// A table that is neither a node table nor a link table: the history, the sharing model, tokens.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RecordDef {
+    pub table: &'static str,
+    /// The two columns of node ids it connects, when it is an edge of the graph as well (an adoption
+    /// connects a municipality with what it adopted): a change to one end may change what the other shows.
+    pub edge: Option<(&'static str, &'static str)>,
+    /// Whether it holds secrets that never leave the installation (tokens): left out of table dumps.
+    pub secret: bool,
+}
+
+/// Every table of the graph, node tables first (in [`NODES`] order), then link tables, then records.
+pub fn tables() -> impl Iterator<Item = &'static str> {
+    NODES
+        .iter()
+        .map(|node| node.table)
+        .chain(LINKS.iter().map(|link| link.table))
+        .chain(RECORDS.iter().map(|record| record.table))
+}
+
+/// The edges of the graph as (table, one node column, the other node column): every link table, and every
+/// record that connects two nodes.
+pub fn edges() -> impl Iterator<Item = (&'static str, &'static str, &'static str)> {
+    LINKS
+        .iter()
+        .map(|link| (link.table, link.left.column, link.right.column))
+        .chain(
+            RECORDS
+                .iter()
+                .filter_map(|record| record.edge.map(|(a, b)| (record.table, a, b))),
+        )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_node_type_but_revision_has_one_table() {
+        for node in NodeType::ALL {
+            let defs = NODES.iter().filter(|def| def.node == node).count();
+            let expected = usize::from(node != NodeType::Revision);
+            assert_eq!(defs, expected, "{node:?}");
+        }
+    }
+
+    #[test]
+    fn tables_are_named_once() {
+        let mut names: Vec<_> = tables().collect();
+        let all = names.len();
+        names.sort_unstable();
+        names.dedup();
+        assert_eq!(names.len(), all, "a table is declared twice");
+    }
+
+    #[test]
+    fn link_ends_are_declared_node_types() {
+        for link in LINKS {
+            assert!(link.left.node.def().is_some(), "{}", link.table);
+            assert!(link.right.node.def().is_some(), "{}", link.table);
+            assert_ne!(link.left.column, link.right.column, "{}", link.table);
+        }
+    }
+}
