@@ -775,3 +775,62 @@ async fn ids_use_the_public_url(app: &common::TestApp) {
     assert!(oppvekstgraf_api::config::public_url("ftp://example.no").is_err());
     assert!(oppvekstgraf_api::config::public_url("not a url").is_err());
 }
+
+/// `/ld/` path segment of a node type: `LegalReference` → `legal-reference`.
+fn ld_segment(node: oppvekstgraf_catalog::NodeType) -> String {
+    let mut out = String::new();
+    for (i, c) in node.name().chars().enumerate() {
+        if c.is_uppercase() && i > 0 {
+            out.push('-');
+        }
+        out.extend(c.to_lowercase());
+    }
+    out
+}
+
+on_both!(every_declared_link_term_is_served);
+/// Every link the catalog gives a linked-data term is listed under that term in the documents of its end,
+/// for a published edge of the seed content.
+async fn every_declared_link_term_is_served(app: &common::TestApp) {
+    use sea_orm::{ConnectionTrait, Statement};
+    let backend = app.state.db.get_database_backend();
+    let mut checked = 0;
+    for link in oppvekstgraf_catalog::LINKS {
+        let sides = [
+            (link.left, link.right, link.ld.left),
+            (link.right, link.left, link.ld.right),
+        ];
+        for (this, other, term) in sides {
+            let Some(term) = term else { continue };
+            let (this_table, other_table) = (
+                this.node.def().expect("declared").table,
+                other.node.def().expect("declared").table,
+            );
+            let sql = format!(
+                "SELECT l.{} AS a, l.{} AS b FROM {} l JOIN {this_table} x ON x.id = l.{} \
+                 JOIN {other_table} y ON y.id = l.{} \
+                 WHERE x.status = 'published' AND y.status = 'published' ORDER BY l.position LIMIT 1",
+                this.column, other.column, link.table, this.column, other.column
+            );
+            let row = app
+                .state
+                .db
+                .query_one_raw(Statement::from_string(backend, sql))
+                .await
+                .expect("query")
+                .unwrap_or_else(|| panic!("the seed has no published edge in {}", link.table));
+            let a: uuid::Uuid = row.try_get("", "a").expect("a");
+            let b: uuid::Uuid = row.try_get("", "b").expect("b");
+            let document = doc(app, &format!("/ld/{}/{a}", ld_segment(this.node))).await;
+            let listed = document[term].to_string();
+            assert!(
+                listed.contains(&format!("/ld/{}/{b}", ld_segment(other.node))),
+                "[{:?}] {} {a}: {term} does not list {b}: {listed}",
+                app.backend,
+                link.table
+            );
+            checked += 1;
+        }
+    }
+    assert!(checked >= 15, "only {checked} terms checked");
+}

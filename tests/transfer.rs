@@ -935,8 +935,12 @@ async fn the_seed_exports_as_the_golden_files(app: &TestApp) {
         let mut value = serde_json::to_value(export(app, number).await).expect("serialises");
         without_clock(&mut value);
         let text = serde_json::to_string_pretty(&value).expect("serialises") + "\n";
-        let path = format!("{}/tests/golden/export-{number}.json", env!("CARGO_MANIFEST_DIR"));
-        if std::env::var_os("OPPVEKSTGRAF_WRITE_GOLDEN").is_some() && app.backend == Backend::Sqlite {
+        let path = format!(
+            "{}/tests/golden/export-{number}.json",
+            env!("CARGO_MANIFEST_DIR")
+        );
+        if std::env::var_os("OPPVEKSTGRAF_WRITE_GOLDEN").is_some() && app.backend == Backend::Sqlite
+        {
             std::fs::write(&path, &text).expect("write the golden file");
         }
         let golden = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));

@@ -146,12 +146,22 @@ pub async fn read(
         sql.values.push(until.into());
     }
     if let Some(id) = filter.municipality {
+        // Its own events, those of nodes it owns with others (joint plans), and those of what it reuses.
+        let mut concerns = vec!["e.municipality_id = ?".to_string()];
+        concerns.extend(
+            crate::loader::ownership::owned_through_links()
+                .into_iter()
+                .map(|owned| format!("e.{owned}")),
+        );
+        concerns
+            .push("e.node_id IN (SELECT source_id FROM adoption WHERE municipality_id = ?)".into());
+        concerns.push(
+            "e.node_id IN (SELECT source_id FROM derivation WHERE municipality_id = ?)".into(),
+        );
+        let values = vec![id.into(); concerns.len()];
         sql.append(Sql::with(
-            " AND (e.municipality_id = ? \
-               OR e.node_id IN (SELECT plan_id FROM plan_owner WHERE municipality_id = ?) \
-               OR e.node_id IN (SELECT source_id FROM adoption WHERE municipality_id = ?) \
-               OR e.node_id IN (SELECT source_id FROM derivation WHERE municipality_id = ?))",
-            vec![id.into(), id.into(), id.into(), id.into()],
+            format!(" AND ({})", concerns.join(" OR ")),
+            values,
         ));
     }
     if let Some(types) = &filter.types {

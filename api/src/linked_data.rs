@@ -349,8 +349,20 @@ impl Ld<'_> {
         condition: Sql,
         order: &str,
     ) -> ApiResult<Vec<Value>> {
-        let mut sql = Sql::raw(format!("SELECT t.id FROM {} t{join} WHERE ", T::TABLE));
-        sql.append(self.scope.sql::<T>());
+        self.links_of(T::NODE, join, condition, order).await
+    }
+
+    /// [`Self::links`] for a node type known at run time.
+    async fn links_of(
+        &self,
+        node: NodeType,
+        join: &str,
+        condition: Sql,
+        order: &str,
+    ) -> ApiResult<Vec<Value>> {
+        let table = node.def().map(|def| def.table).ok_or(ApiError::Internal)?;
+        let mut sql = Sql::raw(format!("SELECT t.id FROM {table} t{join} WHERE "));
+        sql.append(self.scope.sql_of(node));
         sql.push(" AND (");
         sql.append(condition);
         sql.push(&format!(") ORDER BY {order}"));
@@ -359,8 +371,34 @@ impl Ld<'_> {
             .await?;
         Ok(rows
             .into_iter()
-            .map(|row| iri(self.url(T::NODE, row.id)))
+            .map(|row| iri(self.url(node, row.id)))
             .collect())
+    }
+
+    /// Puts, under each link's linked-data term (from the catalog), the visible nodes that `node`'s node `id`
+    /// is linked to, in the link's order.
+    async fn put_catalog_links(&self, doc: &mut Doc, node: NodeType, id: Uuid) -> ApiResult<()> {
+        for link in oppvekstgraf_catalog::LINKS {
+            let sides = [
+                (link.left, link.right, link.ld.left),
+                (link.right, link.left, link.ld.right),
+            ];
+            for (this, other, term) in sides {
+                let Some(term) = term.filter(|_| this.node == node) else {
+                    continue;
+                };
+                let linked = self
+                    .links_of(
+                        other.node,
+                        &format!(" JOIN {} l ON l.{} = t.id", link.table, other.column),
+                        Sql::with(format!("l.{} = ?", this.column), vec![id.into()]),
+                        "l.position, t.id",
+                    )
+                    .await?;
+                doc.put(term, linked);
+            }
+        }
+        Ok(())
     }
 
     /// Links to the visible `T` rows that a link table joins to `parent`, in the link's order:

@@ -1,6 +1,6 @@
 //! The declaration itself: the 13 node types, the 19 link tables and the other tables, each once.
 
-use crate::{End, LinkDef, NodeDef, NodeType::*, RecordDef};
+use crate::{End, LinkDef, NodeDef, NodeType::*, Owner, RecordDef, Terms};
 
 /// Shorthand for one end of a link.
 const fn end(node: crate::NodeType, column: &'static str) -> End {
@@ -13,66 +13,82 @@ pub const NODES: &[NodeDef] = &[
         node: Municipality,
         table: "municipality",
         name_column: "number",
+        owner: Owner::Itself,
     },
     NodeDef {
         node: Region,
         table: "region",
         name_column: "name",
+        owner: Owner::Registry,
     },
     NodeDef {
         node: Publisher,
         table: "publisher",
         name_column: "name",
+        owner: Owner::Registry,
     },
     NodeDef {
         node: Theme,
         table: "theme",
         name_column: "label",
+        owner: Owner::Registry,
     },
     NodeDef {
         node: TargetGroup,
         table: "target_group",
         name_column: "label",
+        owner: Owner::Registry,
     },
     NodeDef {
         node: Law,
         table: "law",
         name_column: "short_title",
+        owner: Owner::Registry,
     },
     NodeDef {
         node: LegalReference,
         table: "legal_reference",
         name_column: "natural_key",
+        owner: Owner::Registry,
     },
     NodeDef {
         node: Guidance,
         table: "guidance",
         name_column: "title",
+        owner: Owner::Registry,
     },
     NodeDef {
         node: Concept,
         table: "concept",
         name_column: "term",
+        owner: Owner::Registry,
     },
     NodeDef {
         node: Unit,
         table: "unit",
         name_column: "name",
+        owner: Owner::Column("municipality_id"),
     },
     NodeDef {
         node: Plan,
         table: "plan",
         name_column: "title",
+        owner: Owner::Link("plan_owner"),
     },
     NodeDef {
         node: Goal,
         table: "goal",
         name_column: "focus_area",
+        owner: Owner::Via {
+            column: "plan_id",
+            node: Plan,
+        },
     },
     NodeDef {
         node: Measure,
         table: "measure",
         name_column: "title",
+        owner: Owner::Column("municipality_id"),
     },
 ];
 
@@ -84,6 +100,7 @@ pub const LINKS: &[LinkDef] = &[
         right: end(Municipality, "neighbour_id"),
         role: false,
         symmetric: true,
+        ld: Terms::left("geo:sfTouches"),
     },
     LinkDef {
         table: "region_member",
@@ -91,6 +108,10 @@ pub const LINKS: &[LinkDef] = &[
         right: end(Municipality, "municipality_id"),
         role: false,
         symmetric: false,
+        ld: Terms {
+            left: Some("org:hasMember"),
+            right: Some("org:memberOf"),
+        },
     },
     LinkDef {
         table: "plan_owner",
@@ -98,6 +119,7 @@ pub const LINKS: &[LinkDef] = &[
         right: end(Municipality, "municipality_id"),
         role: false,
         symmetric: false,
+        ld: Terms::NONE,
     },
     LinkDef {
         table: "plan_legal_reference",
@@ -105,6 +127,7 @@ pub const LINKS: &[LinkDef] = &[
         right: end(LegalReference, "legal_reference_id"),
         role: false,
         symmetric: false,
+        ld: Terms::left("cv:hasLegalResource"),
     },
     LinkDef {
         table: "plan_guidance",
@@ -112,6 +135,7 @@ pub const LINKS: &[LinkDef] = &[
         right: end(Guidance, "guidance_id"),
         role: false,
         symmetric: false,
+        ld: Terms::left("dct:references"),
     },
     LinkDef {
         table: "plan_theme",
@@ -119,6 +143,7 @@ pub const LINKS: &[LinkDef] = &[
         right: end(Theme, "theme_id"),
         role: false,
         symmetric: false,
+        ld: Terms::left("dct:subject"),
     },
     LinkDef {
         table: "plan_target_group",
@@ -126,6 +151,7 @@ pub const LINKS: &[LinkDef] = &[
         right: end(TargetGroup, "target_group_id"),
         role: false,
         symmetric: false,
+        ld: Terms::left("dct:audience"),
     },
     LinkDef {
         table: "plan_concept",
@@ -133,6 +159,7 @@ pub const LINKS: &[LinkDef] = &[
         right: end(Concept, "concept_id"),
         role: false,
         symmetric: false,
+        ld: Terms::left("schema:mentions"),
     },
     LinkDef {
         table: "measure_unit",
@@ -140,6 +167,8 @@ pub const LINKS: &[LinkDef] = &[
         right: end(Unit, "unit_id"),
         role: true,
         symmetric: false,
+        // The term depends on the role (schema:agent leads, schema:participant takes part).
+        ld: Terms::NONE,
     },
     LinkDef {
         table: "measure_legal_reference",
@@ -147,6 +176,7 @@ pub const LINKS: &[LinkDef] = &[
         right: end(LegalReference, "legal_reference_id"),
         role: false,
         symmetric: false,
+        ld: Terms::left("cv:hasLegalResource"),
     },
     LinkDef {
         table: "measure_guidance",
@@ -154,6 +184,7 @@ pub const LINKS: &[LinkDef] = &[
         right: end(Guidance, "guidance_id"),
         role: false,
         symmetric: false,
+        ld: Terms::left("dct:references"),
     },
     LinkDef {
         table: "measure_theme",
@@ -161,6 +192,7 @@ pub const LINKS: &[LinkDef] = &[
         right: end(Theme, "theme_id"),
         role: false,
         symmetric: false,
+        ld: Terms::left("dct:subject"),
     },
     LinkDef {
         table: "measure_target_group",
@@ -168,6 +200,7 @@ pub const LINKS: &[LinkDef] = &[
         right: end(TargetGroup, "target_group_id"),
         role: false,
         symmetric: false,
+        ld: Terms::left("dct:audience"),
     },
     LinkDef {
         table: "measure_related_plan",
@@ -175,6 +208,7 @@ pub const LINKS: &[LinkDef] = &[
         right: end(Plan, "plan_id"),
         role: false,
         symmetric: false,
+        ld: Terms::left("dct:relation"),
     },
     LinkDef {
         table: "unit_member",
@@ -182,6 +216,7 @@ pub const LINKS: &[LinkDef] = &[
         right: end(Unit, "member_id"),
         role: true,
         symmetric: false,
+        ld: Terms::left("org:hasMember"),
     },
     LinkDef {
         table: "guidance_publisher",
@@ -189,6 +224,7 @@ pub const LINKS: &[LinkDef] = &[
         right: end(Publisher, "publisher_id"),
         role: false,
         symmetric: false,
+        ld: Terms::left("dct:publisher"),
     },
     LinkDef {
         table: "guidance_legal_reference",
@@ -196,6 +232,7 @@ pub const LINKS: &[LinkDef] = &[
         right: end(LegalReference, "legal_reference_id"),
         role: false,
         symmetric: false,
+        ld: Terms::left("cv:hasLegalResource"),
     },
     LinkDef {
         table: "guidance_theme",
@@ -203,6 +240,8 @@ pub const LINKS: &[LinkDef] = &[
         right: end(Theme, "theme_id"),
         role: false,
         symmetric: false,
+        // dct:subject lists the themes together with the guidance's topic group: written by hand.
+        ld: Terms::NONE,
     },
     LinkDef {
         table: "guidance_target_group",
@@ -210,6 +249,7 @@ pub const LINKS: &[LinkDef] = &[
         right: end(TargetGroup, "target_group_id"),
         role: false,
         symmetric: false,
+        ld: Terms::left("dct:audience"),
     },
 ];
 

@@ -88,6 +88,28 @@ pub struct NodeDef {
     pub table: &'static str,
     /// The column that names a node for people and orders lists by name (`NAME_ASC`).
     pub name_column: &'static str,
+    /// Which municipalities own a node: their editors see its drafts and may change it.
+    pub owner: Owner,
+}
+
+/// Which municipalities own a node of a type.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Owner {
+    /// None: shared national content, which only admins change.
+    Registry,
+    /// The node is a municipality, and owns itself (its own editors may not change it, though: only admins
+    /// change municipalities).
+    Itself,
+    /// The municipality in this column of the node's own row.
+    Column(&'static str),
+    /// The municipalities of this link table, whose left end is the node (a joint plan's owners).
+    Link(&'static str),
+    /// The owners of the node this column points at, which is of a type owned through [`Owner::Link`] (a
+    /// goal belongs to its plan's owners).
+    Via {
+        column: &'static str,
+        node: NodeType,
+    },
 }
 
 /// The columns every node table has, besides its own.
@@ -120,6 +142,33 @@ pub struct LinkDef {
     pub role: bool,
     /// A symmetric edge is stored in both directions, and linked or unlinked in both at once (neighbours).
     pub symmetric: bool,
+    /// The linked-data terms of the edge in the `/ld/` documents of its two ends.
+    pub ld: Terms,
+}
+
+/// The linked-data terms of a link: the property the left node's document lists the right nodes under, and
+/// the one the right node's document lists the left nodes under (None: not listed there).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Terms {
+    pub left: Option<&'static str>,
+    pub right: Option<&'static str>,
+}
+
+impl Terms {
+    /// No terms: the edge is not in the linked-data documents, or its terms are written by hand (a unit
+    /// leads or takes part in a measure, and the term depends on the role).
+    pub const NONE: Terms = Terms {
+        left: None,
+        right: None,
+    };
+
+    /// A term on the left node's document only.
+    pub const fn left(term: &'static str) -> Terms {
+        Terms {
+            left: Some(term),
+            right: None,
+        }
+    }
 }
 
 impl LinkDef {
@@ -196,6 +245,25 @@ mod tests {
         names.sort_unstable();
         names.dedup();
         assert_eq!(names.len(), all, "a table is declared twice");
+    }
+
+    #[test]
+    fn owner_rules_point_at_what_exists() {
+        for def in NODES {
+            match def.owner {
+                Owner::Link(table) => {
+                    let link = LinkDef::named(table).expect("an owner link is a link table");
+                    assert_eq!(link.left.node, def.node, "{}", def.table);
+                    assert_eq!(link.right.node, NodeType::Municipality, "{}", def.table);
+                }
+                Owner::Via { node, .. } => {
+                    let target = node.def().expect("a declared node type");
+                    assert!(matches!(target.owner, Owner::Link(_)), "{}", def.table);
+                }
+                Owner::Itself => assert_eq!(def.node, NodeType::Municipality),
+                Owner::Registry | Owner::Column(_) => {}
+            }
+        }
     }
 
     #[test]

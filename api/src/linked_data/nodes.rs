@@ -22,7 +22,7 @@ use crate::{
 
 impl Ld<'_> {
     /// The provenance of a node: `prov:wasAttributedTo` the visible municipalities that own it (from
-    /// [`crate::loader::NodeTable::OWNERS`]; none for the shared registry and for a municipality itself),
+    /// [`crate::loader::ownership::owners`]; none for the shared registry and for a municipality itself),
     /// then whatever [`derivation_terms`] adds.
     async fn provenance(&self, doc: &mut Doc, node: NodeType, id: Uuid) -> ApiResult<()> {
         if node != NodeType::Municipality
@@ -61,26 +61,6 @@ impl Ld<'_> {
         doc.put("dct:identifier", m.number);
         doc.put("org:identifier", m.organization_number);
         doc.put("skos:prefLabel", text(&m.name, m.language));
-        let regions = self
-            .via_link::<entity::region::Entity>(
-                "region_member",
-                "municipality_id",
-                "region_id",
-                id,
-                None,
-            )
-            .await?;
-        doc.put("org:memberOf", regions);
-        let neighbours = self
-            .via_link::<Entity>(
-                "municipality_neighbour",
-                "municipality_id",
-                "neighbour_id",
-                id,
-                None,
-            )
-            .await?;
-        doc.put("geo:sfTouches", neighbours);
         self.finish(doc, NodeType::Municipality, id, common!(m))
             .await
     }
@@ -96,16 +76,6 @@ impl Ld<'_> {
             "dct:description",
             m.description.map(|d| text(&d, m.language)),
         );
-        let members = self
-            .via_link::<entity::municipality::Entity>(
-                "region_member",
-                "region_id",
-                "municipality_id",
-                id,
-                None,
-            )
-            .await?;
-        doc.put("org:hasMember", members);
         self.finish(doc, NodeType::Region, id, common!(m)).await
     }
 
@@ -161,44 +131,6 @@ impl Ld<'_> {
         );
         parts.extend(self.via_column::<Entity>("parent_id", id, "t.id").await?);
         doc.put("dct:hasPart", parts);
-        let legal = self
-            .via_link::<entity::legal_reference::Entity>(
-                "plan_legal_reference",
-                "plan_id",
-                "legal_reference_id",
-                id,
-                None,
-            )
-            .await?;
-        doc.put("cv:hasLegalResource", legal);
-        let guidance = self
-            .via_link::<entity::guidance::Entity>(
-                "plan_guidance",
-                "plan_id",
-                "guidance_id",
-                id,
-                None,
-            )
-            .await?;
-        doc.put("dct:references", guidance);
-        let themes = self
-            .via_link::<entity::theme::Entity>("plan_theme", "plan_id", "theme_id", id, None)
-            .await?;
-        doc.put("dct:subject", themes);
-        let audience = self
-            .via_link::<entity::target_group::Entity>(
-                "plan_target_group",
-                "plan_id",
-                "target_group_id",
-                id,
-                None,
-            )
-            .await?;
-        doc.put("dct:audience", audience);
-        let concepts = self
-            .via_link::<entity::concept::Entity>("plan_concept", "plan_id", "concept_id", id, None)
-            .await?;
-        doc.put("schema:mentions", concepts);
         self.finish(doc, NodeType::Plan, id, common!(m)).await
     }
 
@@ -252,50 +184,6 @@ impl Ld<'_> {
                 .await?;
             doc.put(term, units);
         }
-        let legal = self
-            .via_link::<entity::legal_reference::Entity>(
-                "measure_legal_reference",
-                "measure_id",
-                "legal_reference_id",
-                id,
-                None,
-            )
-            .await?;
-        doc.put("cv:hasLegalResource", legal);
-        let guidance = self
-            .via_link::<entity::guidance::Entity>(
-                "measure_guidance",
-                "measure_id",
-                "guidance_id",
-                id,
-                None,
-            )
-            .await?;
-        doc.put("dct:references", guidance);
-        let themes = self
-            .via_link::<entity::theme::Entity>("measure_theme", "measure_id", "theme_id", id, None)
-            .await?;
-        doc.put("dct:subject", themes);
-        let audience = self
-            .via_link::<entity::target_group::Entity>(
-                "measure_target_group",
-                "measure_id",
-                "target_group_id",
-                id,
-                None,
-            )
-            .await?;
-        doc.put("dct:audience", audience);
-        let related = self
-            .via_link::<entity::plan::Entity>(
-                "measure_related_plan",
-                "measure_id",
-                "plan_id",
-                id,
-                None,
-            )
-            .await?;
-        doc.put("dct:relation", related);
         self.finish(doc, NodeType::Measure, id, common!(m)).await
     }
 
@@ -331,10 +219,6 @@ impl Ld<'_> {
             doc.put("org:subOrganizationOf", parent);
             doc.put("org:unitOf", municipality);
         }
-        let members = self
-            .via_link::<Entity>("unit_member", "unit_id", "member_id", id, None)
-            .await?;
-        doc.put("org:hasMember", members);
         self.finish(doc, NodeType::Unit, id, common!(m)).await
     }
 
@@ -448,26 +332,6 @@ impl Ld<'_> {
             "dct:isReplacedBy",
             self.via_column::<Entity>("replaces_id", id, "t.id").await?,
         );
-        let publishers = self
-            .via_link::<entity::publisher::Entity>(
-                "guidance_publisher",
-                "guidance_id",
-                "publisher_id",
-                id,
-                None,
-            )
-            .await?;
-        doc.put("dct:publisher", publishers);
-        let legal = self
-            .via_link::<entity::legal_reference::Entity>(
-                "guidance_legal_reference",
-                "guidance_id",
-                "legal_reference_id",
-                id,
-                None,
-            )
-            .await?;
-        doc.put("cv:hasLegalResource", legal);
         let mut subjects = self
             .via_link::<entity::theme::Entity>(
                 "guidance_theme",
@@ -479,16 +343,6 @@ impl Ld<'_> {
             .await?;
         subjects.extend(m.topic_group.map(|t| text(&t, lang)));
         doc.put("dct:subject", subjects);
-        let audience = self
-            .via_link::<entity::target_group::Entity>(
-                "guidance_target_group",
-                "guidance_id",
-                "target_group_id",
-                id,
-                None,
-            )
-            .await?;
-        doc.put("dct:audience", audience);
         self.finish(doc, NodeType::Guidance, id, common!(m)).await
     }
 
@@ -602,6 +456,7 @@ impl Ld<'_> {
         doc.put("owl:versionInfo", common.version);
         doc.put("dct:created", date_time(common.created_at));
         doc.put("dct:modified", date_time(common.updated_at));
+        self.put_catalog_links(&mut doc, node, id).await?;
         self.provenance(&mut doc, node, id).await?;
         Ok(Some(doc))
     }

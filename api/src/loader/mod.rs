@@ -21,6 +21,7 @@
 //!   `pageInfo.hasNextPage` needs, and PostgreSQL can stop reading each partition at the window's end.
 
 mod batching;
+pub mod ownership;
 mod sharing;
 mod tables;
 
@@ -74,6 +75,11 @@ impl Scope {
         if !T::HAS_STATUS {
             return Sql::raw("1 = 1");
         }
+        self.sql_of(T::NODE)
+    }
+
+    /// The visibility condition on `t` for rows of the node type `node` (which has a status).
+    pub fn sql_of(self, node: crate::id::NodeType) -> Sql {
         let published = || {
             Sql::with(
                 "t.status = ?",
@@ -89,7 +95,7 @@ impl Scope {
                 ],
             )
         };
-        let or_owned = |base: Sql, id: Uuid| match T::OWNED {
+        let or_owned = |base: Sql, id: Uuid| match ownership::owned(node) {
             Some(owned) => {
                 let mut sql = Sql::raw("(");
                 sql.append(base);

@@ -20,11 +20,6 @@ pub trait NodeTable: Send + Sync + 'static {
     const NODE: NodeType;
     /// A row's id.
     fn id(model: &Self::Model) -> Uuid;
-    /// The condition (on `t`, one `?` for a municipality id) that a row belongs to that municipality; None
-    /// for the shared national registry.
-    const OWNED: Option<&'static str> = None;
-    /// A statement selecting the `municipality_id`s that own the node with id `?`; None for the registry.
-    const OWNERS: Option<&'static str> = None;
     /// False for tables without a publication state (revisions): scopes do not filter them.
     const HAS_STATUS: bool = true;
 }
@@ -40,7 +35,7 @@ impl NodeTable for entity::revision::Entity {
 }
 
 macro_rules! node_tables {
-    ($($module:ident => $node:ident $(, owned: $owned:literal, owners: $owners:literal)?;)*) => {
+    ($($module:ident => $node:ident;)*) => {
         $(
             impl NodeTable for entity::$module::Entity {
                 type Model = entity::$module::Model;
@@ -49,22 +44,21 @@ macro_rules! node_tables {
                 fn id(model: &Self::Model) -> Uuid {
                     model.id
                 }
-                $(
-                const OWNED: Option<&'static str> = Some($owned);
-                const OWNERS: Option<&'static str> = Some($owners);
-                )?
             }
         )*
 
-        /// The table and owners statement of a node type (see [`NodeTable::OWNERS`]).
+        /// The table and owners statement of a node type (see [`super::ownership::owners`]).
         pub fn table_of(node: NodeType) -> Option<(&'static str, Option<&'static str>)> {
-            match node {
-                $(NodeType::$node => Some((
-                    <entity::$module::Entity as NodeTable>::TABLE,
-                    <entity::$module::Entity as NodeTable>::OWNERS,
-                )),)*
-                NodeType::Revision => None,
-            }
+            node.def().map(|def| (def.table, super::ownership::owners(node)))
+        }
+
+        #[cfg(test)]
+        #[test]
+        fn node_tables_are_the_catalog_s() {
+            $(assert_eq!(
+                NodeType::$node.def().map(|def| def.table),
+                Some(<entity::$module::Entity as NodeTable>::TABLE)
+            );)*
         }
 
         /// A fresh [`NodeLoader`] and [`PageLoader`] for every node table, for one execution. Loaders live for
@@ -82,22 +76,12 @@ macro_rules! node_tables {
 }
 
 node_tables!(
-    municipality => Municipality,
-        owned: "t.id = ?",
-        owners: "SELECT id AS municipality_id FROM municipality WHERE id = ?";
+    municipality => Municipality;
     region => Region;
-    plan => Plan,
-        owned: "t.id IN (SELECT o.plan_id FROM plan_owner o WHERE o.municipality_id = ?)",
-        owners: "SELECT municipality_id FROM plan_owner WHERE plan_id = ?";
-    goal => Goal,
-        owned: "t.plan_id IN (SELECT o.plan_id FROM plan_owner o WHERE o.municipality_id = ?)",
-        owners: "SELECT o.municipality_id FROM goal g JOIN plan_owner o ON o.plan_id = g.plan_id WHERE g.id = ?";
-    measure => Measure,
-        owned: "t.municipality_id = ?",
-        owners: "SELECT municipality_id FROM measure WHERE id = ?";
-    unit => Unit,
-        owned: "t.municipality_id = ?",
-        owners: "SELECT municipality_id FROM unit WHERE id = ?";
+    plan => Plan;
+    goal => Goal;
+    measure => Measure;
+    unit => Unit;
     law => Law;
     legal_reference => LegalReference;
     guidance => Guidance;
