@@ -259,35 +259,42 @@ pub const RECORDS: &[RecordDef] = &[
         table: "municipality_former_number",
         edge: None,
         secret: false,
+        exported: true,
     },
     RecordDef {
         table: "revision",
         edge: None,
         secret: false,
+        exported: false,
     },
     RecordDef {
         table: "change_event",
         edge: None,
         secret: false,
+        exported: false,
     },
     RecordDef {
         table: "api_token",
         edge: None,
         secret: true,
+        exported: false,
     },
     RecordDef {
         table: "plan_adoption",
         edge: Some(("plan_id", "municipality_id")),
         secret: false,
+        exported: true,
     },
     RecordDef {
         table: "adoption",
         edge: Some(("municipality_id", "source_id")),
         secret: false,
+        exported: true,
     },
     RecordDef {
         table: "derivation",
         edge: Some(("node_id", "source_id")),
         secret: false,
+        exported: true,
     },
 ];

@@ -201,6 +201,9 @@ pub struct RecordDef {
     pub edge: Option<(&'static str, &'static str)>,
     /// Whether it holds secrets that never leave the installation (tokens): left out of table dumps.
     pub secret: bool,
+    /// Whether a municipality's export carries its rows. The history and the change feed stay with the
+    /// installation that recorded them, and tokens never leave it; every node and link table is exported.
+    pub exported: bool,
 }
 
 /// Every table of the graph, node tables first (in [`NODES`] order), then link tables, then records.

@@ -230,6 +230,34 @@ mod tests {
     }
 
     #[test]
+    fn every_exported_table_of_the_catalog_has_a_section() {
+        use std::collections::BTreeSet;
+        let value = serde_json::to_value(empty()).expect("serialises");
+        let mut in_document = BTreeSet::new();
+        for section in ["shared", "owned"] {
+            let tables = value[section].as_object().expect("a section is an object");
+            in_document.extend(tables.keys().cloned());
+        }
+        let declared: BTreeSet<String> = oppvekstgraf_catalog::tables()
+            .filter(|table| {
+                oppvekstgraf_catalog::RECORDS
+                    .iter()
+                    .all(|record| record.table != *table || record.exported)
+            })
+            .map(String::from)
+            .collect();
+        assert_eq!(in_document, declared);
+        // A link table belongs to one section.
+        for link in oppvekstgraf_catalog::LINKS {
+            let sections = ["shared", "owned"]
+                .iter()
+                .filter(|section| value[**section].get(link.table).is_some())
+                .count();
+            assert_eq!(sections, 1, "{}", link.table);
+        }
+    }
+
+    #[test]
     fn reads_what_it_writes() {
         let document = empty();
         let text = document.to_json().expect("writes");
