@@ -103,7 +103,7 @@ pub struct Config {
     #[command(flatten)]
     pub connections: ConnectionConfig,
     #[command(flatten)]
-    pub cache: crate::cache::CacheConfig,
+    pub cache: CacheConfig,
 }
 
 /// How long clients may hold a connection without finishing what they send, and how many connections may
@@ -317,4 +317,53 @@ pub fn public_url(text: &str) -> Result<String, String> {
         return Err(format!("{text:?} must not have a query or a fragment"));
     }
     Ok(url.as_str().trim_end_matches('/').to_string())
+}
+
+/// The default of [`CacheConfig::response_cache_max_bytes`]: 64 MiB.
+pub const DEFAULT_MAX_BYTES: usize = 64 * 1024 * 1024;
+
+/// Response caching: the in-process cache and what HTTP caches are told.
+#[derive(clap::Args, Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CacheConfig {
+    /// Memory for cached anonymous query results, in bytes (bodies plus their dependency tags); the least
+    /// recently used results are dropped beyond it. 0 turns the response cache off.
+    #[arg(long, env = "RESPONSE_CACHE_MAX_BYTES", default_value_t = DEFAULT_MAX_BYTES)]
+    pub response_cache_max_bytes: usize,
+    /// `max-age` of the `Cache-Control` header on anonymous GET reads, in seconds: how long browsers and
+    /// CDNs may reuse a response without asking (they revalidate with `If-None-Match` after that).
+    #[arg(long, env = "HTTP_CACHE_MAX_AGE_SECS", default_value_t = 10)]
+    pub http_cache_max_age_secs: u32,
+    /// `stale-while-revalidate` of anonymous GET reads, in seconds: how long after `max-age` a cache may
+    /// still serve a response while it revalidates in the background.
+    #[arg(
+        long,
+        env = "HTTP_CACHE_STALE_WHILE_REVALIDATE_SECS",
+        default_value_t = 60
+    )]
+    pub http_cache_stale_while_revalidate_secs: u32,
+    /// Most automatic persisted queries remembered (documents by their SHA-256); the least recently used are
+    /// forgotten beyond it, and clients send the document again when told PERSISTED_QUERY_NOT_FOUND.
+    #[arg(long, env = "PERSISTED_QUERIES_MAX", default_value_t = 10_000, value_parser = clap::value_parser!(u64).range(1..))]
+    pub persisted_queries_max: u64,
+}
+
+impl Default for CacheConfig {
+    fn default() -> Self {
+        CacheConfig {
+            response_cache_max_bytes: DEFAULT_MAX_BYTES,
+            http_cache_max_age_secs: 10,
+            http_cache_stale_while_revalidate_secs: 60,
+            persisted_queries_max: 10_000,
+        }
+    }
+}
+
+impl CacheConfig {
+    /// The `Cache-Control` value of an anonymous GET read.
+    pub fn public_cache_control(&self) -> String {
+        format!(
+            "public, max-age={}, stale-while-revalidate={}",
+            self.http_cache_max_age_secs, self.http_cache_stale_while_revalidate_secs
+        )
+    }
 }
