@@ -171,7 +171,36 @@ impl Terms {
     }
 }
 
+/// Whether two strings are equal, in a const context.
+const fn same(a: &str, b: &str) -> bool {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    if a.len() != b.len() {
+        return false;
+    }
+    let mut i = 0;
+    while i < a.len() {
+        if a[i] != b[i] {
+            return false;
+        }
+        i += 1;
+    }
+    true
+}
+
 impl LinkDef {
+    /// The declared link table `table`, for constants: naming a table the catalog does not declare is a
+    /// compile error there (and a panic elsewhere).
+    pub const fn get(table: &str) -> &'static LinkDef {
+        let mut i = 0;
+        while i < LINKS.len() {
+            if same(LINKS[i].table, table) {
+                return &LINKS[i];
+            }
+            i += 1;
+        }
+        panic!("the catalog declares no such link table")
+    }
+
     /// The link table named `table`.
     pub fn named(table: &str) -> Option<&'static LinkDef> {
         LINKS.iter().find(|link| link.table == table)

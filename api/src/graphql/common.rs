@@ -259,9 +259,10 @@ pub fn check_municipality_number(field: &str, number: &str) -> ApiResult<()> {
 
 /// `t.id IN (SELECT <own> FROM <link> WHERE <other> IN (<select>))`: the target is linked to a node picked by
 /// `select` (a sub-select returning ids).
-pub fn linked_condition(link: &str, own: &str, other: &str, select: Sql) -> Sql {
+pub fn linked_condition(link: &oppvekstgraf_catalog::LinkDef, select: Sql) -> Sql {
+    let (table, own, other) = (link.table, link.left.column, link.right.column);
     let mut sql = Sql::raw(format!(
-        "t.id IN (SELECT x.{own} FROM {link} x WHERE x.{other} IN ("
+        "t.id IN (SELECT x.{own} FROM {table} x WHERE x.{other} IN ("
     ));
     sql.append(select);
     sql.push("))");
@@ -324,31 +325,31 @@ impl Rel {
         }
     }
 
-    /// Targets through link table `table`, in link order.
-    pub const fn link(table: &'static str, parent: &'static str, target: &'static str) -> Rel {
-        Rel {
-            via: Via::Link {
-                table,
-                parent,
-                target,
-                role: false,
-            },
-            default_order: Some(&["l.position"]),
-        }
+    /// Targets through the catalog's link table `table`, from its left end to its right end (a measure's
+    /// themes), in link order.
+    pub const fn rightwards(table: &'static str) -> Rel {
+        let link = oppvekstgraf_catalog::LinkDef::get(table);
+        Rel::through(link, link.left.column, link.right.column)
     }
 
-    /// Targets through link table `table` that carries a role, in link order.
-    pub const fn link_with_role(
-        table: &'static str,
+    /// Targets through the catalog's link table `table`, from its right end to its left end (a theme's
+    /// measures), in the order the link table keeps.
+    pub const fn leftwards(table: &'static str) -> Rel {
+        let link = oppvekstgraf_catalog::LinkDef::get(table);
+        Rel::through(link, link.right.column, link.left.column)
+    }
+
+    const fn through(
+        link: &'static oppvekstgraf_catalog::LinkDef,
         parent: &'static str,
         target: &'static str,
     ) -> Rel {
         Rel {
             via: Via::Link {
-                table,
+                table: link.table,
                 parent,
                 target,
-                role: true,
+                role: link.role,
             },
             default_order: Some(&["l.position"]),
         }

@@ -57,7 +57,7 @@ impl From<Model> for Concept {
 
 connection!(ConceptConnection, ConceptEdge, Concept, Model, "concepts");
 crate::graphql::common::node_object!(Concept);
-const PLANS: Rel = Rel::link("plan_concept", "concept_id", "plan_id");
+const PLANS: Rel = Rel::leftwards("plan_concept");
 
 #[ComplexObject]
 impl Concept {

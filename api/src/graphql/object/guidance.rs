@@ -1,6 +1,7 @@
 //! `Guidance`: national guidance (guideline, guide, circular, white paper, programme …).
 
 use async_graphql::{ComplexObject, Context, ErrorExtensions, ID, Object, Result, SimpleObject};
+use oppvekstgraf_catalog::LinkDef;
 use oppvekstgraf_entity::{self as entity, guidance::Model};
 #[allow(unused_imports)]
 use uuid::Uuid;
@@ -77,16 +78,12 @@ connection!(
 );
 crate::graphql::common::node_object!(Guidance);
 const REPLACED_BY: Rel = Rel::column("replaces_id", None);
-const PUBLISHERS: Rel = Rel::link("guidance_publisher", "guidance_id", "publisher_id");
-const MEASURES: Rel = Rel::link("measure_guidance", "guidance_id", "measure_id");
-const PLANS: Rel = Rel::link("plan_guidance", "guidance_id", "plan_id");
-const LEGAL_REFERENCES: Rel = Rel::link(
-    "guidance_legal_reference",
-    "guidance_id",
-    "legal_reference_id",
-);
-const THEMES: Rel = Rel::link("guidance_theme", "guidance_id", "theme_id");
-const TARGET_GROUPS: Rel = Rel::link("guidance_target_group", "guidance_id", "target_group_id");
+const PUBLISHERS: Rel = Rel::rightwards("guidance_publisher");
+const MEASURES: Rel = Rel::leftwards("measure_guidance");
+const PLANS: Rel = Rel::leftwards("plan_guidance");
+const LEGAL_REFERENCES: Rel = Rel::rightwards("guidance_legal_reference");
+const THEMES: Rel = Rel::rightwards("guidance_theme");
+const TARGET_GROUPS: Rel = Rel::rightwards("guidance_target_group");
 const CONCEPTS: Rel = Rel::column("source_guidance_id", None);
 
 #[ComplexObject]
@@ -387,9 +384,7 @@ impl Filter for GuidanceFilter {
         if let Some(slug) = &self.publisher {
             let select = key_select("publisher", "slug", slug);
             out.push(linked_condition(
-                "guidance_publisher",
-                "guidance_id",
-                "publisher_id",
+                const { LinkDef::get("guidance_publisher") },
                 select,
             ));
         }
@@ -398,18 +393,14 @@ impl Filter for GuidanceFilter {
         }
         if let Some(slug) = &self.theme {
             out.push(linked_condition(
-                "guidance_theme",
-                "guidance_id",
-                "theme_id",
+                const { LinkDef::get("guidance_theme") },
                 key_select("theme", "slug", slug),
             ));
         }
         if let Some(slug) = &self.target_group {
             let select = key_select("target_group", "slug", slug);
             out.push(linked_condition(
-                "guidance_target_group",
-                "guidance_id",
-                "target_group_id",
+                const { LinkDef::get("guidance_target_group") },
                 select,
             ));
         }

@@ -92,11 +92,7 @@ macro_rules! cited_by {
 }
 const MEASURES: Rel = cited_by!("measure_legal_reference", "measure_id");
 const PLANS: Rel = cited_by!("plan_legal_reference", "plan_id");
-const GUIDANCE: Rel = Rel::link(
-    "guidance_legal_reference",
-    "legal_reference_id",
-    "guidance_id",
-);
+const GUIDANCE: Rel = Rel::leftwards("guidance_legal_reference");
 
 #[ComplexObject]
 impl LegalReference {

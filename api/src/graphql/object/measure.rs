@@ -3,6 +3,7 @@
 use async_graphql::{
     ComplexObject, Context, ErrorExtensions, ID, InputObject, Object, Result, SimpleObject,
 };
+use oppvekstgraf_catalog::LinkDef;
 use oppvekstgraf_entity::{self as entity, measure::Model};
 use uuid::Uuid;
 
@@ -75,16 +76,12 @@ impl From<Model> for Measure {
 connection!(MeasureConnection, MeasureEdge, Measure, Model, "measures");
 crate::graphql::common::node_object!(Measure);
 
-const UNITS: Rel = Rel::link_with_role("measure_unit", "measure_id", "unit_id");
-const LEGAL_REFERENCES: Rel = Rel::link(
-    "measure_legal_reference",
-    "measure_id",
-    "legal_reference_id",
-);
-const GUIDANCE: Rel = Rel::link("measure_guidance", "measure_id", "guidance_id");
-const THEMES: Rel = Rel::link("measure_theme", "measure_id", "theme_id");
-const TARGET_GROUPS: Rel = Rel::link("measure_target_group", "measure_id", "target_group_id");
-const RELATED_PLANS: Rel = Rel::link("measure_related_plan", "measure_id", "plan_id");
+const UNITS: Rel = Rel::rightwards("measure_unit");
+const LEGAL_REFERENCES: Rel = Rel::rightwards("measure_legal_reference");
+const GUIDANCE: Rel = Rel::rightwards("measure_guidance");
+const THEMES: Rel = Rel::rightwards("measure_theme");
+const TARGET_GROUPS: Rel = Rel::rightwards("measure_target_group");
+const RELATED_PLANS: Rel = Rel::rightwards("measure_related_plan");
 
 #[ComplexObject]
 impl Measure {
@@ -348,36 +345,28 @@ impl Filter for MeasureFilter {
         }
         if let Some(slug) = &self.theme {
             out.push(linked_condition(
-                "measure_theme",
-                "measure_id",
-                "theme_id",
+                const { LinkDef::get("measure_theme") },
                 key_select("theme", "slug", slug),
             ));
         }
         if let Some(slug) = &self.target_group {
             let select = key_select("target_group", "slug", slug);
             out.push(linked_condition(
-                "measure_target_group",
-                "measure_id",
-                "target_group_id",
+                const { LinkDef::get("measure_target_group") },
                 select,
             ));
         }
         if let Some(id) = &self.unit {
             let select = id_select("filter.unit", id, NodeType::Unit)?;
             out.push(linked_condition(
-                "measure_unit",
-                "measure_id",
-                "unit_id",
+                const { LinkDef::get("measure_unit") },
                 select,
             ));
         }
         if let Some(law) = &self.law {
             let select = legal_reference_select("filter.law", law)?;
             out.push(linked_condition(
-                "measure_legal_reference",
-                "measure_id",
-                "legal_reference_id",
+                const { LinkDef::get("measure_legal_reference") },
                 select,
             ));
         }
@@ -390,18 +379,14 @@ impl Filter for MeasureFilter {
                 vec![uuid.into()],
             );
             out.push(linked_condition(
-                "measure_legal_reference",
-                "measure_id",
-                "legal_reference_id",
+                const { LinkDef::get("measure_legal_reference") },
                 select,
             ));
         }
         if let Some(slug) = &self.guidance {
             let select = key_select("guidance", "slug", slug);
             out.push(linked_condition(
-                "measure_guidance",
-                "measure_id",
-                "guidance_id",
+                const { LinkDef::get("measure_guidance") },
                 select,
             ));
         }

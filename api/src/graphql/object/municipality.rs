@@ -80,7 +80,7 @@ pub struct FormerNumber {
     pub valid_to: Option<NaiveDate>,
 }
 
-const PLANS: Rel = Rel::link("plan_owner", "municipality_id", "plan_id");
+const PLANS: Rel = Rel::leftwards("plan_owner");
 const MEASURES: Rel = Rel::column("municipality_id", None);
 const MEASURES_WITH_ADOPTED: Rel = Rel::owned_or_adopted(
     "SELECT municipality_id AS o_parent, id AS o_target, 0 AS o_adopted FROM measure",
@@ -91,8 +91,8 @@ const PLANS_WITH_ADOPTED: Rel = Rel::owned_or_adopted(
     "Plan",
 );
 const UNITS: Rel = Rel::column("municipality_id", None);
-const NEIGHBOURS: Rel = Rel::link("municipality_neighbour", "municipality_id", "neighbour_id");
-const REGIONS: Rel = Rel::link("region_member", "municipality_id", "region_id");
+const NEIGHBOURS: Rel = Rel::rightwards("municipality_neighbour");
+const REGIONS: Rel = Rel::leftwards("region_member");
 
 impl Municipality {
     fn uuid(&self) -> uuid::Uuid {

@@ -4,6 +4,7 @@ use async_graphql::{
     ComplexObject, Context, ErrorExtensions, ID, InputObject, Object, Result, SimpleObject,
 };
 use chrono::NaiveDate;
+use oppvekstgraf_catalog::LinkDef;
 use oppvekstgraf_entity::{self as entity, plan::Model};
 use uuid::Uuid;
 
@@ -92,16 +93,16 @@ impl From<Model> for Plan {
 connection!(PlanConnection, PlanEdge, Plan, Model, "plans");
 crate::graphql::common::node_object!(Plan);
 
-const OWNERS: Rel = Rel::link("plan_owner", "plan_id", "municipality_id");
+const OWNERS: Rel = Rel::rightwards("plan_owner");
 const PARTS: Rel = Rel::column("parent_id", None);
 const GOALS: Rel = Rel::column("plan_id", Some(&["t.position"]));
 const MEASURES: Rel = Rel::column("plan_id", Some(&["t.position"]));
-const RELATED_MEASURES: Rel = Rel::link("measure_related_plan", "plan_id", "measure_id");
-const LEGAL_REFERENCES: Rel = Rel::link("plan_legal_reference", "plan_id", "legal_reference_id");
-const GUIDANCE: Rel = Rel::link("plan_guidance", "plan_id", "guidance_id");
-const THEMES: Rel = Rel::link("plan_theme", "plan_id", "theme_id");
-const TARGET_GROUPS: Rel = Rel::link("plan_target_group", "plan_id", "target_group_id");
-const CONCEPTS: Rel = Rel::link("plan_concept", "plan_id", "concept_id");
+const RELATED_MEASURES: Rel = Rel::leftwards("measure_related_plan");
+const LEGAL_REFERENCES: Rel = Rel::rightwards("plan_legal_reference");
+const GUIDANCE: Rel = Rel::rightwards("plan_guidance");
+const THEMES: Rel = Rel::rightwards("plan_theme");
+const TARGET_GROUPS: Rel = Rel::rightwards("plan_target_group");
+const CONCEPTS: Rel = Rel::rightwards("plan_concept");
 
 /// The span of a plan period as text, e.g. "2023-2033".
 fn period_text(start: Option<i32>, end: Option<i32>) -> Option<String> {
@@ -529,9 +530,7 @@ impl Filter for PlanFilter {
             check_municipality_number("filter.municipality", number)?;
             let select = key_select("municipality", "number", number);
             out.push(linked_condition(
-                "plan_owner",
-                "plan_id",
-                "municipality_id",
+                const { LinkDef::get("plan_owner") },
                 select,
             ));
         }
@@ -548,44 +547,34 @@ impl Filter for PlanFilter {
         }
         if let Some(slug) = &self.theme {
             out.push(linked_condition(
-                "plan_theme",
-                "plan_id",
-                "theme_id",
+                const { LinkDef::get("plan_theme") },
                 key_select("theme", "slug", slug),
             ));
         }
         if let Some(slug) = &self.target_group {
             let select = key_select("target_group", "slug", slug);
             out.push(linked_condition(
-                "plan_target_group",
-                "plan_id",
-                "target_group_id",
+                const { LinkDef::get("plan_target_group") },
                 select,
             ));
         }
         if let Some(law) = &self.law {
             let select = legal_reference_select("filter.law", law)?;
             out.push(linked_condition(
-                "plan_legal_reference",
-                "plan_id",
-                "legal_reference_id",
+                const { LinkDef::get("plan_legal_reference") },
                 select,
             ));
         }
         if let Some(id) = &self.legal_reference {
             let select = id_select("filter.legalReference", id, NodeType::LegalReference)?;
             out.push(linked_condition(
-                "plan_legal_reference",
-                "plan_id",
-                "legal_reference_id",
+                const { LinkDef::get("plan_legal_reference") },
                 select,
             ));
         }
         if let Some(slug) = &self.guidance {
             out.push(linked_condition(
-                "plan_guidance",
-                "plan_id",
-                "guidance_id",
+                const { LinkDef::get("plan_guidance") },
                 key_select("guidance", "slug", slug),
             ));
         }

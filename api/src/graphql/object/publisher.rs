@@ -57,7 +57,7 @@ connection!(
     "publishers"
 );
 crate::graphql::common::node_object!(Publisher);
-const GUIDANCE: Rel = Rel::link("guidance_publisher", "publisher_id", "guidance_id");
+const GUIDANCE: Rel = Rel::leftwards("guidance_publisher");
 
 #[ComplexObject]
 impl Publisher {

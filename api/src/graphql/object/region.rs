@@ -45,7 +45,7 @@ impl From<Model> for Region {
 
 connection!(RegionConnection, RegionEdge, Region, Model, "regions");
 crate::graphql::common::node_object!(Region);
-const MEMBERS: Rel = Rel::link("region_member", "region_id", "municipality_id");
+const MEMBERS: Rel = Rel::rightwards("region_member");
 /// The measures of the region's members, grouped by municipality and in plan order within each.
 const MEASURES: Rel = Rel {
     via: crate::loader::Via::Link {

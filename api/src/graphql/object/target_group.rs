@@ -57,9 +57,9 @@ connection!(
     "target groups"
 );
 crate::graphql::common::node_object!(TargetGroup);
-const MEASURES: Rel = Rel::link("measure_target_group", "target_group_id", "measure_id");
-const PLANS: Rel = Rel::link("plan_target_group", "target_group_id", "plan_id");
-const GUIDANCE: Rel = Rel::link("guidance_target_group", "target_group_id", "guidance_id");
+const MEASURES: Rel = Rel::leftwards("measure_target_group");
+const PLANS: Rel = Rel::leftwards("plan_target_group");
+const GUIDANCE: Rel = Rel::leftwards("guidance_target_group");
 
 #[ComplexObject]
 impl TargetGroup {

@@ -48,9 +48,9 @@ impl From<Model> for Theme {
 
 connection!(ThemeConnection, ThemeEdge, Theme, Model, "themes");
 crate::graphql::common::node_object!(Theme);
-const MEASURES: Rel = Rel::link("measure_theme", "theme_id", "measure_id");
-const PLANS: Rel = Rel::link("plan_theme", "theme_id", "plan_id");
-const GUIDANCE: Rel = Rel::link("guidance_theme", "theme_id", "guidance_id");
+const MEASURES: Rel = Rel::leftwards("measure_theme");
+const PLANS: Rel = Rel::leftwards("plan_theme");
+const GUIDANCE: Rel = Rel::leftwards("guidance_theme");
 
 #[ComplexObject]
 impl Theme {

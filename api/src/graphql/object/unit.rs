@@ -78,9 +78,9 @@ connection!(
 );
 
 const CHILDREN: Rel = Rel::column("parent_id", None);
-const MEMBERS: Rel = Rel::link_with_role("unit_member", "unit_id", "member_id");
-const MEMBER_OF: Rel = Rel::link_with_role("unit_member", "member_id", "unit_id");
-const MEASURES: Rel = Rel::link_with_role("measure_unit", "unit_id", "measure_id");
+const MEMBERS: Rel = Rel::rightwards("unit_member");
+const MEMBER_OF: Rel = Rel::leftwards("unit_member");
+const MEASURES: Rel = Rel::leftwards("measure_unit");
 const ADOPTED_PLANS: Rel = Rel::column("adopted_by_id", None);
 
 #[ComplexObject]
