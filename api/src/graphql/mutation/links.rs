@@ -25,7 +25,7 @@ pub enum Target {
     Owner,
 }
 
-/// One relation's link table.
+/// One relation's link table, as the link mutations see it: the catalog's entry and what the API calls it.
 #[derive(Debug, Clone, Copy)]
 pub struct LinkSpec {
     /// The relation as a field name, e.g. "units".
@@ -37,6 +37,30 @@ pub struct LinkSpec {
     /// The input field that names the right-hand node.
     pub right_field: &'static str,
     pub target: Target,
+    /// Stored in both directions (neighbours).
+    pub symmetric: bool,
+}
+
+impl LinkSpec {
+    /// The spec of the catalog's link table `table` (a compile error in a constant when it is not declared).
+    pub const fn of(
+        table: &'static str,
+        relation: &'static str,
+        right_field: &'static str,
+        target: Target,
+    ) -> LinkSpec {
+        let link = oppvekstgraf_catalog::LinkDef::get(table);
+        LinkSpec {
+            relation,
+            table: link.table,
+            left_col: link.left.column,
+            right_col: link.right.column,
+            right: link.right.node,
+            right_field,
+            target,
+            symmetric: link.symmetric,
+        }
+    }
 }
 
 /// Adds (or, with `remove`, removes) the edge `left → right` of `spec`, as a new version of `left`.
@@ -325,32 +349,23 @@ macro_rules! link_mutations {
     }};
 }
 
+/// The [`LinkSpec`] of the catalog's link table `$table`, made at compile time: the relation's field name,
+/// the input field naming the right-hand node, and who may be linked.
 macro_rules! spec {
-    ($relation:literal, $table:literal, $left:literal, $right:literal, $Right:ident, $field:literal, $target:ident) => {
-        LinkSpec {
-            relation: $relation,
-            table: $table,
-            left_col: $left,
-            right_col: $right,
-            right: NodeType::$Right,
-            right_field: $field,
-            target: Target::$target,
-        }
+    ($table:literal, $relation:literal, $field:literal, $target:ident) => {
+        const { LinkSpec::of($table, $relation, $field, Target::$target) }
     };
 }
 
 pub mod all {
     use super::{LinkSpec, Target};
-    use crate::{
-        graphql::enums::{MembershipRole, ResponsibilityRole},
-        id::NodeType,
-    };
+    use crate::graphql::enums::{MembershipRole, ResponsibilityRole};
     use oppvekstgraf_entity::enums as db;
 
     link_mutations!(MeasureUnitLinks, measure, Measure, measure,
         [measure_link_unit, MeasureLinkUnitInput, MeasureLinkUnitPayload],
         [measure_unlink_unit, MeasureUnlinkUnitInput, MeasureUnlinkUnitPayload],
-        unit, Unit, spec!("units", "measure_unit", "measure_id", "unit_id", Unit, "unit", SameMunicipality),
+        unit, Unit, spec!("measure_unit", "units", "unit", SameMunicipality),
         "a unit responsible for a measure, leading or taking part (a unit of the measure's municipality, or a national one).",
         role: ResponsibilityRole, db::ResponsibilityRole);
     link_mutations!(
@@ -371,11 +386,8 @@ pub mod all {
         legal_reference,
         LegalReference,
         spec!(
-            "legalReferences",
             "measure_legal_reference",
-            "measure_id",
-            "legal_reference_id",
-            LegalReference,
+            "legalReferences",
             "legalReference",
             Visible
         ),
@@ -398,15 +410,7 @@ pub mod all {
         ],
         guidance,
         Guidance,
-        spec!(
-            "guidance",
-            "measure_guidance",
-            "measure_id",
-            "guidance_id",
-            Guidance,
-            "guidance",
-            Visible
-        ),
+        spec!("measure_guidance", "guidance", "guidance", Visible),
         "national guidance a measure follows."
     );
     link_mutations!(
@@ -426,15 +430,7 @@ pub mod all {
         ],
         theme,
         Theme,
-        spec!(
-            "themes",
-            "measure_theme",
-            "measure_id",
-            "theme_id",
-            Theme,
-            "theme",
-            Visible
-        ),
+        spec!("measure_theme", "themes", "theme", Visible),
         "a theme a measure addresses."
     );
     link_mutations!(
@@ -455,11 +451,8 @@ pub mod all {
         target_group,
         TargetGroup,
         spec!(
-            "targetGroups",
             "measure_target_group",
-            "measure_id",
-            "target_group_id",
-            TargetGroup,
+            "targetGroups",
             "targetGroup",
             Visible
         ),
@@ -482,15 +475,7 @@ pub mod all {
         ],
         plan,
         Plan,
-        spec!(
-            "relatedPlans",
-            "measure_related_plan",
-            "measure_id",
-            "plan_id",
-            Plan,
-            "plan",
-            Visible
-        ),
+        spec!("measure_related_plan", "relatedPlans", "plan", Visible),
         "another plan a measure refers to (any plan you can see)."
     );
     link_mutations!(
@@ -506,15 +491,7 @@ pub mod all {
         ],
         municipality,
         Municipality,
-        spec!(
-            "owners",
-            "plan_owner",
-            "plan_id",
-            "municipality_id",
-            Municipality,
-            "municipality",
-            Owner
-        ),
+        spec!("plan_owner", "owners", "municipality", Owner),
         "an owning municipality of a (joint) plan. Only admins change owner lists; a plan keeps at least one owner, and every owner's editors may edit it."
     );
     link_mutations!(
@@ -535,11 +512,8 @@ pub mod all {
         legal_reference,
         LegalReference,
         spec!(
-            "legalReferences",
             "plan_legal_reference",
-            "plan_id",
-            "legal_reference_id",
-            LegalReference,
+            "legalReferences",
             "legalReference",
             Visible
         ),
@@ -562,15 +536,7 @@ pub mod all {
         ],
         guidance,
         Guidance,
-        spec!(
-            "guidance",
-            "plan_guidance",
-            "plan_id",
-            "guidance_id",
-            Guidance,
-            "guidance",
-            Visible
-        ),
+        spec!("plan_guidance", "guidance", "guidance", Visible),
         "national guidance a plan builds on."
     );
     link_mutations!(
@@ -586,15 +552,7 @@ pub mod all {
         ],
         theme,
         Theme,
-        spec!(
-            "themes",
-            "plan_theme",
-            "plan_id",
-            "theme_id",
-            Theme,
-            "theme",
-            Visible
-        ),
+        spec!("plan_theme", "themes", "theme", Visible),
         "a theme a plan addresses."
     );
     link_mutations!(
@@ -614,15 +572,7 @@ pub mod all {
         ],
         target_group,
         TargetGroup,
-        spec!(
-            "targetGroups",
-            "plan_target_group",
-            "plan_id",
-            "target_group_id",
-            TargetGroup,
-            "targetGroup",
-            Visible
-        ),
+        spec!("plan_target_group", "targetGroups", "targetGroup", Visible),
         "a target group of a plan."
     );
     link_mutations!(
@@ -642,21 +592,13 @@ pub mod all {
         ],
         concept,
         Concept,
-        spec!(
-            "concepts",
-            "plan_concept",
-            "plan_id",
-            "concept_id",
-            Concept,
-            "concept",
-            Visible
-        ),
+        spec!("plan_concept", "concepts", "concept", Visible),
         "a defined term a plan uses."
     );
     link_mutations!(UnitMemberLinks, unit, Unit, unit,
         [unit_link_member, UnitLinkMemberInput, UnitLinkMemberPayload],
         [unit_unlink_member, UnitUnlinkMemberInput, UnitUnlinkMemberPayload],
-        member, Unit, spec!("members", "unit_member", "unit_id", "member_id", Unit, "member", SameMunicipality),
+        member, Unit, spec!("unit_member", "members", "member", SameMunicipality),
         "a member of a unit (a forum's composition), as leader, member or invited.",
         role: MembershipRole, db::MembershipRole);
     link_mutations!(
@@ -676,15 +618,7 @@ pub mod all {
         ],
         publisher,
         Publisher,
-        spec!(
-            "publishers",
-            "guidance_publisher",
-            "guidance_id",
-            "publisher_id",
-            Publisher,
-            "publisher",
-            Visible
-        ),
+        spec!("guidance_publisher", "publishers", "publisher", Visible),
         "a publisher of a guidance item (admins)."
     );
     link_mutations!(
@@ -705,11 +639,8 @@ pub mod all {
         legal_reference,
         LegalReference,
         spec!(
-            "legalReferences",
             "guidance_legal_reference",
-            "guidance_id",
-            "legal_reference_id",
-            LegalReference,
+            "legalReferences",
             "legalReference",
             Visible
         ),
@@ -732,15 +663,7 @@ pub mod all {
         ],
         theme,
         Theme,
-        spec!(
-            "themes",
-            "guidance_theme",
-            "guidance_id",
-            "theme_id",
-            Theme,
-            "theme",
-            Visible
-        ),
+        spec!("guidance_theme", "themes", "theme", Visible),
         "a theme of a guidance item (admins)."
     );
     link_mutations!(
@@ -761,11 +684,8 @@ pub mod all {
         target_group,
         TargetGroup,
         spec!(
-            "targetGroups",
             "guidance_target_group",
-            "guidance_id",
-            "target_group_id",
-            TargetGroup,
+            "targetGroups",
             "targetGroup",
             Visible
         ),
@@ -788,15 +708,7 @@ pub mod all {
         ],
         municipality,
         Municipality,
-        spec!(
-            "members",
-            "region_member",
-            "region_id",
-            "municipality_id",
-            Municipality,
-            "municipality",
-            Visible
-        ),
+        spec!("region_member", "members", "municipality", Visible),
         "a member municipality of a region (admins)."
     );
     link_mutations!(
@@ -816,15 +728,7 @@ pub mod all {
         ],
         neighbour,
         Municipality,
-        spec!(
-            "neighbours",
-            "municipality_neighbour",
-            "municipality_id",
-            "neighbour_id",
-            Municipality,
-            "neighbour",
-            Visible
-        ),
+        spec!("municipality_neighbour", "neighbours", "neighbour", Visible),
         "a bordering municipality, stored both ways (admins)."
     );
 }
