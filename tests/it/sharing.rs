@@ -2,7 +2,7 @@
 //! changes (diff, accept, dismiss), archived sources, each owner's adoption of a joint plan, and the queries
 //! across municipalities.
 
-mod common;
+use crate::common;
 
 use common::TestApp;
 use serde_json::{Value, json};

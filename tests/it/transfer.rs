@@ -3,7 +3,7 @@
 //! place, shared nodes converge on the importing installation's own nodes by natural key, a broken document
 //! is refused without writing anything, and the real binary does it all from the command line.
 
-mod common;
+use crate::common;
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -929,7 +929,7 @@ fn without_clock(value: &mut Value) {
 on_both!(the_seed_exports_as_the_golden_files);
 /// The export of the seed content is fixed in `tests/golden/`, byte for byte but for the load's clock: a
 /// change to how the graph is read, declared or written must not move it. After a deliberate change to the
-/// content or the format, write the files again with `OPPVEKSTGRAF_WRITE_GOLDEN=1 cargo test --test transfer`.
+/// content or the format, write the files again with `OPPVEKSTGRAF_WRITE_GOLDEN=1 cargo test --test it transfer::`.
 async fn the_seed_exports_as_the_golden_files(app: &TestApp) {
     for number in ["1539", "3103"] {
         let mut value = serde_json::to_value(export(app, number).await).expect("serialises");

@@ -2,7 +2,7 @@
 //! its indirect routes, validation, optimistic concurrency, drafts, revisions and restore, the audit log —
 //! and that every refused mutation leaves the database exactly as it was.
 
-mod common;
+use crate::common;
 
 use common::TestApp;
 use serde_json::{Value, json};

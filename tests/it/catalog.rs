@@ -3,7 +3,7 @@
 //! and every table the migrations built is declared. Migrations never read the catalog, so this is what
 //! keeps the two in step.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeSet;
 

@@ -1,7 +1,7 @@
 //! A catalogue of hostile and broken requests (with the cases the schema-driven fuzzer in tests/fuzz found):
 //! each gets its exact status and error code, and none of them changes the database.
 
-mod common;
+use crate::common;
 
 use axum::{body::Body, http::Request};
 use common::TestApp;

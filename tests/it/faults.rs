@@ -5,7 +5,7 @@
 //! its own port and data directory, its own database on the shared server (whose own backends it may
 //! terminate), or its own API process. Everything is on loopback and every wait is bounded.
 
-mod common;
+use crate::common;
 
 use std::{
     net::SocketAddr,

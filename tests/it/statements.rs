@@ -1,7 +1,7 @@
 //! Every relation field goes through a DataLoader: a nested query's number of SQL statements depends on its
 //! depth, not on how many rows it touches. Counted at the seed size and at ten times the seed size.
 
-mod common;
+use crate::common;
 
 use oppvekstgraf_entity as entity;
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter};

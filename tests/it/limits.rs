@@ -2,7 +2,7 @@
 //! reports its cost. Hostile documents (fragment fan-out, cycles, depth, alias and directive floods, token
 //! and size floods) are refused with `QUERY_LIMIT_EXCEEDED` naming the limit, and write nothing.
 
-mod common;
+use crate::common;
 
 use std::time::{Duration, Instant};
 

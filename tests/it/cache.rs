@@ -2,7 +2,7 @@
 //! persisted queries, and an in-process cache that a write invalidates precisely — what the write touched,
 //! and only that — in the writing process at once and in every other process through the change feed.
 
-mod common;
+use crate::common;
 
 use std::time::{Duration, Instant};
 

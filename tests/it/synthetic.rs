@@ -2,7 +2,7 @@
 //! the same rows from two fresh databases (and from both engines), a second run that writes nothing, a run
 //! with other settings refused, and the API serving the synthetic content.
 
-mod common;
+use crate::common;
 
 use oppvekstgraf_seed::synthetic::{self, Outcome, Params};
 use sea_orm::{ConnectionTrait, Statement};

@@ -1,7 +1,7 @@
 //! The change feed: the `changes` query, its order without gaps under concurrent writers, and the `changes`
 //! subscription over graphql-ws, delivered across API processes on PostgreSQL.
 
-mod common;
+use crate::common;
 
 use std::{collections::HashSet, time::Duration};
 

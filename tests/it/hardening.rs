@@ -3,7 +3,7 @@
 //! idle keep-alive, a flood past the connection cap under a low file-descriptor limit, WebSockets that never
 //! initialise or never finish a message).
 
-mod common;
+use crate::common;
 
 use common::TestApp;
 use futures_util::future::join_all;

@@ -2,7 +2,7 @@
 //! negotiation and the status codes of each media type, the body limit, CORS, the security headers, and the
 //! request id in every error.
 
-mod common;
+use crate::common;
 
 use axum::{
     Router,
@@ -71,7 +71,7 @@ async fn call(router: &Router, request: Request<Body>) -> Reply {
         .to_bytes();
     let mut text = String::from_utf8_lossy(&bytes).into_owned();
     let mut json: Value = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
-    // The cost report (tested in tests/limits.rs) is left out so bodies compare exactly.
+    // The cost report (tested in tests/it/limits.rs) is left out so bodies compare exactly.
     if let Some(extensions) = json.get_mut("extensions").and_then(Value::as_object_mut)
         && extensions.remove("cost").is_some()
     {

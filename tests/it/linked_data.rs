@@ -1,7 +1,7 @@
 //! The linked-data view (`/ld/…`): every node as JSON-LD with SKOS, ELI, ORG, Dublin Core and PROV terms,
 //! its links resolving to other documents, and the same visibility as GraphQL.
 
-mod common;
+use crate::common;
 
 use axum::{
     Router,

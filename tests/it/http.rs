@@ -1,7 +1,7 @@
 //! The HTTP surface: GraphQL over GET and POST, the console routes, health checks, request ids, and errors
 //! that never leak database text.
 
-mod common;
+use crate::common;
 
 use axum::{
     body::Body,

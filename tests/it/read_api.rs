@@ -1,7 +1,7 @@
 //! The read API over HTTP, on SQLite and PostgreSQL: the seed content, every root query, both directions of
 //! every relation, pagination, filters, global IDs and visibility.
 
-mod common;
+use crate::common;
 
 use common::node_values;
 use serde_json::{Value, json};

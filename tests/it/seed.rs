@@ -1,7 +1,7 @@
 //! The seed content: loading is idempotent, edits update in place, and bad references or values are
 //! refused with the file and the key named, before anything is written.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 
