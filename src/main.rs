@@ -634,7 +634,7 @@ mod tests {
         };
         assert_eq!(
             config.limits,
-            oppvekstgraf_api::guard::QueryLimits::default()
+            oppvekstgraf_api::limits::QueryLimits::default()
         );
         let cli = Cli::try_parse_from([
             "oppvekstgraf",

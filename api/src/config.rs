@@ -65,7 +65,7 @@ pub struct Config {
     #[command(flatten)]
     pub database: DatabaseConfig,
     #[command(flatten)]
-    pub limits: crate::guard::QueryLimits,
+    pub limits: crate::limits::QueryLimits,
     #[command(flatten)]
     pub rate: crate::rate::RateLimits,
     /// Address and port to listen on.

@@ -118,7 +118,7 @@ impl From<sea_orm::DbErr> for ApiError {
 
 /// A write that collided with a unique key (a slug, a natural key, a link between two nodes): the table
 /// and its columns, as the database reports them. Mutations check such values first, under a lock on the
-/// value ([`crate::graphql::mutation::core::Tx::lock_key`]), so this is the last line: whatever slips past
+/// value ([`crate::graphql::mutation::transaction::Tx::lock_key`]), so this is the last line: whatever slips past
 /// a check is still the client's VALIDATION error, never INTERNAL.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct UniqueViolation {

@@ -1,7 +1,7 @@
 //! The HTTP surface: `/graphql` (GraphQL over HTTP, see [`protocol`]), the GraphiQL console, linked data,
 //! health checks, and what stands around them all ([`guard`]: body limit, deadline, CORS, security headers).
 
-pub mod guard;
+pub mod middleware;
 pub mod protocol;
 pub mod websocket;
 
@@ -23,7 +23,7 @@ use tower_http::{
     trace::TraceLayer,
 };
 
-pub use self::{guard::REQUEST_TIMEOUT, protocol::Media};
+pub use self::{middleware::REQUEST_TIMEOUT, protocol::Media};
 use crate::{
     auth::Viewer,
     cache::{CacheConfig, Deps, ResponseCache, etag_of, persisted::PersistedQueries},
@@ -32,7 +32,7 @@ use crate::{
     error::{ApiError, ApiResult, RequestError},
     feed::ChangeHub,
     graphql::Schemas,
-    guard::QueryLimits,
+    limits::QueryLimits,
     loader::{Activity, Scope, Tracked},
     metrics::Metrics,
     rate::{ClientKey, Limiter, RateLimits},
@@ -333,7 +333,7 @@ impl AppState {
         let request_id = request_id(headers);
         let admitted = protocol::check_variables(&mut request).and_then(|()| {
             let rate = self.limiter.as_deref().map(|limiter| (limiter, &client));
-            crate::guard::admit(
+            crate::limits::admit(
                 &self.schemas.env.registry,
                 &request.query,
                 &request.variables,
@@ -365,7 +365,7 @@ impl AppState {
                 let response = if protocol::is_request_error(&response) {
                     response
                 } else {
-                    crate::guard::report(response, measured, self.limits)
+                    crate::limits::report(response, measured, self.limits)
                 };
                 (response, deps)
             }
@@ -737,7 +737,7 @@ async fn graphql_post(
     }
     let bytes = match axum::body::to_bytes(body, usize::MAX).await {
         Ok(bytes) => bytes,
-        Err(err) if guard::too_large(&err) => {
+        Err(err) if middleware::too_large(&err) => {
             let limit = state.http.max_body_bytes;
             return refuse(&RequestError::PayloadTooLarge { limit }, &headers);
         }
@@ -854,7 +854,7 @@ pub fn app(state: AppState) -> Router {
     let request_id = HeaderName::from_static(REQUEST_ID_HEADER);
     let limit = state.http.max_body_bytes;
     let timeout = state.request_timeout;
-    let cors = guard::cors(&state.http);
+    let cors = middleware::cors(&state.http);
     let hsts = state
         .public_url
         .as_deref()
@@ -870,16 +870,16 @@ pub fn app(state: AppState) -> Router {
         .with_state(state)
         .layer(axum::middleware::from_fn_with_state(
             limit,
-            guard::limit_body,
+            middleware::limit_body,
         ))
         .layer(axum::middleware::from_fn_with_state(
             timeout,
-            guard::deadline,
+            middleware::deadline,
         ));
     if let Some(cors) = cors {
         router = router.layer(cors);
     }
-    guard::security_headers(router, hsts)
+    middleware::security_headers(router, hsts)
         .layer(PropagateRequestIdLayer::new(request_id.clone()))
         .layer(TraceLayer::new_for_http())
         .layer(SetRequestIdLayer::new(request_id, MakeRequestUuid))

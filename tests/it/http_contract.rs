@@ -10,7 +10,7 @@ use axum::{
     http::{HeaderMap, Request, StatusCode},
 };
 use http_body_util::BodyExt;
-use oppvekstgraf_api::{config::HttpConfig, http::guard::API_CSP};
+use oppvekstgraf_api::{config::HttpConfig, http::middleware::API_CSP};
 use serde_json::{Value, json};
 use tower::ServiceExt;
 

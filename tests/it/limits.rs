@@ -7,7 +7,7 @@ use crate::common;
 use std::time::{Duration, Instant};
 
 use common::TestApp;
-use oppvekstgraf_api::guard::QueryLimits;
+use oppvekstgraf_api::limits::QueryLimits;
 use serde_json::{Value, json};
 
 /// The standard introspection query of GraphQL tooling (GraphiQL's, with descriptions and deprecations).

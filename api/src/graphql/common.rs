@@ -51,9 +51,10 @@ impl NodeFields {
         use async_graphql::ErrorExtensions;
         let result: ApiResult<_> = async {
             let gid = GlobalId::decode("id", &self.id)?;
-            let actor = super::mutation::core::actor(ctx)?;
-            let db = super::mutation::core::database(ctx)?;
-            super::mutation::core::ensure_writable(db, &actor, gid.node_type, gid.uuid).await?;
+            let actor = super::mutation::transaction::actor(ctx)?;
+            let db = super::mutation::transaction::database(ctx)?;
+            super::mutation::transaction::ensure_writable(db, &actor, gid.node_type, gid.uuid)
+                .await?;
             let args = PageArgs {
                 first,
                 after,

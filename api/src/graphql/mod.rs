@@ -11,7 +11,7 @@ use std::sync::{Arc, OnceLock};
 use async_graphql::{MergedObject, Schema, SchemaBuilder, SchemaEnv};
 use sea_orm::DatabaseConnection;
 
-use crate::{feed::ChangeHub, guard::QueryLimits};
+use crate::{feed::ChangeHub, limits::QueryLimits};
 
 pub use node::Node;
 use object::*;
@@ -47,7 +47,7 @@ pub fn schema(db: Option<(&DatabaseConnection, Arc<ChangeHub>)>) -> AppSchema {
     schema_with(db, QueryLimits::default(), true).0
 }
 
-/// Builds a self-contained schema: the query guard ([`crate::guard::Guard`]) and the per-execution loaders
+/// Builds a self-contained schema: the query guard ([`crate::limits::Guard`]) and the per-execution loaders
 /// ([`crate::loader::Loaders`]) run as extensions, so every execution is guarded and batched whoever runs it.
 /// `suggestions` turns "did you mean …" hints in errors on (for clients with a token) or off (anonymous
 /// clients). Also returns the slot the guard puts the schema's environment in on its first request.
@@ -56,7 +56,7 @@ fn schema_with(
     limits: QueryLimits,
     suggestions: bool,
 ) -> (AppSchema, Arc<OnceLock<SchemaEnv>>) {
-    let guard = crate::guard::Guard::default();
+    let guard = crate::limits::Guard::default();
     let env = guard.env();
     let builder = builder(db, limits, suggestions)
         .extension(guard)
@@ -88,7 +88,7 @@ fn builder(
 
 /// The schemas a server runs: the same types, built for each way a request arrives.
 ///
-/// Over HTTP the handler applies the guard itself ([`crate::guard::admit`], before validation, parsing the
+/// Over HTTP the handler applies the guard itself ([`crate::limits::admit`], before validation, parsing the
 /// document once) and gives each execution its loaders, so these schemas have no extensions: with none,
 /// async-graphql resolves every field directly instead of through the extension chain, which was a large
 /// share of the CPU a nested query took. Subscriptions over WebSocket are executed by the WebSocket

@@ -8,7 +8,7 @@ use chrono::NaiveDate;
 use oppvekstgraf_entity::{self as entity, enums};
 use uuid::Uuid;
 
-use super::core::{
+use super::transaction::{
     Tx, create_node, ensure_writable, maybe, maybe_text, maybe_url, node_id, update_node,
 };
 use crate::{
@@ -143,7 +143,7 @@ pub(super) async fn plan_for_measure(
             ApiError::NotFound(_) => ApiError::validation(field, "no Plan has this ID"),
             other => other,
         })?;
-    let owners = super::core::owners(&tx.txn, NodeType::Plan, plan_id)
+    let owners = super::transaction::owners(&tx.txn, NodeType::Plan, plan_id)
         .await?
         .unwrap_or_default();
     if !owners.contains(&owner) {
@@ -630,7 +630,7 @@ impl ContentMutation {
             id,
             input.version,
             async |tx, m| {
-                let owners = super::core::owners(&tx.txn, NodeType::Plan, m.id)
+                let owners = super::transaction::owners(&tx.txn, NodeType::Plan, m.id)
                     .await?
                     .unwrap_or_default();
                 if let Some(title) = &input.title {

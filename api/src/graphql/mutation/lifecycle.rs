@@ -5,7 +5,7 @@ use sea_orm::{EntityTrait, IntoActiveModel, PrimaryKeyTrait};
 use serde::{Serialize, de::DeserializeOwned};
 use uuid::Uuid;
 
-use super::core::{Tx, Writable, snapshot};
+use super::transaction::{Tx, Writable, snapshot};
 use crate::{
     error::{ApiError, ApiResult},
     id::{GlobalId, NodeType},
@@ -62,7 +62,7 @@ where
     let mut model = tx.load::<T>(id).await?;
     // The claim stored version + 1 already; the snapshot shows the node as the client saw it.
     let seen = status_of(&model);
-    let seen_at = super::core::model_time(&model);
+    let seen_at = super::transaction::model_time(&model);
     set(&mut model, seen, version, seen_at);
     let before = snapshot(&model)?;
     let (status, action) = transition.apply(status_of(&model), T::NODE)?;

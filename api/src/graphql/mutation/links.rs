@@ -6,7 +6,7 @@ use sea_orm::{IntoActiveModel, PrimaryKeyTrait};
 use serde::{Serialize, de::DeserializeOwned};
 use uuid::Uuid;
 
-use super::core::{Tx, Writable, ensure_writable, owners, snapshot};
+use super::transaction::{Tx, Writable, ensure_writable, owners, snapshot};
 use crate::{
     error::{ApiError, ApiResult},
     id::{GlobalId, NodeType},
@@ -88,7 +88,7 @@ where
         oppvekstgraf_catalog::LinkDef::named(spec.table).is_some_and(|def| def.symmetric);
     ensure_writable(&tx.txn, &tx.actor, T::NODE, left).await?;
     let right_id = if remove {
-        crate::graphql::mutation::core::node_id(&field, right, spec.right)?
+        crate::graphql::mutation::transaction::node_id(&field, right, spec.right)?
     } else {
         tx.visible(&field, right, spec.right).await?
     };
@@ -334,7 +334,7 @@ macro_rules! link_mutations {
     };
     (@run $ctx:ident, $left_entity:ident, $Left:ident, $left_name:expr, $left:expr, $right:expr, $role:expr, $position:expr, $remove:expr, $spec:expr) => {{
         use async_graphql::ErrorExtensions;
-        use $crate::graphql::mutation::core::{Tx, node_id};
+        use $crate::graphql::mutation::transaction::{Tx, node_id};
         let result: $crate::error::ApiResult<_> = async {
             let tx = Tx::begin($ctx).await?;
             let left = node_id($left_name, &$left, $crate::id::NodeType::$Left)?;

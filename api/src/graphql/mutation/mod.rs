@@ -3,10 +3,10 @@
 //! saw, and a stale version gives CONFLICT.
 
 mod content;
-pub mod core;
 pub mod lifecycle;
 mod registry;
 mod sharing;
+pub mod transaction;
 #[macro_use]
 pub mod links;
 
@@ -80,7 +80,7 @@ macro_rules! lifecycle_mutations {
             #[doc = concat!("Brings a ", stringify!($object), " back to an earlier revision, as a new revision.")]
             async fn $restore_revision(&self, ctx: &async_graphql::Context<'_>, #[graphql(desc = "The node, the revision and the version you saw.")] input: $RestoreRevisionInput) -> async_graphql::Result<$RestoreRevisionPayload> {
                 use async_graphql::ErrorExtensions;
-                use $crate::graphql::mutation::core::{Tx, node_id};
+                use $crate::graphql::mutation::transaction::{Tx, node_id};
                 let result: $crate::error::ApiResult<_> = async {
                     let id = node_id("input.id", &input.id, $crate::id::NodeType::$object)?;
                     let revision = node_id("input.revision", &input.revision, $crate::id::NodeType::Revision)?;
@@ -123,7 +123,7 @@ macro_rules! lifecycle_mutations {
     };
     (@run $ctx:ident, $entity:ident, $input:ident, $transition:expr) => {{
         use async_graphql::ErrorExtensions;
-        use $crate::graphql::mutation::core::{Tx, node_id};
+        use $crate::graphql::mutation::transaction::{Tx, node_id};
         let result: $crate::error::ApiResult<_> = async {
             let tx = Tx::begin($ctx).await?;
             let id = node_id("input.id", &$input.id, <oppvekstgraf_entity::$entity::Entity as $crate::loader::NodeTable>::NODE)?;

@@ -8,7 +8,7 @@ use chrono::NaiveDate;
 use oppvekstgraf_entity::{self as entity, enums};
 use uuid::Uuid;
 
-use super::core::{Tx, create_node, maybe_text, maybe_url, node_id, update_node};
+use super::transaction::{Tx, create_node, maybe_text, maybe_url, node_id, update_node};
 use crate::{
     error::{ApiError, ApiResult},
     graphql::{

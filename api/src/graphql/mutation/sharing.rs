@@ -14,7 +14,7 @@ use uuid::Uuid;
 
 use super::{
     content::{owner_for, plan_for_measure},
-    core::{Tx, Writable, node_id, owners, snapshot},
+    transaction::{Tx, Writable, node_id, owners, snapshot},
 };
 use crate::{
     error::{ApiError, ApiResult},

@@ -16,7 +16,7 @@ use crate::{
     graphql::{
         Node,
         enums::{DerivationMode, Status},
-        mutation::core::snapshot,
+        mutation::transaction::snapshot,
     },
     id::{GlobalId, NodeType},
     loader::{load_node, load_released},
