@@ -8,7 +8,7 @@ use std::{collections::HashSet, time::Duration};
 use common::{Backend, TestApp};
 use futures_util::{SinkExt, StreamExt};
 use serde_json::{Value, json};
-use tokio_tungstenite::tungstenite::{Message, client::IntoClientRequest, http::HeaderValue};
+use tokio_tungstenite::tungstenite::Message;
 
 const HANDLINGSDEL: &str = "rauma-handlingsdel-oppvekstplan-2023-2033";
 
@@ -333,16 +333,7 @@ type Socket =
 
 /// Opens a graphql-transport-ws connection to `addr` and subscribes to `query`.
 async fn subscribe(addr: std::net::SocketAddr, init: Value, query: &str) -> Socket {
-    let mut request = format!("ws://{addr}/graphql/ws")
-        .into_client_request()
-        .expect("request");
-    request.headers_mut().insert(
-        "sec-websocket-protocol",
-        HeaderValue::from_static("graphql-transport-ws"),
-    );
-    let (mut socket, _) = tokio_tungstenite::connect_async(request)
-        .await
-        .expect("connect");
+    let mut socket = common::websocket(addr).await;
     socket
         .send(Message::text(
             json!({ "type": "connection_init", "payload": init }).to_string(),
@@ -443,16 +434,7 @@ async fn subscription_delivers_events(app: &TestApp) {
     );
 
     // A bad token is refused at connection_init.
-    let mut request = format!("ws://{addr}/graphql/ws")
-        .into_client_request()
-        .expect("request");
-    request.headers_mut().insert(
-        "sec-websocket-protocol",
-        HeaderValue::from_static("graphql-transport-ws"),
-    );
-    let (mut socket, _) = tokio_tungstenite::connect_async(request)
-        .await
-        .expect("connect");
+    let mut socket = common::websocket(addr).await;
     socket
         .send(Message::text(
             json!({ "type": "connection_init", "payload": { "authorization": "Bearer nonsense" } })

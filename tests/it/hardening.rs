@@ -195,22 +195,6 @@ const DEADLINES: &[(&str, &str)] = &[
     ("WS_MESSAGE_TIMEOUT_SECS", "1"),
 ];
 
-/// How long until the server closes `stream` (reads return end of file or fail); None within `limit`.
-async fn closed_after(
-    stream: &mut TcpStream,
-    started: Instant,
-    limit: Duration,
-) -> Option<Duration> {
-    let mut buf = [0u8; 4096];
-    loop {
-        match tokio::time::timeout_at((started + limit).into(), stream.read(&mut buf)).await {
-            Err(_) => return None,
-            Ok(Ok(0)) | Ok(Err(_)) => return Some(started.elapsed()),
-            Ok(Ok(_)) => {}
-        }
-    }
-}
-
 /// One keep-alive GET on an open connection: the status of its answer (the body is read by its length).
 async fn keep_alive_get(stream: &mut TcpStream, target: &str) -> u16 {
     let request = format!("GET {target} HTTP/1.1\r\nHost: x\r\n\r\n");
@@ -271,23 +255,26 @@ async fn slow_and_idle_connections_are_closed(app: &TestApp) {
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     let mut slow = trickle.await.expect("trickle");
-    let slow_closed = closed_after(&mut slow, started, Duration::from_secs(6))
+    let slow_closed = until_closed_since(&mut slow, started, Duration::from_secs(6))
         .await
+        .1
         .expect("the slow-header connection is closed");
     assert!(
         slow_closed >= Duration::from_millis(900) && slow_closed < Duration::from_secs(4),
         "[{:?}] closed after {slow_closed:?}, the header timeout is 1 s",
         app.backend
     );
-    let silent_closed = closed_after(&mut silent, started, Duration::from_secs(6))
+    let silent_closed = until_closed_since(&mut silent, started, Duration::from_secs(6))
         .await
+        .1
         .expect("a connection that sends nothing is closed");
     assert!(
         silent_closed >= Duration::from_millis(900),
         "{silent_closed:?}"
     );
-    let idle_closed = closed_after(&mut idle, idle_since, Duration::from_secs(8))
+    let idle_closed = until_closed_since(&mut idle, idle_since, Duration::from_secs(8))
         .await
+        .1
         .expect("the idle keep-alive connection is closed");
     assert!(
         idle_closed >= Duration::from_millis(1800) && idle_closed < Duration::from_secs(5),
@@ -417,11 +404,15 @@ fn client_frame(payload: &[u8], announced: usize, sent: usize) -> Vec<u8> {
     frame
 }
 
-/// Everything the server sends until it closes the connection (at most `limit`), and how long that took.
-async fn until_closed(stream: &mut TcpStream, limit: Duration) -> (Vec<u8>, Option<Duration>) {
-    let started = Instant::now();
+/// Everything the server sends until it closes the connection (at most `limit` after `started`), and how
+/// long after `started` that was.
+async fn until_closed_since(
+    stream: &mut TcpStream,
+    started: Instant,
+    limit: Duration,
+) -> (Vec<u8>, Option<Duration>) {
     let mut seen = Vec::new();
-    let mut buf = [0u8; 1024];
+    let mut buf = [0u8; 4096];
     loop {
         match tokio::time::timeout_at((started + limit).into(), stream.read(&mut buf)).await {
             Err(_) => return (seen, None),
@@ -429,6 +420,11 @@ async fn until_closed(stream: &mut TcpStream, limit: Duration) -> (Vec<u8>, Opti
             Ok(Ok(n)) => seen.extend_from_slice(&buf[..n]),
         }
     }
+}
+
+/// [`until_closed_since`] from now.
+async fn until_closed(stream: &mut TcpStream, limit: Duration) -> (Vec<u8>, Option<Duration>) {
+    until_closed_since(stream, Instant::now(), limit).await
 }
 
 /// Whether `bytes` hold a server close frame with `code`.
@@ -477,19 +473,7 @@ async fn websockets_that_never_initialise_or_finish_are_closed(app: &TestApp) {
     );
 
     // A client that answers pings stays connected however long it is quiet.
-    let (mut live, _) = {
-        use tokio_tungstenite::tungstenite::{client::IntoClientRequest, http::HeaderValue};
-        let mut request = format!("ws://{addr}/graphql/ws")
-            .into_client_request()
-            .expect("request");
-        request.headers_mut().insert(
-            "sec-websocket-protocol",
-            HeaderValue::from_static("graphql-transport-ws"),
-        );
-        tokio_tungstenite::connect_async(request)
-            .await
-            .expect("connect")
-    };
+    let mut live = common::websocket(addr).await;
     use futures_util::{SinkExt, StreamExt};
     use tokio_tungstenite::tungstenite::Message;
     live.send(Message::text(r#"{"type":"connection_init"}"#))

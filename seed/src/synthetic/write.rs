@@ -103,18 +103,13 @@ impl Inserter {
     }
 }
 
-/// The node columns every node table has, after the table's own.
-const NODE: [&str; 6] = [
-    "slug",
-    "status",
-    "language",
-    "version",
-    "created_at",
-    "updated_at",
-];
-
+/// A node table's columns: its own (the id first), then the catalog's node columns but the id.
 fn columns(own: &[&'static str]) -> Vec<&'static str> {
-    own.iter().copied().chain(NODE).collect()
+    let node = oppvekstgraf_catalog::NODE_COLUMNS
+        .iter()
+        .copied()
+        .filter(|c| *c != "id");
+    own.iter().copied().chain(node).collect()
 }
 
 /// Appends the node columns' values of a published node in Bokmål, version 1, stamped [`stamp`].

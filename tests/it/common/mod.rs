@@ -476,3 +476,21 @@ pub async fn http_get(addr: std::net::SocketAddr, target: &str) -> (u16, String)
         .unwrap_or_default();
     (status, body)
 }
+
+/// A WebSocket of the graphql-transport-ws subprotocol to `/graphql/ws` at `addr` (nothing sent yet).
+pub async fn websocket(
+    addr: std::net::SocketAddr,
+) -> tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>> {
+    use tokio_tungstenite::tungstenite::{client::IntoClientRequest, http::HeaderValue};
+    let mut request = format!("ws://{addr}/graphql/ws")
+        .into_client_request()
+        .expect("request");
+    request.headers_mut().insert(
+        "sec-websocket-protocol",
+        HeaderValue::from_static("graphql-transport-ws"),
+    );
+    tokio_tungstenite::connect_async(request)
+        .await
+        .expect("connect")
+        .0
+}
