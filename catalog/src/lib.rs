@@ -140,10 +140,35 @@ pub struct LinkDef {
     pub right: End,
     /// Whether the edge has a `role` column (a unit leading or taking part).
     pub role: bool,
+    /// The values `role` may take, as stored (empty when there is no role).
+    pub roles: &'static [&'static str],
+    /// Which part of a municipality's export carries the edge: shared links join shared nodes; owned links
+    /// hang off the municipality's own content, their left end.
+    pub section: Section,
     /// A symmetric edge is stored in both directions, and linked or unlinked in both at once (neighbours).
     pub symmetric: bool,
     /// The linked-data terms of the edge in the `/ld/` documents of its two ends.
     pub ld: Terms,
+}
+
+/// The two parts of a municipality's export.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Section {
+    /// National and neighbouring content the municipality's content links to, matched by natural key on
+    /// import.
+    Shared,
+    /// The municipality's own content, upserted by id on import.
+    Owned,
+}
+
+impl Section {
+    /// The key of the section in the export document.
+    pub const fn key(self) -> &'static str {
+        match self {
+            Section::Shared => "shared",
+            Section::Owned => "owned",
+        }
+    }
 }
 
 /// The linked-data terms of a link: the property the left node's document lists the right nodes under, and
@@ -295,6 +320,13 @@ mod tests {
                 Owner::Itself => assert_eq!(def.node, NodeType::Municipality),
                 Owner::Registry | Owner::Column(_) => {}
             }
+        }
+    }
+
+    #[test]
+    fn roles_are_declared_where_there_is_a_role() {
+        for link in LINKS {
+            assert_eq!(link.role, !link.roles.is_empty(), "{}", link.table);
         }
     }
 

@@ -368,9 +368,10 @@ async fn round_trip_into_an_empty_database(a: &TestApp) {
     assert!(moss.owned.plan.iter().any(|p| p.id == joint));
     assert_eq!(
         moss.owned
-            .plan_owner
+            .links
+            .rows(oppvekstgraf_catalog::LinkDef::get("plan_owner"))
             .iter()
-            .filter(|o| o.plan_id == joint)
+            .filter(|o| o.left == joint)
             .count(),
         3
     );

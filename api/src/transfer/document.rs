@@ -8,7 +8,10 @@ use chrono::{DateTime, Utc};
 use oppvekstgraf_entity as entity;
 use serde::{Deserialize, Serialize};
 
-use super::TransferError;
+use super::{
+    TransferError,
+    links::{LinkTables, OwnedSection, SharedSection},
+};
 
 /// The document's format name.
 pub const FORMAT: &str = "oppvekstgraf.municipality-export";
@@ -35,20 +38,17 @@ pub struct Document {
 }
 
 /// Shared nodes and the links between them. The municipality itself is one of them (matched by number).
+/// Unknown keys are refused: a key that is no node table of the section must be one of its link tables.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(default, deny_unknown_fields)]
+#[serde(default)]
 pub struct SharedRows {
     /// The source municipality, its neighbours, co-owners of its plans, and municipalities of referenced
     /// units.
     pub municipality: Vec<entity::municipality::Model>,
     /// Former numbers of those municipalities.
     pub municipality_former_number: Vec<entity::municipality_former_number::Model>,
-    /// Neighbour edges of the source municipality (both directions).
-    pub municipality_neighbour: Vec<entity::municipality_neighbour::Model>,
     /// Regions the source municipality is a member of.
     pub region: Vec<entity::region::Model>,
-    /// The source municipality's memberships.
-    pub region_member: Vec<entity::region_member::Model>,
     /// Publishers of the guidance below.
     pub publisher: Vec<entity::publisher::Model>,
     /// Themes.
@@ -61,66 +61,40 @@ pub struct SharedRows {
     pub legal_reference: Vec<entity::legal_reference::Model>,
     /// Guidance, with what it replaces.
     pub guidance: Vec<entity::guidance::Model>,
-    /// Publishers of each guidance item.
-    pub guidance_publisher: Vec<entity::guidance_publisher::Model>,
-    /// Legal references of each guidance item.
-    pub guidance_legal_reference: Vec<entity::guidance_legal_reference::Model>,
-    /// Themes of each guidance item.
-    pub guidance_theme: Vec<entity::guidance_theme::Model>,
-    /// Target groups of each guidance item.
-    pub guidance_target_group: Vec<entity::guidance_target_group::Model>,
     /// Concepts.
     pub concept: Vec<entity::concept::Model>,
     /// National units and other municipalities' units that owned content refers to (with their parents).
     pub unit: Vec<entity::unit::Model>,
     /// Other municipalities' plans that owned content refers to (the rows only).
     pub plan: Vec<entity::plan::Model>,
+    /// The neighbour edges and region memberships of the source municipality, and the links of the guidance
+    /// above: every shared link table of the catalog.
+    #[serde(flatten)]
+    pub links: LinkTables<SharedSection>,
 }
 
-/// The municipality's own content: every status (drafts and archived content too).
+/// The municipality's own content: every status (drafts and archived content too), with the links of its
+/// units, plans and measures. Unknown keys are refused, as in [`SharedRows`].
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(default, deny_unknown_fields)]
+#[serde(default)]
 pub struct OwnedRows {
     /// Units whose municipality it is.
     pub unit: Vec<entity::unit::Model>,
-    /// Members of those units.
-    pub unit_member: Vec<entity::unit_member::Model>,
     /// Plans it owns (joint plans included).
     pub plan: Vec<entity::plan::Model>,
-    /// Every owner of those plans.
-    pub plan_owner: Vec<entity::plan_owner::Model>,
     /// Each owner's adoption of those plans.
     pub plan_adoption: Vec<entity::plan_adoption::Model>,
-    /// Legal references of those plans.
-    pub plan_legal_reference: Vec<entity::plan_legal_reference::Model>,
-    /// Guidance of those plans.
-    pub plan_guidance: Vec<entity::plan_guidance::Model>,
-    /// Themes of those plans.
-    pub plan_theme: Vec<entity::plan_theme::Model>,
-    /// Target groups of those plans.
-    pub plan_target_group: Vec<entity::plan_target_group::Model>,
-    /// Concepts of those plans.
-    pub plan_concept: Vec<entity::plan_concept::Model>,
     /// Goals of those plans.
     pub goal: Vec<entity::goal::Model>,
     /// Measures whose municipality it is.
     pub measure: Vec<entity::measure::Model>,
-    /// Responsible units of those measures.
-    pub measure_unit: Vec<entity::measure_unit::Model>,
-    /// Legal references of those measures.
-    pub measure_legal_reference: Vec<entity::measure_legal_reference::Model>,
-    /// Guidance of those measures.
-    pub measure_guidance: Vec<entity::measure_guidance::Model>,
-    /// Themes of those measures.
-    pub measure_theme: Vec<entity::measure_theme::Model>,
-    /// Target groups of those measures.
-    pub measure_target_group: Vec<entity::measure_target_group::Model>,
-    /// Related plans of those measures.
-    pub measure_related_plan: Vec<entity::measure_related_plan::Model>,
     /// Other municipalities' measures and plans it lists by reference (the source may be absent).
     pub adoption: Vec<entity::adoption::Model>,
     /// Where its copies came from (the source may be absent).
     pub derivation: Vec<entity::derivation::Model>,
+    /// The links of those units, plans and measures: every owned link table of the catalog.
+    #[serde(flatten)]
+    pub links: LinkTables<OwnedSection>,
 }
 
 impl Document {

@@ -6,16 +6,19 @@ use std::collections::{BTreeMap, BTreeSet};
 use chrono::Utc;
 use oppvekstgraf_entity as entity;
 use sea_orm::{
-    AccessMode, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, DbBackend,
-    EntityTrait, IsolationLevel, QueryFilter, TransactionOptions, TransactionTrait,
+    AccessMode, ColumnTrait, ConnectionTrait, DatabaseConnection, DbBackend, EntityTrait,
+    IsolationLevel, QueryFilter, TransactionOptions, TransactionTrait,
 };
 use uuid::Uuid;
 
 use super::{
     DbContext, TransferError,
     document::{Document, FORMAT, OwnedRows, SharedRows, VERSION},
-    rows::{Link, Node, Ref, Row},
+    links::{LinkRow, LinkSection, LinkTables, OwnedSection, SharedSection},
+    rows::{Node, Ref, Row},
 };
+use crate::{id::NodeType, sql::Sql};
+use oppvekstgraf_catalog::LinkDef;
 
 /// Ids per statement in `IN (…)` lists.
 const CHUNK: usize = 500;
@@ -96,6 +99,15 @@ impl Wants {
         }
     }
 
+    /// Wants both ends of the rows of `def`'s link table.
+    fn add_link_refs(&mut self, def: &'static LinkDef, rows: &[LinkRow]) {
+        for row in rows {
+            for Ref { table, id, .. } in row.refs(def) {
+                self.add(table, id);
+            }
+        }
+    }
+
     /// Marks `ids` as known (owned rows are never read again as shared ones).
     fn known(&mut self, table: &'static str, ids: &BTreeSet<Uuid>) {
         self.asked.entry(table).or_default().extend(ids);
@@ -132,6 +144,82 @@ async fn fetch<N: Node>(
     Ok((true, read))
 }
 
+/// The rows of `def`'s link table whose column (any of `columns`) is one of `ids`.
+async fn link_rows(
+    c: &impl ConnectionTrait,
+    def: &'static LinkDef,
+    columns: &[&str],
+    ids: &BTreeSet<Uuid>,
+) -> Result<Vec<LinkRow>, TransferError> {
+    let ids: Vec<Uuid> = ids.iter().copied().collect();
+    let role = if def.role { ", role" } else { "" };
+    let mut out = Vec::new();
+    for chunk in ids.chunks(CHUNK) {
+        let marks = Sql::placeholders(chunk.len());
+        let condition: Vec<String> = columns
+            .iter()
+            .map(|col| format!("{col} IN ({marks})"))
+            .collect();
+        let values: Vec<sea_orm::Value> = columns
+            .iter()
+            .flat_map(|_| chunk.iter().map(|id| (*id).into()))
+            .collect();
+        let sql = Sql::with(
+            format!(
+                "SELECT {} AS l, {} AS r, position{role} FROM {} WHERE {}",
+                def.left.column,
+                def.right.column,
+                def.table,
+                condition.join(" OR ")
+            ),
+            values,
+        );
+        let rows = c
+            .query_all_raw(sql.build(c.get_database_backend()))
+            .await
+            .ctx(|| format!("reading {}", def.table))?;
+        for row in rows {
+            let read = || -> Result<LinkRow, sea_orm::DbErr> {
+                Ok(LinkRow {
+                    left: row.try_get("", "l")?,
+                    right: row.try_get("", "r")?,
+                    position: row.try_get("", "position")?,
+                    role: if def.role {
+                        Some(row.try_get("", "role")?)
+                    } else {
+                        None
+                    },
+                })
+            };
+            out.push(read().ctx(|| format!("reading {}", def.table))?);
+        }
+    }
+    Ok(out)
+}
+
+/// Reads the shared link tables whose left end is of type `node` for the nodes `ids` just read, and wants
+/// what they refer to (the publishers, references, themes and target groups of guidance). Links that touch
+/// a municipality are read for the source municipality only.
+async fn follow(
+    c: &impl ConnectionTrait,
+    wants: &mut Wants,
+    links: &mut LinkTables<SharedSection>,
+    node: NodeType,
+    ids: &BTreeSet<Uuid>,
+) -> Result<(), TransferError> {
+    if ids.is_empty() {
+        return Ok(());
+    }
+    let defs = LinkTables::<SharedSection>::defs()
+        .filter(|def| def.left.node == node && !def.touches(NodeType::Municipality));
+    for def in defs {
+        let rows = link_rows(c, def, &[def.left.column], ids).await?;
+        wants.add_link_refs(def, &rows);
+        links.rows_mut(def).extend(rows);
+    }
+    Ok(())
+}
+
 /// The municipality with this current number, or else with this former number.
 async fn municipality(
     c: &impl ConnectionTrait,
@@ -165,8 +253,8 @@ async fn municipality(
 /// Reads the owned rows, then the shared nodes they refer to until nothing new turns up, and sorts.
 async fn read(c: &impl ConnectionTrait, number: &str) -> Result<Document, TransferError> {
     use entity::*;
-    let source = municipality(c, number).await?;
-    let id = source.id;
+    let source_row = municipality(c, number).await?;
+    let id = source_row.id;
 
     // What the municipality owns.
     let plan_ids: BTreeSet<Uuid> =
@@ -180,37 +268,9 @@ async fn read(c: &impl ConnectionTrait, number: &str) -> Result<Document, Transf
         unit: rows_of::<unit::Entity>(c, unit::Column::MunicipalityId, id).await?,
         measure: rows_of::<measure::Entity>(c, measure::Column::MunicipalityId, id).await?,
         goal: rows_where::<goal::Entity>(c, goal::Column::PlanId, &plan_ids).await?,
-        plan_owner: rows_where::<plan_owner::Entity>(c, plan_owner::Column::PlanId, &plan_ids)
-            .await?,
         plan_adoption: rows_where::<plan_adoption::Entity>(
             c,
             plan_adoption::Column::PlanId,
-            &plan_ids,
-        )
-        .await?,
-        plan_legal_reference: rows_where::<plan_legal_reference::Entity>(
-            c,
-            plan_legal_reference::Column::PlanId,
-            &plan_ids,
-        )
-        .await?,
-        plan_guidance: rows_where::<plan_guidance::Entity>(
-            c,
-            plan_guidance::Column::PlanId,
-            &plan_ids,
-        )
-        .await?,
-        plan_theme: rows_where::<plan_theme::Entity>(c, plan_theme::Column::PlanId, &plan_ids)
-            .await?,
-        plan_target_group: rows_where::<plan_target_group::Entity>(
-            c,
-            plan_target_group::Column::PlanId,
-            &plan_ids,
-        )
-        .await?,
-        plan_concept: rows_where::<plan_concept::Entity>(
-            c,
-            plan_concept::Column::PlanId,
             &plan_ids,
         )
         .await?,
@@ -221,38 +281,19 @@ async fn read(c: &impl ConnectionTrait, number: &str) -> Result<Document, Transf
     };
     let unit_ids: BTreeSet<Uuid> = owned.unit.iter().map(|u| u.id).collect();
     let measure_ids: BTreeSet<Uuid> = owned.measure.iter().map(|m| m.id).collect();
-    owned.unit_member =
-        rows_where::<unit_member::Entity>(c, unit_member::Column::UnitId, &unit_ids).await?;
-    owned.measure_unit =
-        rows_where::<measure_unit::Entity>(c, measure_unit::Column::MeasureId, &measure_ids)
-            .await?;
-    owned.measure_legal_reference = rows_where::<measure_legal_reference::Entity>(
-        c,
-        measure_legal_reference::Column::MeasureId,
-        &measure_ids,
-    )
-    .await?;
-    owned.measure_guidance = rows_where::<measure_guidance::Entity>(
-        c,
-        measure_guidance::Column::MeasureId,
-        &measure_ids,
-    )
-    .await?;
-    owned.measure_theme =
-        rows_where::<measure_theme::Entity>(c, measure_theme::Column::MeasureId, &measure_ids)
-            .await?;
-    owned.measure_target_group = rows_where::<measure_target_group::Entity>(
-        c,
-        measure_target_group::Column::MeasureId,
-        &measure_ids,
-    )
-    .await?;
-    owned.measure_related_plan = rows_where::<measure_related_plan::Entity>(
-        c,
-        measure_related_plan::Column::MeasureId,
-        &measure_ids,
-    )
-    .await?;
+    let owned_ids: BTreeMap<NodeType, &BTreeSet<Uuid>> = [
+        (NodeType::Plan, &plan_ids),
+        (NodeType::Unit, &unit_ids),
+        (NodeType::Measure, &measure_ids),
+    ]
+    .into();
+    for def in LinkTables::<OwnedSection>::defs() {
+        // Owned links hang off the municipality's units, plans and measures.
+        let Some(ids) = owned_ids.get(&def.left.node) else {
+            continue;
+        };
+        *owned.links.rows_mut(def) = link_rows(c, def, &[def.left.column], ids).await?;
+    }
 
     // The shared nodes all that refers to, and what those refer to in turn.
     let mut wants = Wants::default();
@@ -265,26 +306,20 @@ async fn read(c: &impl ConnectionTrait, number: &str) -> Result<Document, Transf
             wants.add("municipality", source);
         }
     }
-    let mut shared = SharedRows {
-        municipality_neighbour: municipality_neighbour::Entity::find()
-            .filter(
-                Condition::any()
-                    .add(municipality_neighbour::Column::MunicipalityId.eq(id))
-                    .add(municipality_neighbour::Column::NeighbourId.eq(id)),
-            )
-            .all(c)
-            .await
-            .ctx(|| "reading municipality_neighbour".into())?,
-        region_member: rows_of::<region_member::Entity>(
-            c,
-            region_member::Column::MunicipalityId,
-            id,
-        )
-        .await?,
-        ..SharedRows::default()
-    };
-    wants.add_refs(&shared.municipality_neighbour);
-    wants.add_refs(&shared.region_member);
+    let mut shared = SharedRows::default();
+    // The source municipality's own shared edges (neighbours, regions), read at its end.
+    let source = BTreeSet::from([id]);
+    for def in LinkTables::<SharedSection>::defs().filter(|def| def.touches(NodeType::Municipality))
+    {
+        let ends: Vec<&str> = [def.left, def.right]
+            .iter()
+            .filter(|end| end.node == NodeType::Municipality)
+            .map(|end| end.column)
+            .collect();
+        let rows = link_rows(c, def, &ends, &source).await?;
+        wants.add_link_refs(def, &rows);
+        *shared.links.rows_mut(def) = rows;
+    }
     loop {
         let mut asked = false;
         asked |= fetch(c, &mut wants, &mut shared.municipality).await?.0;
@@ -296,40 +331,14 @@ async fn read(c: &impl ConnectionTrait, number: &str) -> Result<Document, Transf
         asked |= fetch(c, &mut wants, &mut shared.legal_reference).await?.0;
         let (more, guidance) = fetch(c, &mut wants, &mut shared.guidance).await?;
         asked |= more;
-        if !guidance.is_empty() {
-            let publishers = rows_where::<guidance_publisher::Entity>(
-                c,
-                guidance_publisher::Column::GuidanceId,
-                &guidance,
-            )
-            .await?;
-            let references = rows_where::<guidance_legal_reference::Entity>(
-                c,
-                guidance_legal_reference::Column::GuidanceId,
-                &guidance,
-            )
-            .await?;
-            let themes = rows_where::<guidance_theme::Entity>(
-                c,
-                guidance_theme::Column::GuidanceId,
-                &guidance,
-            )
-            .await?;
-            let groups = rows_where::<guidance_target_group::Entity>(
-                c,
-                guidance_target_group::Column::GuidanceId,
-                &guidance,
-            )
-            .await?;
-            wants.add_refs(&publishers);
-            wants.add_refs(&references);
-            wants.add_refs(&themes);
-            wants.add_refs(&groups);
-            shared.guidance_publisher.extend(publishers);
-            shared.guidance_legal_reference.extend(references);
-            shared.guidance_theme.extend(themes);
-            shared.guidance_target_group.extend(groups);
-        }
+        follow(
+            c,
+            &mut wants,
+            &mut shared.links,
+            NodeType::Guidance,
+            &guidance,
+        )
+        .await?;
         asked |= fetch(c, &mut wants, &mut shared.concept).await?.0;
         asked |= fetch(c, &mut wants, &mut shared.unit).await?.0;
         asked |= fetch(c, &mut wants, &mut shared.plan).await?.0;
@@ -349,7 +358,7 @@ async fn read(c: &impl ConnectionTrait, number: &str) -> Result<Document, Transf
         format: FORMAT.to_string(),
         version: VERSION,
         exported_at: Utc::now(),
-        municipality: source.number,
+        municipality: source_row.number,
         shared,
         owned,
     };
@@ -360,23 +369,13 @@ async fn read(c: &impl ConnectionTrait, number: &str) -> Result<Document, Transf
 /// Wants every node the owned rows refer to.
 fn add_owned_refs(wants: &mut Wants, o: &OwnedRows) {
     wants.add_refs(&o.unit);
-    wants.add_refs(&o.unit_member);
     wants.add_refs(&o.plan);
-    wants.add_refs(&o.plan_owner);
     wants.add_refs(&o.plan_adoption);
-    wants.add_refs(&o.plan_legal_reference);
-    wants.add_refs(&o.plan_guidance);
-    wants.add_refs(&o.plan_theme);
-    wants.add_refs(&o.plan_target_group);
-    wants.add_refs(&o.plan_concept);
     wants.add_refs(&o.goal);
     wants.add_refs(&o.measure);
-    wants.add_refs(&o.measure_unit);
-    wants.add_refs(&o.measure_legal_reference);
-    wants.add_refs(&o.measure_guidance);
-    wants.add_refs(&o.measure_theme);
-    wants.add_refs(&o.measure_target_group);
-    wants.add_refs(&o.measure_related_plan);
+    for (def, rows) in o.links.iter() {
+        wants.add_link_refs(def, rows);
+    }
 }
 
 /// Sorts nodes by id.
@@ -384,9 +383,11 @@ fn by_id<N: Node>(rows: &mut [N]) {
     rows.sort_by_key(Node::id);
 }
 
-/// Sorts link rows by (left, right).
-fn by_ends<L: Link>(rows: &mut [L]) {
-    rows.sort_by_key(|r| (r.left(), r.right()));
+/// Sorts the rows of every link table by (left, right).
+fn by_ends<S: LinkSection>(links: &mut LinkTables<S>) {
+    for def in LinkTables::<S>::defs() {
+        links.rows_mut(def).sort_by_key(|r| (r.left, r.right));
+    }
 }
 
 /// Sorts every table: nodes and id-keyed rows by id, links by their two ends.
@@ -394,42 +395,26 @@ fn sort(d: &mut Document) {
     let s = &mut d.shared;
     by_id(&mut s.municipality);
     s.municipality_former_number.sort_by_key(|f| f.id);
-    by_ends(&mut s.municipality_neighbour);
     by_id(&mut s.region);
-    by_ends(&mut s.region_member);
     by_id(&mut s.publisher);
     by_id(&mut s.theme);
     by_id(&mut s.target_group);
     by_id(&mut s.law);
     by_id(&mut s.legal_reference);
     by_id(&mut s.guidance);
-    by_ends(&mut s.guidance_publisher);
-    by_ends(&mut s.guidance_legal_reference);
-    by_ends(&mut s.guidance_theme);
-    by_ends(&mut s.guidance_target_group);
     by_id(&mut s.concept);
     by_id(&mut s.unit);
     by_id(&mut s.plan);
     let o = &mut d.owned;
     by_id(&mut o.unit);
-    by_ends(&mut o.unit_member);
     by_id(&mut o.plan);
-    by_ends(&mut o.plan_owner);
     o.plan_adoption
         .sort_by_key(|a| (a.plan_id, a.municipality_id));
-    by_ends(&mut o.plan_legal_reference);
-    by_ends(&mut o.plan_guidance);
-    by_ends(&mut o.plan_theme);
-    by_ends(&mut o.plan_target_group);
-    by_ends(&mut o.plan_concept);
     by_id(&mut o.goal);
     by_id(&mut o.measure);
-    by_ends(&mut o.measure_unit);
-    by_ends(&mut o.measure_legal_reference);
-    by_ends(&mut o.measure_guidance);
-    by_ends(&mut o.measure_theme);
-    by_ends(&mut o.measure_target_group);
-    by_ends(&mut o.measure_related_plan);
+    by_ends(&mut d.shared.links);
+    by_ends(&mut d.owned.links);
+    let o = &mut d.owned;
     o.adoption.sort_by_key(|a| a.id);
     o.derivation.sort_by_key(|a| a.id);
 }

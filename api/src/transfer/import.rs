@@ -13,12 +13,14 @@ use uuid::Uuid;
 use super::{
     DbContext, TransferError,
     document::Document,
+    links::{LinkRow, LinkTables, OwnedSection, SharedSection},
     matching::{Local, locals, match_shared, select},
     report::{ChangeAction, ImportReport, ImportedChange, Skipped},
-    rows::{IdMap, Link, Node, Row, Stored, parents_first},
+    rows::{IdMap, Node, Row, Stored, node_table, parents_first},
     validate::{check_document, check_references},
 };
-use crate::sql::Sql;
+use crate::{id::NodeType, sql::Sql};
+use oppvekstgraf_catalog::LinkDef;
 
 /// The actor name change-feed events of an import carry.
 pub const IMPORT_ACTOR: &str = "import";
@@ -143,37 +145,25 @@ impl Writer<'_> {
         let (s, o) = (&d.shared, &d.owned);
         self.nodes(&s.municipality, &[]).await?;
         self.former_numbers(&s.municipality_former_number).await?;
-        self.shared_links(&s.municipality_neighbour).await?;
+        self.shared_links_of(&s.links, NodeType::Municipality)
+            .await?;
         self.nodes(&s.region, &[]).await?;
-        self.shared_links(&s.region_member).await?;
+        self.shared_links_of(&s.links, NodeType::Region).await?;
         self.nodes(&s.publisher, &[]).await?;
         self.nodes(&s.theme, &[]).await?;
         self.nodes(&s.target_group, &[]).await?;
         self.nodes(&s.law, &[]).await?;
         self.nodes(&s.legal_reference, &[]).await?;
         self.nodes(&s.guidance, &[]).await?;
-        self.shared_links(&s.guidance_publisher).await?;
-        self.shared_links(&s.guidance_legal_reference).await?;
-        self.shared_links(&s.guidance_theme).await?;
-        self.shared_links(&s.guidance_target_group).await?;
+        self.shared_links_of(&s.links, NodeType::Guidance).await?;
         self.nodes(&s.concept, &[]).await?;
         self.nodes(&s.unit, &o.unit).await?;
-        self.owned_links(&o.unit_member).await?;
+        self.owned_links_of(&o.links, NodeType::Unit).await?;
         self.nodes(&s.plan, &o.plan).await?;
-        self.owned_links(&o.plan_owner).await?;
-        self.owned_links(&o.plan_legal_reference).await?;
-        self.owned_links(&o.plan_guidance).await?;
-        self.owned_links(&o.plan_theme).await?;
-        self.owned_links(&o.plan_target_group).await?;
-        self.owned_links(&o.plan_concept).await?;
+        self.owned_links_of(&o.links, NodeType::Plan).await?;
         self.nodes(&[], &o.goal).await?;
         self.nodes(&[], &o.measure).await?;
-        self.owned_links(&o.measure_unit).await?;
-        self.owned_links(&o.measure_legal_reference).await?;
-        self.owned_links(&o.measure_guidance).await?;
-        self.owned_links(&o.measure_theme).await?;
-        self.owned_links(&o.measure_target_group).await?;
-        self.owned_links(&o.measure_related_plan).await?;
+        self.owned_links_of(&o.links, NodeType::Measure).await?;
         self.plan_adoptions(&o.plan_adoption).await?;
         self.adoptions(&o.adoption).await?;
         self.derivations(&o.derivation).await?;
@@ -334,38 +324,71 @@ impl Writer<'_> {
         Ok(())
     }
 
+    /// The shared link tables whose left end is of type `node` (see [`Self::shared_links`]).
+    async fn shared_links_of(
+        &mut self,
+        links: &LinkTables<SharedSection>,
+        node: NodeType,
+    ) -> Result<(), TransferError> {
+        for (def, rows) in links.iter().filter(|(def, _)| def.left.node == node) {
+            self.shared_links(def, rows).await?;
+        }
+        Ok(())
+    }
+
+    /// The owned link tables whose left end is of type `node` (see [`Self::owned_links`]).
+    async fn owned_links_of(
+        &mut self,
+        links: &LinkTables<OwnedSection>,
+        node: NodeType,
+    ) -> Result<(), TransferError> {
+        for (def, rows) in links.iter().filter(|(def, _)| def.left.node == node) {
+            self.owned_links(def, rows).await?;
+        }
+        Ok(())
+    }
+
     /// Links between shared nodes: an edge is added when at least one of its ends was created by this
     /// import (a new node brings its edges to what is here). Edges between two nodes that were here already
     /// are left as they are, and nothing is removed: this installation's registry wins.
-    async fn shared_links<L: Link>(&mut self, rows: &[L]) -> Result<(), TransferError> {
-        let (_, left_table) = L::LEFT;
-        let (_, right_table) = L::RIGHT;
+    async fn shared_links(
+        &mut self,
+        def: &'static LinkDef,
+        rows: &[LinkRow],
+    ) -> Result<(), TransferError> {
+        let (left_table, right_table) = (node_table(def.left.node), node_table(def.right.node));
         for row in rows {
             let new_here = |table: &'static str, id: Uuid| {
                 self.decisions.get(&(table, id)) == Some(&Decision::SharedCreated)
             };
-            if !new_here(left_table, row.left()) && !new_here(right_table, row.right()) {
+            if !new_here(left_table, row.left) && !new_here(right_table, row.right) {
                 continue;
             }
             let mut new = row.clone();
-            new.remap(&self.map);
-            insert_edge::<L>(
+            new.remap(def, &self.map);
+            insert_edge(
                 self.txn,
-                new.left(),
-                new.right(),
-                &(new.position(), new.role()),
+                def,
+                new.left,
+                new.right,
+                &(new.position, new.role.clone()),
             )
             .await?;
-            self.report.links_mut(L::TABLE).inserted += 1;
+            self.report.links_mut(def.table).inserted += 1;
         }
         Ok(())
     }
 
     /// The link sets of owned nodes that were created, updated or already current: each becomes exactly the
     /// exported set, changing only the rows that differ. A node kept as it is here keeps its links.
-    async fn owned_links<L: Link>(&mut self, rows: &[L]) -> Result<(), TransferError> {
-        let (left_col, left_table) = L::LEFT;
-        let (right_col, _) = L::RIGHT;
+    async fn owned_links(
+        &mut self,
+        def: &'static LinkDef,
+        rows: &[LinkRow],
+    ) -> Result<(), TransferError> {
+        let (left_col, left_table) = (def.left.column, node_table(def.left.node));
+        let right_col = def.right.column;
+        let table = def.table;
         let lefts: BTreeSet<Uuid> = self
             .decisions
             .iter()
@@ -385,19 +408,16 @@ impl Writer<'_> {
             lefts.iter().map(|l| (*l, BTreeMap::new())).collect();
         for row in rows {
             let mut new = row.clone();
-            new.remap(&self.map);
-            if let Some(set) = desired.get_mut(&new.left()) {
-                set.insert(new.right(), (new.position(), new.role()));
+            new.remap(def, &self.map);
+            if let Some(set) = desired.get_mut(&new.left) {
+                set.insert(new.right, (new.position, new.role));
             }
         }
-        let role = if L::ROLE { ", role" } else { "" };
+        let role = if def.role { ", role" } else { "" };
         let values: Vec<Value> = lefts.iter().map(|id| (*id).into()).collect();
         let found = select(
             self.txn,
-            &format!(
-                "SELECT {left_col} AS l, {right_col} AS r, position{role} FROM {}",
-                L::TABLE
-            ),
+            &format!("SELECT {left_col} AS l, {right_col} AS r, position{role} FROM {table}"),
             left_col,
             values,
         )
@@ -405,7 +425,7 @@ impl Writer<'_> {
         let mut local: BTreeMap<Uuid, BTreeMap<Uuid, Edge>> = BTreeMap::new();
         for row in found {
             let read = || -> Result<(Uuid, Uuid, Edge), sea_orm::DbErr> {
-                let role = if L::ROLE {
+                let role = if def.role {
                     Some(row.try_get::<String>("", "role")?)
                 } else {
                     None
@@ -416,7 +436,7 @@ impl Writer<'_> {
                     (row.try_get("", "position")?, role),
                 ))
             };
-            let (left, right, edge) = read().ctx(|| format!("reading {}", L::TABLE))?;
+            let (left, right, edge) = read().ctx(|| format!("reading {table}"))?;
             local.entry(left).or_default().insert(right, edge);
         }
         let empty = BTreeMap::new();
@@ -427,14 +447,11 @@ impl Writer<'_> {
             }
             for right in have.keys().filter(|r| !want.contains_key(r)) {
                 let sql = Sql::with(
-                    format!(
-                        "DELETE FROM {} WHERE {left_col} = ? AND {right_col} = ?",
-                        L::TABLE
-                    ),
+                    format!("DELETE FROM {table} WHERE {left_col} = ? AND {right_col} = ?"),
                     vec![(*left).into(), (*right).into()],
                 );
-                self.execute(sql, L::TABLE).await?;
-                self.report.links_mut(L::TABLE).deleted += 1;
+                self.execute(sql, table).await?;
+                self.report.links_mut(table).deleted += 1;
             }
             for (right, edge) in want {
                 match have.get(right) {
@@ -451,17 +468,16 @@ impl Writer<'_> {
                         values.push((*right).into());
                         let sql = Sql::with(
                             format!(
-                                "UPDATE {} SET {set} WHERE {left_col} = ? AND {right_col} = ?",
-                                L::TABLE
+                                "UPDATE {table} SET {set} WHERE {left_col} = ? AND {right_col} = ?"
                             ),
                             values,
                         );
-                        self.execute(sql, L::TABLE).await?;
-                        self.report.links_mut(L::TABLE).updated += 1;
+                        self.execute(sql, table).await?;
+                        self.report.links_mut(table).updated += 1;
                     }
                     None => {
-                        insert_edge::<L>(self.txn, *left, *right, edge).await?;
-                        self.report.links_mut(L::TABLE).inserted += 1;
+                        insert_edge(self.txn, def, *left, *right, edge).await?;
+                        self.report.links_mut(table).inserted += 1;
                     }
                 }
             }
@@ -710,15 +726,15 @@ async fn update<S: Stored>(c: &impl ConnectionTrait, row: S) -> Result<(), Trans
     Ok(())
 }
 
-/// Inserts one edge of link table `L`.
-async fn insert_edge<L: Link>(
+/// Inserts one edge of `def`'s link table.
+async fn insert_edge(
     c: &impl ConnectionTrait,
+    def: &LinkDef,
     left: Uuid,
     right: Uuid,
     (position, role): &Edge,
 ) -> Result<(), TransferError> {
-    let (left_col, _) = L::LEFT;
-    let (right_col, _) = L::RIGHT;
+    let (left_col, right_col) = (def.left.column, def.right.column);
     let mut values: Vec<Value> = vec![left.into(), right.into(), (*position).into()];
     let columns = match role {
         Some(role) => {
@@ -730,13 +746,13 @@ async fn insert_edge<L: Link>(
     let sql = Sql::with(
         format!(
             "INSERT INTO {} ({columns}) VALUES ({})",
-            L::TABLE,
+            def.table,
             Sql::placeholders(values.len())
         ),
         values,
     );
     c.execute_raw(sql.build(c.get_database_backend()))
         .await
-        .ctx(|| format!("inserting into {}", L::TABLE))?;
+        .ctx(|| format!("inserting into {}", def.table))?;
     Ok(())
 }

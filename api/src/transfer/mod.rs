@@ -29,6 +29,7 @@
 mod document;
 mod export;
 mod import;
+mod links;
 mod matching;
 mod report;
 mod rows;
@@ -39,6 +40,7 @@ use sea_orm::DbErr;
 pub use document::{Document, FORMAT, OwnedRows, SharedRows, VERSION};
 pub use export::export;
 pub use import::{import, import_dry_run};
+pub use links::{LinkRow, LinkSection, LinkTables, OwnedSection, SharedSection};
 pub use report::{ChangeAction, ImportReport, ImportedChange, OwnedCounts, SharedCounts, Skipped};
 
 /// Why an export or import failed. Nothing is written when an import fails.

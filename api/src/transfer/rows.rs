@@ -5,8 +5,10 @@
 use std::collections::HashMap;
 
 use oppvekstgraf_entity::{self as entity, enums::Status};
-use sea_orm::{ActiveEnum, EntityTrait, IntoActiveModel};
+use sea_orm::{EntityTrait, IntoActiveModel};
 use uuid::Uuid;
+
+use oppvekstgraf_catalog::LinkDef;
 
 use crate::id::NodeType;
 
@@ -116,24 +118,6 @@ pub(crate) trait Node: Stored {
     }
     /// The `id` column.
     fn id_column() -> <Self::Entity as EntityTrait>::Column;
-}
-
-/// A link table row: one edge with its position (and role).
-pub(crate) trait Link: Row {
-    /// The left column and the table it points into (the node whose link set the row belongs to).
-    const LEFT: (&'static str, &'static str);
-    /// The right column and the table it points into.
-    const RIGHT: (&'static str, &'static str);
-    /// Whether the table has a `role` column.
-    const ROLE: bool;
-    /// The left id.
-    fn left(&self) -> Uuid;
-    /// The right id.
-    fn right(&self) -> Uuid;
-    /// The edge's position among its siblings.
-    fn position(&self) -> i32;
-    /// The role as stored, for tables with one.
-    fn role(&self) -> Option<String>;
 }
 
 /// Implements [`Row`], [`Stored`] and [`Node`] for a node table. `refs` lists the foreign keys as
@@ -267,79 +251,34 @@ node_rows!(
     }
 );
 
-/// Implements [`Row`] and [`Link`] for link tables: `module: left => left table, right => right table`, with
-/// `role` for tables that have one.
-macro_rules! link_rows {
-    ($($module:ident: $left:ident => $ltable:literal, $right:ident => $rtable:literal $(, $role:ident)?;)*) => {$(
-        impl Row for entity::$module::Model {
-            const TABLE: &'static str = stringify!($module);
-            fn label(&self) -> String {
-                format!(
-                    "{} ({} {}, {} {})",
-                    Self::TABLE,
-                    stringify!($left),
-                    self.$left,
-                    stringify!($right),
-                    self.$right
-                )
-            }
-            fn refs(&self) -> Vec<Ref> {
-                vec![
-                    Ref::new(stringify!($left), $ltable, self.$left),
-                    Ref::new(stringify!($right), $rtable, self.$right),
-                ]
-            }
-            fn remap(&mut self, map: &IdMap) {
-                self.$left = map.get($ltable, self.$left);
-                self.$right = map.get($rtable, self.$right);
-            }
-        }
+impl super::LinkRow {
+    /// Names the row in messages (`measure_theme (measure_id 6b1f…, theme_id 0c2e…)`).
+    pub(crate) fn label(&self, def: &LinkDef) -> String {
+        format!(
+            "{} ({} {}, {} {})",
+            def.table, def.left.column, self.left, def.right.column, self.right
+        )
+    }
 
-        impl Link for entity::$module::Model {
-            const LEFT: (&'static str, &'static str) = (stringify!($left), $ltable);
-            const RIGHT: (&'static str, &'static str) = (stringify!($right), $rtable);
-            const ROLE: bool = link_rows!(@has $($role)?);
-            fn left(&self) -> Uuid {
-                self.$left
-            }
-            fn right(&self) -> Uuid {
-                self.$right
-            }
-            fn position(&self) -> i32 {
-                self.position
-            }
-            fn role(&self) -> Option<String> {
-                link_rows!(@role self $($role)?)
-            }
-        }
-    )*};
-    (@has role) => { true };
-    (@has) => { false };
-    (@role $self:ident role) => { Some($self.role.to_value()) };
-    (@role $self:ident) => { None };
+    /// The two foreign keys.
+    pub(crate) fn refs(&self, def: &'static LinkDef) -> [Ref; 2] {
+        [
+            Ref::new(def.left.column, node_table(def.left.node), self.left),
+            Ref::new(def.right.column, node_table(def.right.node), self.right),
+        ]
+    }
+
+    /// Rewrites both ends through `map`.
+    pub(crate) fn remap(&mut self, def: &LinkDef, map: &IdMap) {
+        self.left = map.get(node_table(def.left.node), self.left);
+        self.right = map.get(node_table(def.right.node), self.right);
+    }
 }
 
-link_rows!(
-    municipality_neighbour: municipality_id => "municipality", neighbour_id => "municipality";
-    region_member: region_id => "region", municipality_id => "municipality";
-    guidance_publisher: guidance_id => "guidance", publisher_id => "publisher";
-    guidance_legal_reference: guidance_id => "guidance", legal_reference_id => "legal_reference";
-    guidance_theme: guidance_id => "guidance", theme_id => "theme";
-    guidance_target_group: guidance_id => "guidance", target_group_id => "target_group";
-    plan_owner: plan_id => "plan", municipality_id => "municipality";
-    plan_legal_reference: plan_id => "plan", legal_reference_id => "legal_reference";
-    plan_guidance: plan_id => "plan", guidance_id => "guidance";
-    plan_theme: plan_id => "plan", theme_id => "theme";
-    plan_target_group: plan_id => "plan", target_group_id => "target_group";
-    plan_concept: plan_id => "plan", concept_id => "concept";
-    measure_unit: measure_id => "measure", unit_id => "unit", role;
-    measure_legal_reference: measure_id => "measure", legal_reference_id => "legal_reference";
-    measure_guidance: measure_id => "measure", guidance_id => "guidance";
-    measure_theme: measure_id => "measure", theme_id => "theme";
-    measure_target_group: measure_id => "measure", target_group_id => "target_group";
-    measure_related_plan: measure_id => "measure", plan_id => "plan";
-    unit_member: unit_id => "unit", member_id => "unit", role;
-);
+/// The table of a node type (every link end is a declared node type).
+pub(crate) fn node_table(node: NodeType) -> &'static str {
+    node.def().map_or("", |def| def.table)
+}
 
 impl Row for entity::municipality_former_number::Model {
     const TABLE: &'static str = "municipality_former_number";

@@ -10,63 +10,68 @@ use uuid::Uuid;
 use super::{
     TransferError,
     document::Document,
+    links::{LinkRow, LinkSection, LinkTables},
     matching::existing_ids,
-    rows::{Link, Node, Ref, Row},
+    rows::{Node, Ref, Row, node_table},
 };
 use crate::graphql::object::legal_reference::natural_key;
+use crate::id::NodeType;
+use oppvekstgraf_catalog::LinkDef;
 
 /// Visits every table of a document, by kind of row.
 pub(crate) trait Visit {
     /// A node table.
     fn node<N: Node>(&mut self, section: &'static str, rows: &[N]);
     /// A link table.
-    fn link<L: Link>(&mut self, section: &'static str, rows: &[L]);
+    fn link(&mut self, section: &'static str, def: &'static LinkDef, rows: &[LinkRow]);
     /// Any other table (former numbers, plan adoptions, adoptions, derivations).
     fn other<R: Row>(&mut self, section: &'static str, rows: &[R]);
 }
 
-/// Walks every table of `d` in the document's order.
+/// Walks every table of `d`: each section's node tables, each followed by the section's link tables whose
+/// left end is that node type, and the other tables.
 pub(crate) fn walk(d: &Document, v: &mut impl Visit) {
     let s = &d.shared;
+    let shared = |v: &mut _, node| links_of(v, "shared", &s.links, node);
     v.node("shared", &s.municipality);
     v.other("shared", &s.municipality_former_number);
-    v.link("shared", &s.municipality_neighbour);
+    shared(v, NodeType::Municipality);
     v.node("shared", &s.region);
-    v.link("shared", &s.region_member);
+    shared(v, NodeType::Region);
     v.node("shared", &s.publisher);
     v.node("shared", &s.theme);
     v.node("shared", &s.target_group);
     v.node("shared", &s.law);
     v.node("shared", &s.legal_reference);
     v.node("shared", &s.guidance);
-    v.link("shared", &s.guidance_publisher);
-    v.link("shared", &s.guidance_legal_reference);
-    v.link("shared", &s.guidance_theme);
-    v.link("shared", &s.guidance_target_group);
+    shared(v, NodeType::Guidance);
     v.node("shared", &s.concept);
     v.node("shared", &s.unit);
     v.node("shared", &s.plan);
     let o = &d.owned;
+    let owned = |v: &mut _, node| links_of(v, "owned", &o.links, node);
     v.node("owned", &o.unit);
-    v.link("owned", &o.unit_member);
+    owned(v, NodeType::Unit);
     v.node("owned", &o.plan);
-    v.link("owned", &o.plan_owner);
+    owned(v, NodeType::Plan);
     v.other("owned", &o.plan_adoption);
-    v.link("owned", &o.plan_legal_reference);
-    v.link("owned", &o.plan_guidance);
-    v.link("owned", &o.plan_theme);
-    v.link("owned", &o.plan_target_group);
-    v.link("owned", &o.plan_concept);
     v.node("owned", &o.goal);
     v.node("owned", &o.measure);
-    v.link("owned", &o.measure_unit);
-    v.link("owned", &o.measure_legal_reference);
-    v.link("owned", &o.measure_guidance);
-    v.link("owned", &o.measure_theme);
-    v.link("owned", &o.measure_target_group);
-    v.link("owned", &o.measure_related_plan);
+    owned(v, NodeType::Measure);
     v.other("owned", &o.adoption);
     v.other("owned", &o.derivation);
+}
+
+/// Visits the link tables of `links` whose left end is of type `node`.
+fn links_of<S: LinkSection>(
+    v: &mut impl Visit,
+    section: &'static str,
+    links: &LinkTables<S>,
+    node: NodeType,
+) {
+    for (def, rows) in links.iter().filter(|(def, _)| def.left.node == node) {
+        v.link(section, def, rows);
+    }
 }
 
 /// What validation learned about a document.
@@ -151,12 +156,12 @@ impl Visit for Collect {
         }
     }
 
-    fn link<L: Link>(&mut self, section: &'static str, rows: &[L]) {
+    fn link(&mut self, section: &'static str, def: &'static LinkDef, rows: &[LinkRow]) {
         for row in rows {
-            if !self.edges.insert((L::TABLE, row.left(), row.right())) {
+            if !self.edges.insert((def.table, row.left, row.right)) {
                 self.fail(TransferError::invalid(
-                    format!("{section}.{}", row.label()),
-                    L::LEFT.0,
+                    format!("{section}.{}", row.label(def)),
+                    def.left.column,
                     "the link occurs twice in the document",
                 ));
             }
@@ -185,20 +190,20 @@ struct LinkEnds<'a> {
 impl Visit for LinkEnds<'_> {
     fn node<N: Node>(&mut self, _: &'static str, _: &[N]) {}
 
-    fn link<L: Link>(&mut self, section: &'static str, rows: &[L]) {
-        let (column, table) = L::LEFT;
+    fn link(&mut self, section: &'static str, def: &'static LinkDef, rows: &[LinkRow]) {
+        let (column, table) = (def.left.column, node_table(def.left.node));
         for row in rows {
             let known = self
                 .by_section
                 .get(&(section, table))
-                .is_some_and(|ids| ids.contains(&row.left()));
+                .is_some_and(|ids| ids.contains(&row.left));
             if !known && self.error.is_none() {
                 self.error = Some(TransferError::invalid(
-                    format!("{section}.{}", row.label()),
+                    format!("{section}.{}", row.label(def)),
                     column,
                     format!(
                         "names {table} {}, which is not in {section}.{table} of the document",
-                        row.left()
+                        row.left
                     ),
                 ));
             }
@@ -284,10 +289,16 @@ pub(crate) fn check_document(d: &Document) -> Result<Facts, TransferError> {
             ));
         }
     }
-    let owners: HashSet<(Uuid, Uuid)> = o
-        .plan_owner
+    // The link table that owns plans (the plan's owner rule in the catalog): (plan, municipality) pairs.
+    let owner_link = match NodeType::Plan.def().map(|def| def.owner) {
+        Some(oppvekstgraf_catalog::Owner::Link(table)) => LinkDef::named(table),
+        _ => None,
+    };
+    let owners: HashSet<(Uuid, Uuid)> = owner_link
+        .map(|def| o.links.rows(def))
+        .unwrap_or_default()
         .iter()
-        .map(|e| (e.plan_id, e.municipality_id))
+        .map(|e| (e.left, e.right))
         .collect();
     for p in &o.plan {
         if !owners.contains(&(p.id, source)) {
@@ -358,14 +369,19 @@ impl Outside<'_> {
     fn rows<R: Row>(&mut self, section: &'static str, rows: &[R]) {
         for row in rows {
             for r in row.refs() {
-                if !self
-                    .nodes
-                    .get(r.table)
-                    .is_some_and(|ids| ids.contains(&r.id))
-                {
-                    self.pending.push((format!("{section}.{}", row.label()), r));
-                }
+                self.note(section, || row.label(), r);
             }
+        }
+    }
+
+    /// Notes `r` of the row `label` names when it names nothing in the document.
+    fn note(&mut self, section: &'static str, label: impl FnOnce() -> String, r: Ref) {
+        if !self
+            .nodes
+            .get(r.table)
+            .is_some_and(|ids| ids.contains(&r.id))
+        {
+            self.pending.push((format!("{section}.{}", label()), r));
         }
     }
 }
@@ -374,8 +390,12 @@ impl Visit for Outside<'_> {
     fn node<N: Node>(&mut self, section: &'static str, rows: &[N]) {
         self.rows(section, rows);
     }
-    fn link<L: Link>(&mut self, section: &'static str, rows: &[L]) {
-        self.rows(section, rows);
+    fn link(&mut self, section: &'static str, def: &'static LinkDef, rows: &[LinkRow]) {
+        for row in rows {
+            for r in row.refs(def) {
+                self.note(section, || row.label(def), r);
+            }
+        }
     }
     fn other<R: Row>(&mut self, section: &'static str, rows: &[R]) {
         self.rows(section, rows);
