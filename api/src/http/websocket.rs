@@ -40,24 +40,16 @@ pub async fn serve<S>(
     let messages = futures_util::stream::poll_fn(move |cx| queued.poll_recv(cx)).boxed();
     let mut protocol = std::pin::pin!(protocol(messages));
     let (mut sink, mut source) = socket.split();
-    let init_timeout = limits.ws_init_timeout();
-    let message_timeout = limits.ws_message_timeout();
-    let opened = Instant::now();
-    let mut acknowledged = false;
-    let mut last_frame = Instant::now();
-    let mut pinged: Option<Instant> = None;
-    let mut check = tokio::time::interval(
-        (init_timeout.min(message_timeout) / 4)
-            .clamp(Duration::from_millis(100), Duration::from_secs(1)),
-    );
+    let mut liveness = Liveness::new(limits.ws_init_timeout(), limits.ws_message_timeout());
+    let mut check = tokio::time::interval(liveness.check_period());
     check.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    let message_timeout = liveness.message_timeout;
     let mut stopping = stopping;
     let end = loop {
         tokio::select! {
             frame = source.next(), if input.capacity() > 0 => {
                 let Some(Ok(frame)) = frame else { break End::Client };
-                last_frame = Instant::now();
-                pinged = None;
+                liveness.frame();
                 match frame {
                     Message::Text(_) | Message::Binary(_) => {
                         if input.try_send(frame.into_data()).is_err() {
@@ -72,7 +64,7 @@ pub async fn serve<S>(
                 let Some(out) = out else { break End::Close(1000, String::new()) };
                 let message = match out {
                     WsMessage::Text(text) => {
-                        acknowledged |= text.contains("\"connection_ack\"");
+                        liveness.acknowledged |= text.contains("\"connection_ack\"");
                         Message::Text(text.into())
                     }
                     WsMessage::Close(code, reason) => break End::Close(code, reason),
@@ -81,28 +73,19 @@ pub async fn serve<S>(
                     break End::Client;
                 }
             }
-            _ = check.tick() => {
-                if !acknowledged && opened.elapsed() >= init_timeout {
+            _ = check.tick() => match liveness.due() {
+                Due::Nothing => {}
+                Due::Ping => {
+                    if !send(&mut sink, Message::Ping(bytes::Bytes::new()), message_timeout).await {
+                        break End::Client;
+                    }
+                    liveness.pinged = Some(Instant::now());
+                }
+                Due::Close(code, reason) => {
                     metrics.websocket_timeouts.inc();
-                    break End::Close(4408, "Connection initialisation timeout".into());
+                    break End::Close(code, reason);
                 }
-                match pinged {
-                    Some(at) if at.elapsed() >= message_timeout => {
-                        metrics.websocket_timeouts.inc();
-                        break End::Close(
-                            1008,
-                            format!("no frame within {} s of a ping", message_timeout.as_secs()),
-                        );
-                    }
-                    None if last_frame.elapsed() >= message_timeout => {
-                        if !send(&mut sink, Message::Ping(bytes::Bytes::new()), message_timeout).await {
-                            break End::Client;
-                        }
-                        pinged = Some(Instant::now());
-                    }
-                    _ => {}
-                }
-            }
+            },
             () = stopped(&mut stopping) => {
                 break End::Close(1001, "the server is shutting down".into());
             }
@@ -114,6 +97,70 @@ pub async fn serve<S>(
             reason: reason.into(),
         }));
         send(&mut sink, close, message_timeout).await;
+    }
+}
+
+/// The deadlines of one connection: `connection_init` answered in time, and a frame within the message
+/// timeout of a ping.
+struct Liveness {
+    opened: Instant,
+    init_timeout: Duration,
+    message_timeout: Duration,
+    /// The protocol has acknowledged `connection_init`.
+    acknowledged: bool,
+    last_frame: Instant,
+    /// When the unanswered ping went out.
+    pinged: Option<Instant>,
+}
+
+/// What the deadlines ask for now.
+#[derive(Debug, PartialEq, Eq)]
+enum Due {
+    Nothing,
+    Ping,
+    Close(u16, String),
+}
+
+impl Liveness {
+    fn new(init_timeout: Duration, message_timeout: Duration) -> Liveness {
+        let now = Instant::now();
+        Liveness {
+            opened: now,
+            init_timeout,
+            message_timeout,
+            acknowledged: false,
+            last_frame: now,
+            pinged: None,
+        }
+    }
+
+    /// How often the deadlines are checked.
+    fn check_period(&self) -> Duration {
+        (self.init_timeout.min(self.message_timeout) / 4)
+            .clamp(Duration::from_millis(100), Duration::from_secs(1))
+    }
+
+    /// A frame came in: the client is alive.
+    fn frame(&mut self) {
+        self.last_frame = Instant::now();
+        self.pinged = None;
+    }
+
+    fn due(&self) -> Due {
+        if !self.acknowledged && self.opened.elapsed() >= self.init_timeout {
+            return Due::Close(4408, "Connection initialisation timeout".into());
+        }
+        match self.pinged {
+            Some(at) if at.elapsed() >= self.message_timeout => Due::Close(
+                1008,
+                format!(
+                    "no frame within {} s of a ping",
+                    self.message_timeout.as_secs()
+                ),
+            ),
+            None if self.last_frame.elapsed() >= self.message_timeout => Due::Ping,
+            _ => Due::Nothing,
+        }
     }
 }
 
@@ -134,5 +181,42 @@ async fn stopped(stopping: &mut Option<Stopping>) {
     match stopping {
         Some(stopping) => stopping.wait().await,
         None => std::future::pending().await,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Deadlines far away (nothing is due) or already past (after a short sleep).
+    const FAR: Duration = Duration::from_secs(60);
+    const NEAR: Duration = Duration::from_millis(20);
+
+    #[test]
+    fn init_must_be_acknowledged_in_time() {
+        assert_eq!(Liveness::new(FAR, FAR).due(), Due::Nothing);
+        let mut liveness = Liveness::new(NEAR, FAR);
+        std::thread::sleep(NEAR * 2);
+        assert!(matches!(liveness.due(), Due::Close(4408, _)));
+        liveness.acknowledged = true;
+        assert_eq!(liveness.due(), Due::Nothing);
+    }
+
+    #[test]
+    fn silence_is_pinged_and_an_unanswered_ping_closes() {
+        let mut liveness = Liveness::new(FAR, NEAR);
+        liveness.acknowledged = true;
+        std::thread::sleep(NEAR * 2);
+        assert_eq!(liveness.due(), Due::Ping);
+        liveness.pinged = Some(Instant::now());
+        std::thread::sleep(NEAR * 2);
+        assert!(matches!(liveness.due(), Due::Close(1008, _)));
+        // Any frame answers it.
+        let mut answered = Liveness::new(FAR, FAR);
+        answered.acknowledged = true;
+        answered.pinged = Some(Instant::now());
+        answered.frame();
+        assert_eq!(answered.pinged, None);
+        assert_eq!(answered.due(), Due::Nothing);
     }
 }
