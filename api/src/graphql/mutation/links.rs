@@ -30,15 +30,11 @@ pub enum Target {
 pub struct LinkSpec {
     /// The relation as a field name, e.g. "units".
     pub relation: &'static str,
-    pub table: &'static str,
-    pub left_col: &'static str,
-    pub right_col: &'static str,
-    pub right: NodeType,
+    /// The catalog's link table: its columns, the node type on the right, its symmetry.
+    pub link: &'static oppvekstgraf_catalog::LinkDef,
     /// The input field that names the right-hand node.
     pub right_field: &'static str,
     pub target: Target,
-    /// Stored in both directions (neighbours).
-    pub symmetric: bool,
 }
 
 impl LinkSpec {
@@ -49,16 +45,11 @@ impl LinkSpec {
         right_field: &'static str,
         target: Target,
     ) -> LinkSpec {
-        let link = oppvekstgraf_catalog::LinkDef::get(table);
         LinkSpec {
             relation,
-            table: link.table,
-            left_col: link.left.column,
-            right_col: link.right.column,
-            right: link.right.node,
+            link: oppvekstgraf_catalog::LinkDef::get(table),
             right_field,
             target,
-            symmetric: link.symmetric,
         }
     }
 }
@@ -83,14 +74,14 @@ where
     <T::PrimaryKey as PrimaryKeyTrait>::ValueType: From<Uuid>,
 {
     let field = format!("input.{}", spec.right_field);
+    let link = spec.link;
     // A symmetric edge (neighbours) is written in both directions.
-    let symmetric =
-        oppvekstgraf_catalog::LinkDef::named(spec.table).is_some_and(|def| def.symmetric);
+    let symmetric = link.symmetric;
     ensure_writable(&tx.txn, &tx.actor, T::NODE, left).await?;
     let right_id = if remove {
-        crate::graphql::mutation::transaction::node_id(&field, right, spec.right)?
+        crate::graphql::mutation::transaction::node_id(&field, right, link.right.node)?
     } else {
-        tx.visible(&field, right, spec.right).await?
+        tx.visible(&field, right, link.right.node).await?
     };
     // Link changes of one node run one after the other, so that two at once read the link and the node's
     // version after each other (a symmetric link locks both ends, in one order).
@@ -107,7 +98,7 @@ where
             Target::Visible => {}
             Target::SameMunicipality => {
                 let left_owners = owners(&tx.txn, T::NODE, left).await?.unwrap_or_default();
-                let right_owners = match spec.right {
+                let right_owners = match link.right.node {
                     NodeType::Unit => tx.unit_owner(right_id).await?.map(|o| vec![o]),
                     other => owners(&tx.txn, other, right_id).await?,
                 };
@@ -122,7 +113,7 @@ where
                 if !same {
                     return Err(ApiError::Forbidden(format!(
                         "{field}: that {} belongs to another municipality",
-                        spec.right.name()
+                        link.right.node.name()
                     )));
                 }
             }
@@ -155,14 +146,14 @@ where
         .txn_query_one(Sql::with(
             format!(
                 "SELECT position FROM {} WHERE {} = ? AND {} = ?",
-                spec.table, spec.left_col, spec.right_col
+                link.table, link.left.column, link.right.column
             ),
             vec![left.into(), right_id.into()],
         ))
         .await?;
     let detail = serde_json::json!({
         "relation": spec.relation,
-        "target": GlobalId::new(spec.right, right_id).encode(),
+        "target": GlobalId::new(link.right.node, right_id).encode(),
         "role": role,
     });
     let action = if remove {
@@ -177,20 +168,20 @@ where
                 format!("there is no such link in `{}`", spec.relation),
             ));
         }
-        delete_edge(tx, spec, left, right_id).await?;
+        delete_edge(tx, link, left, right_id).await?;
     } else {
         let position = match position {
             Some(p) => p,
             None => match &existing {
                 Some(row) => row.try_get::<i32>("", "position")?,
-                None => tx.next_position(spec.table, spec.left_col, left).await?,
+                None => tx.next_position(link.table, link.left.column, left).await?,
             },
         };
         if existing.is_some() {
-            delete_edge(tx, spec, left, right_id).await?;
+            delete_edge(tx, link, left, right_id).await?;
         }
         let (cols, marks, mut values) = (
-            format!("{}, {}, position", spec.left_col, spec.right_col),
+            format!("{}, {}, position", link.left.column, link.right.column),
             "?, ?, ?",
             vec![left.into(), right_id.into(), position.into()],
         );
@@ -202,16 +193,16 @@ where
             None => (cols, marks.to_string()),
         };
         tx.execute(Sql::with(
-            format!("INSERT INTO {} ({cols}) VALUES ({marks})", spec.table),
+            format!("INSERT INTO {} ({cols}) VALUES ({marks})", link.table),
             values,
         ))
         .await?;
         if symmetric {
-            delete_edge(tx, spec, right_id, left).await?;
+            delete_edge(tx, link, right_id, left).await?;
             tx.execute(Sql::with(
                 format!(
                     "INSERT INTO {} ({}, {}, position) VALUES (?, ?, ?)",
-                    spec.table, spec.left_col, spec.right_col
+                    link.table, link.left.column, link.right.column
                 ),
                 vec![right_id.into(), left.into(), position.into()],
             ))
@@ -219,7 +210,7 @@ where
         }
     }
     if remove && symmetric {
-        delete_edge(tx, spec, right_id, left).await?;
+        delete_edge(tx, link, right_id, left).await?;
     }
     // The link is a change to the left node: a new version and a revision.
     let mut model = tx.load::<T>(left).await?;
@@ -244,12 +235,17 @@ where
     Ok((saved, revision))
 }
 
-/// Deletes the edge `from → to` of `spec`'s table, if there is one.
-async fn delete_edge(tx: &Tx, spec: &LinkSpec, from: Uuid, to: Uuid) -> ApiResult<u64> {
+/// Deletes the edge `from → to` of `link`'s table, if there is one.
+async fn delete_edge(
+    tx: &Tx,
+    link: &oppvekstgraf_catalog::LinkDef,
+    from: Uuid,
+    to: Uuid,
+) -> ApiResult<u64> {
     tx.execute(Sql::with(
         format!(
             "DELETE FROM {} WHERE {} = ? AND {} = ?",
-            spec.table, spec.left_col, spec.right_col
+            link.table, link.left.column, link.right.column
         ),
         vec![from.into(), to.into()],
     ))
