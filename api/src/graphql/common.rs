@@ -350,7 +350,7 @@ impl Rel {
                 table: link.table,
                 parent,
                 target,
-                role: link.role,
+                role: link.has_role(),
             },
             default_order: Some(&["l.position"]),
         }

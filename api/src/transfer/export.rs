@@ -152,7 +152,7 @@ async fn link_rows(
     ids: &BTreeSet<Uuid>,
 ) -> Result<Vec<LinkRow>, TransferError> {
     let ids: Vec<Uuid> = ids.iter().copied().collect();
-    let role = if def.role { ", role" } else { "" };
+    let role = if def.has_role() { ", role" } else { "" };
     let mut out = Vec::new();
     for chunk in ids.chunks(CHUNK) {
         let marks = Sql::placeholders(chunk.len());
@@ -184,7 +184,7 @@ async fn link_rows(
                     left: row.try_get("", "l")?,
                     right: row.try_get("", "r")?,
                     position: row.try_get("", "position")?,
-                    role: if def.role {
+                    role: if def.has_role() {
                         Some(row.try_get("", "role")?)
                     } else {
                         None

@@ -413,7 +413,7 @@ impl Writer<'_> {
                 set.insert(new.right, (new.position, new.role));
             }
         }
-        let role = if def.role { ", role" } else { "" };
+        let role = if def.has_role() { ", role" } else { "" };
         let values: Vec<Value> = lefts.iter().map(|id| (*id).into()).collect();
         let found = select(
             self.txn,
@@ -425,7 +425,7 @@ impl Writer<'_> {
         let mut local: BTreeMap<Uuid, BTreeMap<Uuid, Edge>> = BTreeMap::new();
         for row in found {
             let read = || -> Result<(Uuid, Uuid, Edge), sea_orm::DbErr> {
-                let role = if def.role {
+                let role = if def.has_role() {
                     Some(row.try_get::<String>("", "role")?)
                 } else {
                     None

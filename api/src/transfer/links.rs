@@ -209,7 +209,7 @@ impl<'de> Visitor<'de> for RowSeed {
                 k if k == def.left.column => left = Some(map.next_value::<Uuid>()?),
                 k if k == def.right.column => right = Some(map.next_value::<Uuid>()?),
                 "position" => position = Some(map.next_value::<i32>()?),
-                "role" if def.role => {
+                "role" if def.has_role() => {
                     let value = map.next_value::<String>()?;
                     if !def.roles.contains(&value.as_str()) {
                         return Err(de::Error::custom(format!(
@@ -229,7 +229,7 @@ impl<'de> Visitor<'de> for RowSeed {
             }
         }
         let missing = |column: &str| de::Error::custom(format!("missing field `{column}`"));
-        if def.role && role.is_none() {
+        if def.has_role() && role.is_none() {
             return Err(missing("role"));
         }
         Ok(LinkRow {
