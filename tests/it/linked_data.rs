@@ -777,15 +777,8 @@ async fn ids_use_the_public_url(app: &common::TestApp) {
 }
 
 /// `/ld/` path segment of a node type: `LegalReference` → `legal-reference`.
-fn ld_segment(node: oppvekstgraf_catalog::NodeType) -> String {
-    let mut out = String::new();
-    for (i, c) in node.name().chars().enumerate() {
-        if c.is_uppercase() && i > 0 {
-            out.push('-');
-        }
-        out.extend(c.to_lowercase());
-    }
-    out
+fn ld_segment(node: oppvekstgraf_catalog::NodeType) -> &'static str {
+    oppvekstgraf_api::linked_data::type_segment(node).expect("a node type with linked data")
 }
 
 on_both!(every_declared_link_term_is_served);

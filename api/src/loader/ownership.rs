@@ -20,11 +20,6 @@ struct Rendered {
 static RULES: LazyLock<HashMap<NodeType, Rendered>> =
     LazyLock::new(|| NODES.iter().map(|def| (def.node, render(def))).collect());
 
-/// The link table of an [`Owner::Link`] rule.
-fn owner_link(table: &str) -> Option<&'static LinkDef> {
-    LinkDef::named(table)
-}
-
 fn render(def: &NodeDef) -> Rendered {
     let table = def.table;
     match def.owner {
@@ -42,7 +37,7 @@ fn render(def: &NodeDef) -> Rendered {
             )),
         },
         Owner::Link(link) => {
-            let Some(link) = owner_link(link) else {
+            let Some(link) = LinkDef::named(link) else {
                 return Rendered::default();
             };
             let (links, node, owner) = (link.table, link.left.column, link.right.column);
@@ -59,7 +54,7 @@ fn render(def: &NodeDef) -> Rendered {
             let Some(Owner::Link(link)) = node.def().map(|target| target.owner) else {
                 return Rendered::default();
             };
-            let Some(link) = owner_link(link) else {
+            let Some(link) = LinkDef::named(link) else {
                 return Rendered::default();
             };
             let (links, target, owner) = (link.table, link.left.column, link.right.column);
@@ -95,7 +90,7 @@ pub fn owned_through_links() -> Vec<String> {
     NODES
         .iter()
         .filter_map(|def| match def.owner {
-            Owner::Link(link) => owner_link(link),
+            Owner::Link(link) => LinkDef::named(link),
             _ => None,
         })
         .map(|link| {
