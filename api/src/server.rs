@@ -395,7 +395,10 @@ impl Connection {
         let service = hyper::service::service_fn(move |mut request: hyper::Request<Incoming>| {
             let in_flight = InFlight::begin(&requests);
             request.extensions_mut().insert(ConnectInfo(peer));
-            request.extensions_mut().insert(request_stopping.clone());
+            // Only an upgraded connection (a WebSocket) outlives its request and must hear of a shutdown.
+            if request.headers().contains_key(hyper::header::UPGRADE) {
+                request.extensions_mut().insert(request_stopping.clone());
+            }
             let response = router.clone().oneshot(request);
             async move {
                 let response = response.await;
