@@ -6,9 +6,12 @@
 //! Migrations never read it: history stays frozen, and a test checks this declaration against what the
 //! migrations built, on SQLite and on PostgreSQL.
 
+pub mod codegen;
 mod graph;
+mod relation;
 
-pub use graph::{LINKS, NODES, RECORDS};
+pub use graph::{LINKS, NODES, RECORDS, RELATIONS};
+pub use relation::{Field, Filter, Listing, OWN_ORDER, RelationDef, Sort, Via};
 
 /// The node types of the graph, as named in the GraphQL schema.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -196,7 +199,7 @@ impl Terms {
 }
 
 /// Whether two strings are equal, in a const context.
-const fn same(a: &str, b: &str) -> bool {
+pub(crate) const fn same(a: &str, b: &str) -> bool {
     let (a, b) = (a.as_bytes(), b.as_bytes());
     if a.len() != b.len() {
         return false;

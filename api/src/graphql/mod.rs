@@ -5,6 +5,7 @@ pub mod enums;
 pub mod mutation;
 mod node;
 pub mod object;
+pub mod relation;
 
 use std::sync::{Arc, OnceLock};
 

@@ -26,6 +26,23 @@ use crate::{
 #[graphql(complex)]
 pub struct Concept {
     #[graphql(flatten)]
+    pub fields: ConceptFields,
+}
+
+impl std::ops::Deref for Concept {
+    type Target = ConceptFields;
+
+    fn deref(&self) -> &ConceptFields {
+        &self.fields
+    }
+}
+
+/// The fields of a concept written by hand; its relation fields are generated from the catalog
+/// (`relations.rs`).
+#[derive(SimpleObject, Clone)]
+#[graphql(complex)]
+pub struct ConceptFields {
+    #[graphql(flatten)]
     pub node: NodeFields,
     /// The preferred term (prefLabel), e.g. "Bekymring".
     pub term: String,
@@ -43,7 +60,13 @@ pub struct Concept {
 
 impl From<Model> for Concept {
     fn from(m: Model) -> Self {
-        Concept {
+        Concept { fields: m.into() }
+    }
+}
+
+impl From<Model> for ConceptFields {
+    fn from(m: Model) -> Self {
+        ConceptFields {
             node: node_fields!(Concept, m),
             term: m.term,
             definition: m.definition,
@@ -57,10 +80,9 @@ impl From<Model> for Concept {
 
 connection!(ConceptConnection, ConceptEdge, Concept, Model, "concepts");
 crate::graphql::common::node_object!(Concept);
-const PLANS: Rel = Rel::leftwards("plan_concept");
 
 #[ComplexObject]
-impl Concept {
+impl ConceptFields {
     /// The guidance document the term is defined in.
     async fn source_guidance(&self, ctx: &Context<'_>) -> Result<Option<Guidance>> {
         let Some(id) = self.source_guidance_id else {
@@ -68,32 +90,6 @@ impl Concept {
         };
         let found = load_node::<entity::guidance::Entity>(ctx, id).await;
         found.map(|m| m.map(Guidance::from)).map_err(|e| e.extend())
-    }
-
-    /// Plans that use the term.
-    async fn plans(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "Returns the first n edges (0-100; default 20).")] first: Option<i32>,
-        #[graphql(desc = "Returns the edges after this cursor.")] after: Option<String>,
-        #[graphql(desc = "Returns the last n edges (0-100).")] last: Option<i32>,
-        #[graphql(desc = "Returns the edges before this cursor.")] before: Option<String>,
-        #[graphql(desc = "Narrows the list.")] filter: Option<PlanFilter>,
-        #[graphql(desc = "Sort order (default: the relation's own order).")] order_by: Option<
-            Order,
-        >,
-    ) -> Result<PlanConnection> {
-        let args = PageArgs {
-            first,
-            after,
-            last,
-            before,
-        };
-        let page =
-            load_rel::<entity::plan::Entity>(ctx, &PLANS, self.node.uuid, args, &filter, order_by)
-                .await;
-        page.and_then(PlanConnection::from_page)
-            .map_err(|e| e.extend())
     }
 }
 

@@ -31,6 +31,23 @@ use crate::{
 #[graphql(complex)]
 pub struct Guidance {
     #[graphql(flatten)]
+    pub fields: GuidanceFields,
+}
+
+impl std::ops::Deref for Guidance {
+    type Target = GuidanceFields;
+
+    fn deref(&self) -> &GuidanceFields {
+        &self.fields
+    }
+}
+
+/// The fields of a guidance written by hand; its relation fields are generated from the catalog
+/// (`relations.rs`).
+#[derive(SimpleObject, Clone)]
+#[graphql(complex)]
+pub struct GuidanceFields {
+    #[graphql(flatten)]
     pub node: NodeFields,
     /// Publisher's code, e.g. "IS-2826".
     pub code: Option<String>,
@@ -54,7 +71,13 @@ pub struct Guidance {
 
 impl From<Model> for Guidance {
     fn from(m: Model) -> Self {
-        Guidance {
+        Guidance { fields: m.into() }
+    }
+}
+
+impl From<Model> for GuidanceFields {
+    fn from(m: Model) -> Self {
+        GuidanceFields {
             node: node_fields!(Guidance, m),
             code: m.code,
             isbn: m.isbn,
@@ -77,17 +100,9 @@ connection!(
     "guidance items"
 );
 crate::graphql::common::node_object!(Guidance);
-const REPLACED_BY: Rel = Rel::column("replaces_id", None);
-const PUBLISHERS: Rel = Rel::rightwards("guidance_publisher");
-const MEASURES: Rel = Rel::leftwards("measure_guidance");
-const PLANS: Rel = Rel::leftwards("plan_guidance");
-const LEGAL_REFERENCES: Rel = Rel::rightwards("guidance_legal_reference");
-const THEMES: Rel = Rel::rightwards("guidance_theme");
-const TARGET_GROUPS: Rel = Rel::rightwards("guidance_target_group");
-const CONCEPTS: Rel = Rel::column("source_guidance_id", None);
 
 #[ComplexObject]
-impl Guidance {
+impl GuidanceFields {
     /// The older guidance this one replaces (IS-2826 replaces IS-1742 "Fra bekymring til handling").
     async fn replaces(&self, ctx: &Context<'_>) -> Result<Option<Guidance>> {
         let Some(id) = self.replaces_id else {
@@ -95,253 +110,6 @@ impl Guidance {
         };
         let found = load_node::<entity::guidance::Entity>(ctx, id).await;
         found.map(|m| m.map(Guidance::from)).map_err(|e| e.extend())
-    }
-
-    /// Newer guidance that replaces this one.
-    async fn replaced_by(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "Returns the first n edges (0-100; default 20).")] first: Option<i32>,
-        #[graphql(desc = "Returns the edges after this cursor.")] after: Option<String>,
-        #[graphql(desc = "Returns the last n edges (0-100).")] last: Option<i32>,
-        #[graphql(desc = "Returns the edges before this cursor.")] before: Option<String>,
-        #[graphql(desc = "Narrows the list.")] filter: Option<GuidanceFilter>,
-        #[graphql(desc = "Sort order (default: the relation's own order).")] order_by: Option<
-            Order,
-        >,
-    ) -> Result<GuidanceConnection> {
-        let args = PageArgs {
-            first,
-            after,
-            last,
-            before,
-        };
-        let page = load_rel::<entity::guidance::Entity>(
-            ctx,
-            &REPLACED_BY,
-            self.node.uuid,
-            args,
-            &filter,
-            order_by,
-        )
-        .await;
-        page.and_then(GuidanceConnection::from_page)
-            .map_err(|e| e.extend())
-    }
-
-    /// Organisations that publish it (IS-2826 has six directorates).
-    async fn publishers(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "Returns the first n edges (0-100; default 20).")] first: Option<i32>,
-        #[graphql(desc = "Returns the edges after this cursor.")] after: Option<String>,
-        #[graphql(desc = "Returns the last n edges (0-100).")] last: Option<i32>,
-        #[graphql(desc = "Returns the edges before this cursor.")] before: Option<String>,
-        #[graphql(desc = "Narrows the list.")] filter: Option<SearchFilter>,
-        #[graphql(desc = "Sort order (default: the relation's own order).")] order_by: Option<
-            Order,
-        >,
-    ) -> Result<PublisherConnection> {
-        let args = PageArgs {
-            first,
-            after,
-            last,
-            before,
-        };
-        let page = load_rel::<entity::publisher::Entity>(
-            ctx,
-            &PUBLISHERS,
-            self.node.uuid,
-            args,
-            &NamedSearch(&filter, NodeType::Publisher),
-            order_by,
-        )
-        .await;
-        page.and_then(PublisherConnection::from_page)
-            .map_err(|e| e.extend())
-    }
-
-    /// Measures that follow this guidance, from every municipality.
-    async fn measures(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "Returns the first n edges (0-100; default 20).")] first: Option<i32>,
-        #[graphql(desc = "Returns the edges after this cursor.")] after: Option<String>,
-        #[graphql(desc = "Returns the last n edges (0-100).")] last: Option<i32>,
-        #[graphql(desc = "Returns the edges before this cursor.")] before: Option<String>,
-        #[graphql(desc = "Narrows the list.")] filter: Option<MeasureFilter>,
-        #[graphql(desc = "Sort order (default: the relation's own order).")] order_by: Option<
-            Order,
-        >,
-    ) -> Result<MeasureConnection> {
-        let args = PageArgs {
-            first,
-            after,
-            last,
-            before,
-        };
-        let page = load_rel::<entity::measure::Entity>(
-            ctx,
-            &MEASURES,
-            self.node.uuid,
-            args,
-            &filter,
-            order_by,
-        )
-        .await;
-        page.and_then(MeasureConnection::from_page)
-            .map_err(|e| e.extend())
-    }
-
-    /// Plans that build on this guidance, from every municipality.
-    async fn plans(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "Returns the first n edges (0-100; default 20).")] first: Option<i32>,
-        #[graphql(desc = "Returns the edges after this cursor.")] after: Option<String>,
-        #[graphql(desc = "Returns the last n edges (0-100).")] last: Option<i32>,
-        #[graphql(desc = "Returns the edges before this cursor.")] before: Option<String>,
-        #[graphql(desc = "Narrows the list.")] filter: Option<PlanFilter>,
-        #[graphql(desc = "Sort order (default: the relation's own order).")] order_by: Option<
-            Order,
-        >,
-    ) -> Result<PlanConnection> {
-        let args = PageArgs {
-            first,
-            after,
-            last,
-            before,
-        };
-        let page =
-            load_rel::<entity::plan::Entity>(ctx, &PLANS, self.node.uuid, args, &filter, order_by)
-                .await;
-        page.and_then(PlanConnection::from_page)
-            .map_err(|e| e.extend())
-    }
-
-    /// Provisions this guidance explains.
-    async fn legal_references(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "Returns the first n edges (0-100; default 20).")] first: Option<i32>,
-        #[graphql(desc = "Returns the edges after this cursor.")] after: Option<String>,
-        #[graphql(desc = "Returns the last n edges (0-100).")] last: Option<i32>,
-        #[graphql(desc = "Returns the edges before this cursor.")] before: Option<String>,
-        #[graphql(desc = "Sort order (default: the relation's own order).")] order_by: Option<
-            Order,
-        >,
-    ) -> Result<LegalReferenceConnection> {
-        let args = PageArgs {
-            first,
-            after,
-            last,
-            before,
-        };
-        let page = load_rel::<entity::legal_reference::Entity>(
-            ctx,
-            &LEGAL_REFERENCES,
-            self.node.uuid,
-            args,
-            &NoFilter,
-            order_by,
-        )
-        .await;
-        page.and_then(LegalReferenceConnection::from_page)
-            .map_err(|e| e.extend())
-    }
-
-    /// Themes of this guidance.
-    async fn themes(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "Returns the first n edges (0-100; default 20).")] first: Option<i32>,
-        #[graphql(desc = "Returns the edges after this cursor.")] after: Option<String>,
-        #[graphql(desc = "Returns the last n edges (0-100).")] last: Option<i32>,
-        #[graphql(desc = "Returns the edges before this cursor.")] before: Option<String>,
-        #[graphql(desc = "Sort order (default: the relation's own order).")] order_by: Option<
-            Order,
-        >,
-    ) -> Result<ThemeConnection> {
-        let args = PageArgs {
-            first,
-            after,
-            last,
-            before,
-        };
-        let page = load_rel::<entity::theme::Entity>(
-            ctx,
-            &THEMES,
-            self.node.uuid,
-            args,
-            &NoFilter,
-            order_by,
-        )
-        .await;
-        page.and_then(ThemeConnection::from_page)
-            .map_err(|e| e.extend())
-    }
-
-    /// Target groups the guidance is written for.
-    async fn target_groups(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "Returns the first n edges (0-100; default 20).")] first: Option<i32>,
-        #[graphql(desc = "Returns the edges after this cursor.")] after: Option<String>,
-        #[graphql(desc = "Returns the last n edges (0-100).")] last: Option<i32>,
-        #[graphql(desc = "Returns the edges before this cursor.")] before: Option<String>,
-        #[graphql(desc = "Sort order (default: the relation's own order).")] order_by: Option<
-            Order,
-        >,
-    ) -> Result<TargetGroupConnection> {
-        let args = PageArgs {
-            first,
-            after,
-            last,
-            before,
-        };
-        let page = load_rel::<entity::target_group::Entity>(
-            ctx,
-            &TARGET_GROUPS,
-            self.node.uuid,
-            args,
-            &NoFilter,
-            order_by,
-        )
-        .await;
-        page.and_then(TargetGroupConnection::from_page)
-            .map_err(|e| e.extend())
-    }
-
-    /// Terms this guidance defines.
-    async fn concepts(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "Returns the first n edges (0-100; default 20).")] first: Option<i32>,
-        #[graphql(desc = "Returns the edges after this cursor.")] after: Option<String>,
-        #[graphql(desc = "Returns the last n edges (0-100).")] last: Option<i32>,
-        #[graphql(desc = "Returns the edges before this cursor.")] before: Option<String>,
-        #[graphql(desc = "Narrows the list.")] filter: Option<SearchFilter>,
-        #[graphql(desc = "Sort order (default: the relation's own order).")] order_by: Option<
-            Order,
-        >,
-    ) -> Result<ConceptConnection> {
-        let args = PageArgs {
-            first,
-            after,
-            last,
-            before,
-        };
-        let page = load_rel::<entity::concept::Entity>(
-            ctx,
-            &CONCEPTS,
-            self.node.uuid,
-            args,
-            &NamedSearch(&filter, NodeType::Concept),
-            order_by,
-        )
-        .await;
-        page.and_then(ConceptConnection::from_page)
-            .map_err(|e| e.extend())
     }
 }
 

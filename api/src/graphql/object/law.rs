@@ -30,6 +30,23 @@ use crate::{
 #[graphql(complex)]
 pub struct Law {
     #[graphql(flatten)]
+    pub fields: LawFields,
+}
+
+impl std::ops::Deref for Law {
+    type Target = LawFields;
+
+    fn deref(&self) -> &LawFields {
+        &self.fields
+    }
+}
+
+/// The fields of a law written by hand; its relation fields are generated from the catalog
+/// (`relations.rs`).
+#[derive(SimpleObject, Clone)]
+#[graphql(complex)]
+pub struct LawFields {
+    #[graphql(flatten)]
     pub node: NodeFields,
     /// Lovdata id, e.g. "LOV-2021-06-18-97" (acts) or "FOR-2011-12-16-1256" (regulations).
     pub lovdata_id: String,
@@ -49,7 +66,13 @@ pub struct Law {
 
 impl From<Model> for Law {
     fn from(m: Model) -> Self {
-        Law {
+        Law { fields: m.into() }
+    }
+}
+
+impl From<Model> for LawFields {
+    fn from(m: Model) -> Self {
+        LawFields {
             node: node_fields!(Law, m),
             lovdata_id: m.lovdata_id,
             short_title: m.short_title,
@@ -64,11 +87,9 @@ impl From<Model> for Law {
 
 connection!(LawConnection, LawEdge, Law, Model, "laws");
 crate::graphql::common::node_object!(Law);
-const REPLACES: Rel = Rel::column("replaced_by_id", None);
-const LEGAL_REFERENCES: Rel = Rel::column("law_id", None);
 
 #[ComplexObject]
-impl Law {
+impl LawFields {
     /// The consolidated text at Lovdata, e.g. "https://lovdata.no/dokument/NL/lov/2021-06-18-97".
     async fn url(&self) -> String {
         let (kind, path) = lovdata_path(&self.lovdata_id);
@@ -96,69 +117,6 @@ impl Law {
         };
         let found = load_node::<entity::law::Entity>(ctx, id).await;
         found.map(|m| m.map(Law::from)).map_err(|e| e.extend())
-    }
-
-    /// Laws this law replaces.
-    async fn replaces(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "Returns the first n edges (0-100; default 20).")] first: Option<i32>,
-        #[graphql(desc = "Returns the edges after this cursor.")] after: Option<String>,
-        #[graphql(desc = "Returns the last n edges (0-100).")] last: Option<i32>,
-        #[graphql(desc = "Returns the edges before this cursor.")] before: Option<String>,
-        #[graphql(desc = "Narrows the list.")] filter: Option<LawFilter>,
-        #[graphql(desc = "Sort order (default: the relation's own order).")] order_by: Option<
-            Order,
-        >,
-    ) -> Result<LawConnection> {
-        let args = PageArgs {
-            first,
-            after,
-            last,
-            before,
-        };
-        let page = load_rel::<entity::law::Entity>(
-            ctx,
-            &REPLACES,
-            self.node.uuid,
-            args,
-            &filter,
-            order_by,
-        )
-        .await;
-        page.and_then(LawConnection::from_page)
-            .map_err(|e| e.extend())
-    }
-
-    /// Sections of this law that content cites.
-    async fn legal_references(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "Returns the first n edges (0-100; default 20).")] first: Option<i32>,
-        #[graphql(desc = "Returns the edges after this cursor.")] after: Option<String>,
-        #[graphql(desc = "Returns the last n edges (0-100).")] last: Option<i32>,
-        #[graphql(desc = "Returns the edges before this cursor.")] before: Option<String>,
-        #[graphql(desc = "Sort order (default: the relation's own order).")] order_by: Option<
-            Order,
-        >,
-    ) -> Result<LegalReferenceConnection> {
-        let args = PageArgs {
-            first,
-            after,
-            last,
-            before,
-        };
-        let page = load_rel::<entity::legal_reference::Entity>(
-            ctx,
-            &LEGAL_REFERENCES,
-            self.node.uuid,
-            args,
-            &NoFilter,
-            order_by,
-        )
-        .await;
-        page.and_then(LegalReferenceConnection::from_page)
-            .map_err(|e| e.extend())
     }
 }
 

@@ -32,6 +32,23 @@ use crate::{
 #[graphql(complex)]
 pub struct LegalReference {
     #[graphql(flatten)]
+    pub fields: LegalReferenceFields,
+}
+
+impl std::ops::Deref for LegalReference {
+    type Target = LegalReferenceFields;
+
+    fn deref(&self) -> &LegalReferenceFields {
+        &self.fields
+    }
+}
+
+/// The fields of a legal reference written by hand; its relation fields are generated from the catalog
+/// (`relations.rs`).
+#[derive(SimpleObject, Clone)]
+#[graphql(complex)]
+pub struct LegalReferenceFields {
+    #[graphql(flatten)]
     pub node: NodeFields,
     /// Section, e.g. "15-1", "104" or "7-2 a".
     pub section: String,
@@ -47,7 +64,13 @@ pub struct LegalReference {
 
 impl From<Model> for LegalReference {
     fn from(m: Model) -> Self {
-        LegalReference {
+        LegalReference { fields: m.into() }
+    }
+}
+
+impl From<Model> for LegalReferenceFields {
+    fn from(m: Model) -> Self {
+        LegalReferenceFields {
             node: node_fields!(LegalReference, m),
             section: m.section,
             paragraph: m.paragraph,
@@ -92,10 +115,9 @@ macro_rules! cited_by {
 }
 const MEASURES: Rel = cited_by!("measure_legal_reference", "measure_id");
 const PLANS: Rel = cited_by!("plan_legal_reference", "plan_id");
-const GUIDANCE: Rel = Rel::leftwards("guidance_legal_reference");
 
 #[ComplexObject]
-impl LegalReference {
+impl LegalReferenceFields {
     /// How people cite it, e.g. "barnevernsloven § 15-1 annet ledd".
     async fn citation(&self, ctx: &Context<'_>) -> Result<String> {
         let law = load_required::<entity::law::Entity>(ctx, self.law_id)
@@ -182,38 +204,6 @@ impl LegalReference {
             load_rel::<entity::plan::Entity>(ctx, &PLANS, self.node.uuid, args, &filter, order_by)
                 .await;
         page.and_then(PlanConnection::from_page)
-            .map_err(|e| e.extend())
-    }
-
-    /// Guidance that explains this provision.
-    async fn guidance(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "Returns the first n edges (0-100; default 20).")] first: Option<i32>,
-        #[graphql(desc = "Returns the edges after this cursor.")] after: Option<String>,
-        #[graphql(desc = "Returns the last n edges (0-100).")] last: Option<i32>,
-        #[graphql(desc = "Returns the edges before this cursor.")] before: Option<String>,
-        #[graphql(desc = "Narrows the list.")] filter: Option<SearchFilter>,
-        #[graphql(desc = "Sort order (default: the relation's own order).")] order_by: Option<
-            Order,
-        >,
-    ) -> Result<GuidanceConnection> {
-        let args = PageArgs {
-            first,
-            after,
-            last,
-            before,
-        };
-        let page = load_rel::<entity::guidance::Entity>(
-            ctx,
-            &GUIDANCE,
-            self.node.uuid,
-            args,
-            &NamedSearch(&filter, NodeType::Guidance),
-            order_by,
-        )
-        .await;
-        page.and_then(GuidanceConnection::from_page)
             .map_err(|e| e.extend())
     }
 }

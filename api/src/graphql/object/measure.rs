@@ -7,22 +7,14 @@ use oppvekstgraf_catalog::LinkDef;
 use oppvekstgraf_entity::{self as entity, measure::Model};
 use uuid::Uuid;
 
-use super::{
-    guidance::GuidanceConnection,
-    legal_reference::{LegalReferenceConnection, legal_reference_select},
-    municipality::Municipality,
-    plan::{Plan, PlanConnection, PlanFilter},
-    target_group::TargetGroupConnection,
-    theme::ThemeConnection,
-    unit::MeasureUnitConnection,
-};
+use super::{legal_reference::legal_reference_select, municipality::Municipality, plan::Plan};
 use crate::{
     error::ApiResult,
     graphql::{
         common::{
-            Filter, NamedSearch, NoFilter, NodeFields, Rel, SearchFilter, connection,
-            find_by_slug_or_id, id_select, key_select, linked_condition, load_rel,
-            municipality_condition, node_fields, search_condition, status_condition,
+            Filter, NodeFields, Rel, connection, find_by_slug_or_id, id_select, key_select,
+            linked_condition, load_rel, municipality_condition, node_fields, search_condition,
+            status_condition,
         },
         enums::{Order, Status},
     },
@@ -37,6 +29,23 @@ use crate::{
 #[derive(SimpleObject, Clone)]
 #[graphql(complex)]
 pub struct Measure {
+    #[graphql(flatten)]
+    pub fields: MeasureFields,
+}
+
+impl std::ops::Deref for Measure {
+    type Target = MeasureFields;
+
+    fn deref(&self) -> &MeasureFields {
+        &self.fields
+    }
+}
+
+/// The fields of a measure written by hand; its relation fields are generated from the catalog
+/// (`relations.rs`).
+#[derive(SimpleObject, Clone)]
+#[graphql(complex)]
+pub struct MeasureFields {
     #[graphql(flatten)]
     pub node: NodeFields,
     /// Its number in the plan ("1" for "1. Oppvekstforum"), when the plan numbers its measures.
@@ -59,7 +68,13 @@ pub struct Measure {
 
 impl From<Model> for Measure {
     fn from(m: Model) -> Self {
-        Measure {
+        Measure { fields: m.into() }
+    }
+}
+
+impl From<Model> for MeasureFields {
+    fn from(m: Model) -> Self {
+        MeasureFields {
             node: node_fields!(Measure, m),
             number: m.number,
             position: m.position,
@@ -76,15 +91,8 @@ impl From<Model> for Measure {
 connection!(MeasureConnection, MeasureEdge, Measure, Model, "measures");
 crate::graphql::common::node_object!(Measure);
 
-const UNITS: Rel = Rel::rightwards("measure_unit");
-const LEGAL_REFERENCES: Rel = Rel::rightwards("measure_legal_reference");
-const GUIDANCE: Rel = Rel::rightwards("measure_guidance");
-const THEMES: Rel = Rel::rightwards("measure_theme");
-const TARGET_GROUPS: Rel = Rel::rightwards("measure_target_group");
-const RELATED_PLANS: Rel = Rel::rightwards("measure_related_plan");
-
 #[ComplexObject]
-impl Measure {
+impl MeasureFields {
     /// Where this measure was copied from, when it is another municipality's measure copied, adapted or
     /// translated; with `upstreamChanged` and `upstreamDiff` when the source changed since.
     async fn derivation(&self, ctx: &Context<'_>) -> Result<Option<super::sharing::Derivation>> {
@@ -109,194 +117,6 @@ impl Measure {
     async fn municipality(&self, ctx: &Context<'_>) -> Result<Municipality> {
         let found = load_required::<entity::municipality::Entity>(ctx, self.municipality_id).await;
         found.map(Municipality::from).map_err(|e| e.extend())
-    }
-
-    /// Units responsible for the measure; each edge says whether the unit leads or takes part.
-    async fn units(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "Returns the first n edges (0-100; default 20).")] first: Option<i32>,
-        #[graphql(desc = "Returns the edges after this cursor.")] after: Option<String>,
-        #[graphql(desc = "Returns the last n edges (0-100).")] last: Option<i32>,
-        #[graphql(desc = "Returns the edges before this cursor.")] before: Option<String>,
-        #[graphql(desc = "Sort order (default: the relation's own order).")] order_by: Option<
-            Order,
-        >,
-    ) -> Result<MeasureUnitConnection> {
-        let args = PageArgs {
-            first,
-            after,
-            last,
-            before,
-        };
-        let page = load_rel::<entity::unit::Entity>(
-            ctx,
-            &UNITS,
-            self.node.uuid,
-            args,
-            &NoFilter,
-            order_by,
-        )
-        .await;
-        page.and_then(MeasureUnitConnection::from_page)
-            .map_err(|e| e.extend())
-    }
-
-    /// Legal references the measure cites.
-    async fn legal_references(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "Returns the first n edges (0-100; default 20).")] first: Option<i32>,
-        #[graphql(desc = "Returns the edges after this cursor.")] after: Option<String>,
-        #[graphql(desc = "Returns the last n edges (0-100).")] last: Option<i32>,
-        #[graphql(desc = "Returns the edges before this cursor.")] before: Option<String>,
-        #[graphql(desc = "Sort order (default: the relation's own order).")] order_by: Option<
-            Order,
-        >,
-    ) -> Result<LegalReferenceConnection> {
-        let args = PageArgs {
-            first,
-            after,
-            last,
-            before,
-        };
-        let page = load_rel::<entity::legal_reference::Entity>(
-            ctx,
-            &LEGAL_REFERENCES,
-            self.node.uuid,
-            args,
-            &NoFilter,
-            order_by,
-        )
-        .await;
-        page.and_then(LegalReferenceConnection::from_page)
-            .map_err(|e| e.extend())
-    }
-
-    /// National guidance the measure follows.
-    async fn guidance(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "Returns the first n edges (0-100; default 20).")] first: Option<i32>,
-        #[graphql(desc = "Returns the edges after this cursor.")] after: Option<String>,
-        #[graphql(desc = "Returns the last n edges (0-100).")] last: Option<i32>,
-        #[graphql(desc = "Returns the edges before this cursor.")] before: Option<String>,
-        #[graphql(desc = "Narrows the list.")] filter: Option<SearchFilter>,
-        #[graphql(desc = "Sort order (default: the relation's own order).")] order_by: Option<
-            Order,
-        >,
-    ) -> Result<GuidanceConnection> {
-        let args = PageArgs {
-            first,
-            after,
-            last,
-            before,
-        };
-        let page = load_rel::<entity::guidance::Entity>(
-            ctx,
-            &GUIDANCE,
-            self.node.uuid,
-            args,
-            &NamedSearch(&filter, NodeType::Guidance),
-            order_by,
-        )
-        .await;
-        page.and_then(GuidanceConnection::from_page)
-            .map_err(|e| e.extend())
-    }
-
-    /// Themes the measure addresses.
-    async fn themes(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "Returns the first n edges (0-100; default 20).")] first: Option<i32>,
-        #[graphql(desc = "Returns the edges after this cursor.")] after: Option<String>,
-        #[graphql(desc = "Returns the last n edges (0-100).")] last: Option<i32>,
-        #[graphql(desc = "Returns the edges before this cursor.")] before: Option<String>,
-        #[graphql(desc = "Sort order (default: the relation's own order).")] order_by: Option<
-            Order,
-        >,
-    ) -> Result<ThemeConnection> {
-        let args = PageArgs {
-            first,
-            after,
-            last,
-            before,
-        };
-        let page = load_rel::<entity::theme::Entity>(
-            ctx,
-            &THEMES,
-            self.node.uuid,
-            args,
-            &NoFilter,
-            order_by,
-        )
-        .await;
-        page.and_then(ThemeConnection::from_page)
-            .map_err(|e| e.extend())
-    }
-
-    /// Target groups of the measure.
-    async fn target_groups(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "Returns the first n edges (0-100; default 20).")] first: Option<i32>,
-        #[graphql(desc = "Returns the edges after this cursor.")] after: Option<String>,
-        #[graphql(desc = "Returns the last n edges (0-100).")] last: Option<i32>,
-        #[graphql(desc = "Returns the edges before this cursor.")] before: Option<String>,
-        #[graphql(desc = "Sort order (default: the relation's own order).")] order_by: Option<
-            Order,
-        >,
-    ) -> Result<TargetGroupConnection> {
-        let args = PageArgs {
-            first,
-            after,
-            last,
-            before,
-        };
-        let page = load_rel::<entity::target_group::Entity>(
-            ctx,
-            &TARGET_GROUPS,
-            self.node.uuid,
-            args,
-            &NoFilter,
-            order_by,
-        )
-        .await;
-        page.and_then(TargetGroupConnection::from_page)
-            .map_err(|e| e.extend())
-    }
-
-    /// Other plans the measure refers to.
-    async fn related_plans(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "Returns the first n edges (0-100; default 20).")] first: Option<i32>,
-        #[graphql(desc = "Returns the edges after this cursor.")] after: Option<String>,
-        #[graphql(desc = "Returns the last n edges (0-100).")] last: Option<i32>,
-        #[graphql(desc = "Returns the edges before this cursor.")] before: Option<String>,
-        #[graphql(desc = "Narrows the list.")] filter: Option<PlanFilter>,
-        #[graphql(desc = "Sort order (default: the relation's own order).")] order_by: Option<
-            Order,
-        >,
-    ) -> Result<PlanConnection> {
-        let args = PageArgs {
-            first,
-            after,
-            last,
-            before,
-        };
-        let page = load_rel::<entity::plan::Entity>(
-            ctx,
-            &RELATED_PLANS,
-            self.node.uuid,
-            args,
-            &filter,
-            order_by,
-        )
-        .await;
-        page.and_then(PlanConnection::from_page)
-            .map_err(|e| e.extend())
     }
 }
 

@@ -11,6 +11,8 @@ pub mod municipality;
 pub mod plan;
 pub mod publisher;
 pub mod region;
+#[rustfmt::skip]
+mod relations;
 pub mod revision;
 pub mod sharing;
 pub mod target_group;
@@ -32,4 +34,7 @@ pub use publisher::{Publisher, PublisherConnection, PublisherQuery};
 pub use region::{Region, RegionConnection, RegionQuery};
 pub use target_group::{TargetGroup, TargetGroupConnection, TargetGroupQuery};
 pub use theme::{Theme, ThemeConnection, ThemeQuery};
-pub use unit::{Unit, UnitConnection, UnitQuery};
+pub use unit::{
+    MeasureUnitConnection, Unit, UnitConnection, UnitFilter, UnitMeasureConnection,
+    UnitMemberConnection, UnitMembershipConnection, UnitQuery,
+};

@@ -10,15 +10,13 @@ use sea_orm::{DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
 use super::{
     measure::{MeasureConnection, MeasureFilter},
     plan::{PlanConnection, PlanFilter},
-    region::RegionConnection,
-    unit::{UnitConnection, UnitFilter},
 };
 use crate::{
     error::{ApiError, ApiResult},
     graphql::{
         common::{
-            Filter, NamedSearch, NoFilter, NodeFields, Rel, check_municipality_number, connection,
-            load_rel, node_fields, search_condition, status_condition,
+            Filter, NodeFields, Rel, check_municipality_number, connection, load_rel, node_fields,
+            search_condition, status_condition,
         },
         enums::{Order, Status},
     },
@@ -33,6 +31,23 @@ use crate::{
 #[derive(SimpleObject, Clone)]
 #[graphql(complex)]
 pub struct Municipality {
+    #[graphql(flatten)]
+    pub fields: MunicipalityFields,
+}
+
+impl std::ops::Deref for Municipality {
+    type Target = MunicipalityFields;
+
+    fn deref(&self) -> &MunicipalityFields {
+        &self.fields
+    }
+}
+
+/// The fields of a municipality written by hand; its relation fields are generated from the catalog
+/// (`relations.rs`).
+#[derive(SimpleObject, Clone)]
+#[graphql(complex)]
+pub struct MunicipalityFields {
     #[graphql(flatten)]
     pub node: NodeFields,
     /// Current kommunenummer (4 digits), e.g. "1539".
@@ -49,7 +64,13 @@ pub struct Municipality {
 
 impl From<Model> for Municipality {
     fn from(m: Model) -> Self {
-        Municipality {
+        Municipality { fields: m.into() }
+    }
+}
+
+impl From<Model> for MunicipalityFields {
+    fn from(m: Model) -> Self {
+        MunicipalityFields {
             node: node_fields!(Municipality, m),
             number: m.number,
             name: m.name,
@@ -90,18 +111,15 @@ const PLANS_WITH_ADOPTED: Rel = Rel::owned_or_adopted(
     "SELECT municipality_id AS o_parent, plan_id AS o_target, 0 AS o_adopted FROM plan_owner",
     "Plan",
 );
-const UNITS: Rel = Rel::column("municipality_id", None);
-const NEIGHBOURS: Rel = Rel::rightwards("municipality_neighbour");
-const REGIONS: Rel = Rel::leftwards("region_member");
 
-impl Municipality {
+impl MunicipalityFields {
     fn uuid(&self) -> uuid::Uuid {
         self.node.uuid
     }
 }
 
 #[ComplexObject]
-impl Municipality {
+impl MunicipalityFields {
     /// Kommunenummer this municipality had before, oldest first.
     async fn former_numbers(&self, ctx: &Context<'_>) -> Result<Vec<FormerNumber>> {
         let db = ctx.data::<DatabaseConnection>()?;
@@ -233,82 +251,6 @@ impl Municipality {
     /// Measures and plans of other municipalities this municipality adopted by reference, in its order.
     async fn adoptions(&self, ctx: &Context<'_>) -> Result<Vec<super::sharing::Adoption>> {
         super::sharing::adoptions_by(ctx, self.uuid()).await
-    }
-
-    /// Responsible units of this municipality.
-    async fn units(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "Returns the first n edges (0-100; default 20).")] first: Option<i32>,
-        #[graphql(desc = "Returns the edges after this cursor.")] after: Option<String>,
-        #[graphql(desc = "Returns the last n edges (0-100).")] last: Option<i32>,
-        #[graphql(desc = "Returns the edges before this cursor.")] before: Option<String>,
-        #[graphql(desc = "Narrows the list.")] filter: Option<UnitFilter>,
-        #[graphql(desc = "Sort order (default: name).")] order_by: Option<Order>,
-    ) -> Result<UnitConnection> {
-        let args = PageArgs {
-            first,
-            after,
-            last,
-            before,
-        };
-        let page =
-            load_rel::<entity::unit::Entity>(ctx, &UNITS, self.uuid(), args, &filter, order_by)
-                .await;
-        page.and_then(UnitConnection::from_page)
-            .map_err(|e| e.extend())
-    }
-
-    /// Municipalities that border this one.
-    async fn neighbours(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "Returns the first n edges (0-100; default 20).")] first: Option<i32>,
-        #[graphql(desc = "Returns the edges after this cursor.")] after: Option<String>,
-        #[graphql(desc = "Returns the last n edges (0-100).")] last: Option<i32>,
-        #[graphql(desc = "Returns the edges before this cursor.")] before: Option<String>,
-    ) -> Result<MunicipalityConnection> {
-        let args = PageArgs {
-            first,
-            after,
-            last,
-            before,
-        };
-        let order = Some(Order::NameAsc);
-        let page = load_rel::<entity::municipality::Entity>(
-            ctx,
-            &NEIGHBOURS,
-            self.uuid(),
-            args,
-            &NoFilter,
-            order,
-        )
-        .await;
-        page.and_then(MunicipalityConnection::from_page)
-            .map_err(|e| e.extend())
-    }
-
-    /// Regions this municipality belongs to.
-    async fn regions(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "Returns the first n edges (0-100; default 20).")] first: Option<i32>,
-        #[graphql(desc = "Returns the edges after this cursor.")] after: Option<String>,
-        #[graphql(desc = "Returns the last n edges (0-100).")] last: Option<i32>,
-        #[graphql(desc = "Returns the edges before this cursor.")] before: Option<String>,
-    ) -> Result<RegionConnection> {
-        let args = PageArgs {
-            first,
-            after,
-            last,
-            before,
-        };
-        let filter = NamedSearch(&None, NodeType::Region);
-        let page =
-            load_rel::<entity::region::Entity>(ctx, &REGIONS, self.uuid(), args, &filter, None)
-                .await;
-        page.and_then(RegionConnection::from_page)
-            .map_err(|e| e.extend())
     }
 }
 

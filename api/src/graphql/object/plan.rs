@@ -8,24 +8,14 @@ use oppvekstgraf_catalog::LinkDef;
 use oppvekstgraf_entity::{self as entity, plan::Model};
 use uuid::Uuid;
 
-use super::{
-    concept::ConceptConnection,
-    goal::GoalConnection,
-    guidance::GuidanceConnection,
-    legal_reference::LegalReferenceConnection,
-    measure::{MeasureConnection, MeasureFilter},
-    municipality::MunicipalityConnection,
-    target_group::TargetGroupConnection,
-    theme::ThemeConnection,
-    unit::Unit,
-};
+use super::unit::Unit;
 use crate::{
     error::ApiResult,
     graphql::{
         common::{
-            Filter, NamedSearch, NoFilter, NodeFields, Rel, SearchFilter,
-            check_municipality_number, connection, find_by_slug_or_id, id_select, key_select,
-            linked_condition, load_rel, node_fields, search_condition, status_condition,
+            Filter, NoFilter, NodeFields, Rel, check_municipality_number, connection,
+            find_by_slug_or_id, id_select, key_select, linked_condition, load_rel, node_fields,
+            search_condition, status_condition,
         },
         enums::{Order, PlanKind, Status},
         object::legal_reference::legal_reference_select,
@@ -42,6 +32,23 @@ use crate::{
 #[derive(SimpleObject, Clone)]
 #[graphql(complex)]
 pub struct Plan {
+    #[graphql(flatten)]
+    pub fields: PlanFields,
+}
+
+impl std::ops::Deref for Plan {
+    type Target = PlanFields;
+
+    fn deref(&self) -> &PlanFields {
+        &self.fields
+    }
+}
+
+/// The fields of a plan written by hand; its relation fields are generated from the catalog
+/// (`relations.rs`).
+#[derive(SimpleObject, Clone)]
+#[graphql(complex)]
+pub struct PlanFields {
     #[graphql(flatten)]
     pub node: NodeFields,
     /// Title as adopted, e.g. "Oppvekstplan for 2023-2033".
@@ -72,7 +79,13 @@ pub struct Plan {
 
 impl From<Model> for Plan {
     fn from(m: Model) -> Self {
-        Plan {
+        Plan { fields: m.into() }
+    }
+}
+
+impl From<Model> for PlanFields {
+    fn from(m: Model) -> Self {
+        PlanFields {
             node: node_fields!(Plan, m),
             title: m.title,
             kind: m.kind.into(),
@@ -94,15 +107,6 @@ connection!(PlanConnection, PlanEdge, Plan, Model, "plans");
 crate::graphql::common::node_object!(Plan);
 
 const OWNERS: Rel = Rel::rightwards("plan_owner");
-const PARTS: Rel = Rel::column("parent_id", None);
-const GOALS: Rel = Rel::column("plan_id", Some(&["t.position"]));
-const MEASURES: Rel = Rel::column("plan_id", Some(&["t.position"]));
-const RELATED_MEASURES: Rel = Rel::leftwards("measure_related_plan");
-const LEGAL_REFERENCES: Rel = Rel::rightwards("plan_legal_reference");
-const GUIDANCE: Rel = Rel::rightwards("plan_guidance");
-const THEMES: Rel = Rel::rightwards("plan_theme");
-const TARGET_GROUPS: Rel = Rel::rightwards("plan_target_group");
-const CONCEPTS: Rel = Rel::rightwards("plan_concept");
 
 /// The span of a plan period as text, e.g. "2023-2033".
 fn period_text(start: Option<i32>, end: Option<i32>) -> Option<String> {
@@ -115,7 +119,7 @@ fn period_text(start: Option<i32>, end: Option<i32>) -> Option<String> {
 }
 
 #[ComplexObject]
-impl Plan {
+impl PlanFields {
     /// Where this plan was copied from, when it is another municipality's plan copied, adapted or
     /// translated; with `upstreamChanged` and `upstreamDiff` when the source changed since.
     async fn derivation(&self, ctx: &Context<'_>) -> Result<Option<super::sharing::Derivation>> {
@@ -184,314 +188,6 @@ impl Plan {
         };
         let found = load_node::<entity::plan::Entity>(ctx, id).await;
         found.map(|m| m.map(Plan::from)).map_err(|e| e.extend())
-    }
-
-    /// Municipalities that own the plan; a joint plan has several.
-    async fn owners(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "Returns the first n edges (0-100; default 20).")] first: Option<i32>,
-        #[graphql(desc = "Returns the edges after this cursor.")] after: Option<String>,
-        #[graphql(desc = "Returns the last n edges (0-100).")] last: Option<i32>,
-        #[graphql(desc = "Returns the edges before this cursor.")] before: Option<String>,
-        #[graphql(desc = "Sort order (default: the relation's own order).")] order_by: Option<
-            Order,
-        >,
-    ) -> Result<MunicipalityConnection> {
-        let args = PageArgs {
-            first,
-            after,
-            last,
-            before,
-        };
-        let page = load_rel::<entity::municipality::Entity>(
-            ctx,
-            &OWNERS,
-            self.node.uuid,
-            args,
-            &NoFilter,
-            order_by,
-        )
-        .await;
-        page.and_then(MunicipalityConnection::from_page)
-            .map_err(|e| e.extend())
-    }
-
-    /// Plans that are parts of this plan (its handlingsdel, for example).
-    async fn parts(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "Returns the first n edges (0-100; default 20).")] first: Option<i32>,
-        #[graphql(desc = "Returns the edges after this cursor.")] after: Option<String>,
-        #[graphql(desc = "Returns the last n edges (0-100).")] last: Option<i32>,
-        #[graphql(desc = "Returns the edges before this cursor.")] before: Option<String>,
-        #[graphql(desc = "Narrows the list.")] filter: Option<PlanFilter>,
-        #[graphql(desc = "Sort order (default: the relation's own order).")] order_by: Option<
-            Order,
-        >,
-    ) -> Result<PlanConnection> {
-        let args = PageArgs {
-            first,
-            after,
-            last,
-            before,
-        };
-        let page =
-            load_rel::<entity::plan::Entity>(ctx, &PARTS, self.node.uuid, args, &filter, order_by)
-                .await;
-        page.and_then(PlanConnection::from_page)
-            .map_err(|e| e.extend())
-    }
-
-    /// The plan's main goals (hovedmål), one per focus area, in order.
-    async fn goals(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "Returns the first n edges (0-100; default 20).")] first: Option<i32>,
-        #[graphql(desc = "Returns the edges after this cursor.")] after: Option<String>,
-        #[graphql(desc = "Returns the last n edges (0-100).")] last: Option<i32>,
-        #[graphql(desc = "Returns the edges before this cursor.")] before: Option<String>,
-        #[graphql(desc = "Sort order (default: the relation's own order).")] order_by: Option<
-            Order,
-        >,
-    ) -> Result<GoalConnection> {
-        let args = PageArgs {
-            first,
-            after,
-            last,
-            before,
-        };
-        let page = load_rel::<entity::goal::Entity>(
-            ctx,
-            &GOALS,
-            self.node.uuid,
-            args,
-            &NoFilter,
-            order_by,
-        )
-        .await;
-        page.and_then(GoalConnection::from_page)
-            .map_err(|e| e.extend())
-    }
-
-    /// The plan's measures, in their order in the plan.
-    async fn measures(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "Returns the first n edges (0-100; default 20).")] first: Option<i32>,
-        #[graphql(desc = "Returns the edges after this cursor.")] after: Option<String>,
-        #[graphql(desc = "Returns the last n edges (0-100).")] last: Option<i32>,
-        #[graphql(desc = "Returns the edges before this cursor.")] before: Option<String>,
-        #[graphql(desc = "Narrows the list.")] filter: Option<MeasureFilter>,
-        #[graphql(desc = "Sort order (default: the relation's own order).")] order_by: Option<
-            Order,
-        >,
-    ) -> Result<MeasureConnection> {
-        let args = PageArgs {
-            first,
-            after,
-            last,
-            before,
-        };
-        let page = load_rel::<entity::measure::Entity>(
-            ctx,
-            &MEASURES,
-            self.node.uuid,
-            args,
-            &filter,
-            order_by,
-        )
-        .await;
-        page.and_then(MeasureConnection::from_page)
-            .map_err(|e| e.extend())
-    }
-
-    /// Measures in other plans that refer to this plan.
-    async fn related_measures(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "Returns the first n edges (0-100; default 20).")] first: Option<i32>,
-        #[graphql(desc = "Returns the edges after this cursor.")] after: Option<String>,
-        #[graphql(desc = "Returns the last n edges (0-100).")] last: Option<i32>,
-        #[graphql(desc = "Returns the edges before this cursor.")] before: Option<String>,
-        #[graphql(desc = "Narrows the list.")] filter: Option<MeasureFilter>,
-        #[graphql(desc = "Sort order (default: the relation's own order).")] order_by: Option<
-            Order,
-        >,
-    ) -> Result<MeasureConnection> {
-        let args = PageArgs {
-            first,
-            after,
-            last,
-            before,
-        };
-        let page = load_rel::<entity::measure::Entity>(
-            ctx,
-            &RELATED_MEASURES,
-            self.node.uuid,
-            args,
-            &filter,
-            order_by,
-        )
-        .await;
-        page.and_then(MeasureConnection::from_page)
-            .map_err(|e| e.extend())
-    }
-
-    /// Legal references the plan cites.
-    async fn legal_references(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "Returns the first n edges (0-100; default 20).")] first: Option<i32>,
-        #[graphql(desc = "Returns the edges after this cursor.")] after: Option<String>,
-        #[graphql(desc = "Returns the last n edges (0-100).")] last: Option<i32>,
-        #[graphql(desc = "Returns the edges before this cursor.")] before: Option<String>,
-        #[graphql(desc = "Sort order (default: the relation's own order).")] order_by: Option<
-            Order,
-        >,
-    ) -> Result<LegalReferenceConnection> {
-        let args = PageArgs {
-            first,
-            after,
-            last,
-            before,
-        };
-        let page = load_rel::<entity::legal_reference::Entity>(
-            ctx,
-            &LEGAL_REFERENCES,
-            self.node.uuid,
-            args,
-            &NoFilter,
-            order_by,
-        )
-        .await;
-        page.and_then(LegalReferenceConnection::from_page)
-            .map_err(|e| e.extend())
-    }
-
-    /// National guidance the plan builds on.
-    async fn guidance(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "Returns the first n edges (0-100; default 20).")] first: Option<i32>,
-        #[graphql(desc = "Returns the edges after this cursor.")] after: Option<String>,
-        #[graphql(desc = "Returns the last n edges (0-100).")] last: Option<i32>,
-        #[graphql(desc = "Returns the edges before this cursor.")] before: Option<String>,
-        #[graphql(desc = "Narrows the list.")] filter: Option<SearchFilter>,
-        #[graphql(desc = "Sort order (default: the relation's own order).")] order_by: Option<
-            Order,
-        >,
-    ) -> Result<GuidanceConnection> {
-        let args = PageArgs {
-            first,
-            after,
-            last,
-            before,
-        };
-        let page = load_rel::<entity::guidance::Entity>(
-            ctx,
-            &GUIDANCE,
-            self.node.uuid,
-            args,
-            &NamedSearch(&filter, NodeType::Guidance),
-            order_by,
-        )
-        .await;
-        page.and_then(GuidanceConnection::from_page)
-            .map_err(|e| e.extend())
-    }
-
-    /// Themes the plan addresses.
-    async fn themes(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "Returns the first n edges (0-100; default 20).")] first: Option<i32>,
-        #[graphql(desc = "Returns the edges after this cursor.")] after: Option<String>,
-        #[graphql(desc = "Returns the last n edges (0-100).")] last: Option<i32>,
-        #[graphql(desc = "Returns the edges before this cursor.")] before: Option<String>,
-        #[graphql(desc = "Sort order (default: the relation's own order).")] order_by: Option<
-            Order,
-        >,
-    ) -> Result<ThemeConnection> {
-        let args = PageArgs {
-            first,
-            after,
-            last,
-            before,
-        };
-        let page = load_rel::<entity::theme::Entity>(
-            ctx,
-            &THEMES,
-            self.node.uuid,
-            args,
-            &NoFilter,
-            order_by,
-        )
-        .await;
-        page.and_then(ThemeConnection::from_page)
-            .map_err(|e| e.extend())
-    }
-
-    /// Target groups of the plan.
-    async fn target_groups(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "Returns the first n edges (0-100; default 20).")] first: Option<i32>,
-        #[graphql(desc = "Returns the edges after this cursor.")] after: Option<String>,
-        #[graphql(desc = "Returns the last n edges (0-100).")] last: Option<i32>,
-        #[graphql(desc = "Returns the edges before this cursor.")] before: Option<String>,
-        #[graphql(desc = "Sort order (default: the relation's own order).")] order_by: Option<
-            Order,
-        >,
-    ) -> Result<TargetGroupConnection> {
-        let args = PageArgs {
-            first,
-            after,
-            last,
-            before,
-        };
-        let page = load_rel::<entity::target_group::Entity>(
-            ctx,
-            &TARGET_GROUPS,
-            self.node.uuid,
-            args,
-            &NoFilter,
-            order_by,
-        )
-        .await;
-        page.and_then(TargetGroupConnection::from_page)
-            .map_err(|e| e.extend())
-    }
-
-    /// Defined terms the plan uses.
-    async fn concepts(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "Returns the first n edges (0-100; default 20).")] first: Option<i32>,
-        #[graphql(desc = "Returns the edges after this cursor.")] after: Option<String>,
-        #[graphql(desc = "Returns the last n edges (0-100).")] last: Option<i32>,
-        #[graphql(desc = "Returns the edges before this cursor.")] before: Option<String>,
-        #[graphql(desc = "Sort order (default: the relation's own order).")] order_by: Option<
-            Order,
-        >,
-    ) -> Result<ConceptConnection> {
-        let args = PageArgs {
-            first,
-            after,
-            last,
-            before,
-        };
-        let page = load_rel::<entity::concept::Entity>(
-            ctx,
-            &CONCEPTS,
-            self.node.uuid,
-            args,
-            &NoFilter,
-            order_by,
-        )
-        .await;
-        page.and_then(ConceptConnection::from_page)
-            .map_err(|e| e.extend())
     }
 }
 

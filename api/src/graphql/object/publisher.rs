@@ -1,6 +1,6 @@
 //! `Publisher`: an organisation that publishes national guidance.
 
-use async_graphql::{ComplexObject, Context, ErrorExtensions, ID, Object, Result, SimpleObject};
+use async_graphql::{Context, ErrorExtensions, ID, Object, Result, SimpleObject};
 use oppvekstgraf_entity::{self as entity, publisher::Model};
 #[allow(unused_imports)]
 use uuid::Uuid;
@@ -57,42 +57,6 @@ connection!(
     "publishers"
 );
 crate::graphql::common::node_object!(Publisher);
-const GUIDANCE: Rel = Rel::leftwards("guidance_publisher");
-
-#[ComplexObject]
-impl Publisher {
-    /// Guidance the organisation publishes.
-    async fn guidance(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "Returns the first n edges (0-100; default 20).")] first: Option<i32>,
-        #[graphql(desc = "Returns the edges after this cursor.")] after: Option<String>,
-        #[graphql(desc = "Returns the last n edges (0-100).")] last: Option<i32>,
-        #[graphql(desc = "Returns the edges before this cursor.")] before: Option<String>,
-        #[graphql(desc = "Narrows the list.")] filter: Option<SearchFilter>,
-        #[graphql(desc = "Sort order (default: the relation's own order).")] order_by: Option<
-            Order,
-        >,
-    ) -> Result<GuidanceConnection> {
-        let args = PageArgs {
-            first,
-            after,
-            last,
-            before,
-        };
-        let page = load_rel::<entity::guidance::Entity>(
-            ctx,
-            &GUIDANCE,
-            self.node.uuid,
-            args,
-            &NamedSearch(&filter, NodeType::Guidance),
-            order_by,
-        )
-        .await;
-        page.and_then(GuidanceConnection::from_page)
-            .map_err(|e| e.extend())
-    }
-}
 
 /// Root fields for publishers.
 #[derive(Default)]

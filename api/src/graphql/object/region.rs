@@ -1,6 +1,6 @@
 //! `Region`: a named group of municipalities.
 
-use async_graphql::{ComplexObject, Context, ErrorExtensions, ID, Object, Result, SimpleObject};
+use async_graphql::{Context, ErrorExtensions, ID, Object, Result, SimpleObject};
 use oppvekstgraf_entity::{self as entity, region::Model};
 #[allow(unused_imports)]
 use uuid::Uuid;
@@ -45,85 +45,6 @@ impl From<Model> for Region {
 
 connection!(RegionConnection, RegionEdge, Region, Model, "regions");
 crate::graphql::common::node_object!(Region);
-const MEMBERS: Rel = Rel::rightwards("region_member");
-/// The measures of the region's members, grouped by municipality and in plan order within each.
-const MEASURES: Rel = Rel {
-    via: crate::loader::Via::Link {
-        table: "(SELECT rm.region_id AS region_id, m.id AS measure_id FROM region_member rm \
-                JOIN measure m ON m.municipality_id = rm.municipality_id)",
-        parent: "region_id",
-        target: "measure_id",
-        role: false,
-    },
-    default_order: Some(&["t.municipality_id", "t.plan_id", "t.position"]),
-};
-
-#[ComplexObject]
-impl Region {
-    /// Municipalities in the region.
-    async fn members(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "Returns the first n edges (0-100; default 20).")] first: Option<i32>,
-        #[graphql(desc = "Returns the edges after this cursor.")] after: Option<String>,
-        #[graphql(desc = "Returns the last n edges (0-100).")] last: Option<i32>,
-        #[graphql(desc = "Returns the edges before this cursor.")] before: Option<String>,
-        #[graphql(desc = "Narrows the list.")] filter: Option<MunicipalityFilter>,
-        #[graphql(desc = "Sort order (default: the relation's own order).")] order_by: Option<
-            Order,
-        >,
-    ) -> Result<MunicipalityConnection> {
-        let args = PageArgs {
-            first,
-            after,
-            last,
-            before,
-        };
-        let page = load_rel::<entity::municipality::Entity>(
-            ctx,
-            &MEMBERS,
-            self.node.uuid,
-            args,
-            &filter,
-            order_by,
-        )
-        .await;
-        page.and_then(MunicipalityConnection::from_page)
-            .map_err(|e| e.extend())
-    }
-
-    /// The measures of all member municipalities side by side: grouped by municipality, in plan order
-    /// within each (narrow with `filter`, e.g. by theme, to compare what neighbours do about one thing).
-    async fn measures(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "Returns the first n edges (0-100; default 20).")] first: Option<i32>,
-        #[graphql(desc = "Returns the edges after this cursor.")] after: Option<String>,
-        #[graphql(desc = "Returns the last n edges (0-100).")] last: Option<i32>,
-        #[graphql(desc = "Returns the edges before this cursor.")] before: Option<String>,
-        #[graphql(desc = "Narrows the list.")] filter: Option<MeasureFilter>,
-        #[graphql(desc = "Sort order (default: by municipality, then plan order).")]
-        order_by: Option<Order>,
-    ) -> Result<MeasureConnection> {
-        let args = PageArgs {
-            first,
-            after,
-            last,
-            before,
-        };
-        let page = load_rel::<entity::measure::Entity>(
-            ctx,
-            &MEASURES,
-            self.node.uuid,
-            args,
-            &filter,
-            order_by,
-        )
-        .await;
-        page.and_then(MeasureConnection::from_page)
-            .map_err(|e| e.extend())
-    }
-}
 
 /// Root fields for regions.
 #[derive(Default)]

@@ -1,6 +1,6 @@
 //! `Theme`: a theme or focus area (tema / innsatsområde).
 
-use async_graphql::{ComplexObject, Context, ErrorExtensions, ID, Object, Result, SimpleObject};
+use async_graphql::{Context, ErrorExtensions, ID, Object, Result, SimpleObject};
 use oppvekstgraf_entity::{self as entity, theme::Model};
 #[allow(unused_imports)]
 use uuid::Uuid;
@@ -48,102 +48,6 @@ impl From<Model> for Theme {
 
 connection!(ThemeConnection, ThemeEdge, Theme, Model, "themes");
 crate::graphql::common::node_object!(Theme);
-const MEASURES: Rel = Rel::leftwards("measure_theme");
-const PLANS: Rel = Rel::leftwards("plan_theme");
-const GUIDANCE: Rel = Rel::leftwards("guidance_theme");
-
-#[ComplexObject]
-impl Theme {
-    /// Measures that address the theme, from every municipality.
-    async fn measures(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "Returns the first n edges (0-100; default 20).")] first: Option<i32>,
-        #[graphql(desc = "Returns the edges after this cursor.")] after: Option<String>,
-        #[graphql(desc = "Returns the last n edges (0-100).")] last: Option<i32>,
-        #[graphql(desc = "Returns the edges before this cursor.")] before: Option<String>,
-        #[graphql(desc = "Narrows the list.")] filter: Option<MeasureFilter>,
-        #[graphql(desc = "Sort order (default: the relation's own order).")] order_by: Option<
-            Order,
-        >,
-    ) -> Result<MeasureConnection> {
-        let args = PageArgs {
-            first,
-            after,
-            last,
-            before,
-        };
-        let page = load_rel::<entity::measure::Entity>(
-            ctx,
-            &MEASURES,
-            self.node.uuid,
-            args,
-            &filter,
-            order_by,
-        )
-        .await;
-        page.and_then(MeasureConnection::from_page)
-            .map_err(|e| e.extend())
-    }
-
-    /// Plans that address the theme, from every municipality.
-    async fn plans(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "Returns the first n edges (0-100; default 20).")] first: Option<i32>,
-        #[graphql(desc = "Returns the edges after this cursor.")] after: Option<String>,
-        #[graphql(desc = "Returns the last n edges (0-100).")] last: Option<i32>,
-        #[graphql(desc = "Returns the edges before this cursor.")] before: Option<String>,
-        #[graphql(desc = "Narrows the list.")] filter: Option<PlanFilter>,
-        #[graphql(desc = "Sort order (default: the relation's own order).")] order_by: Option<
-            Order,
-        >,
-    ) -> Result<PlanConnection> {
-        let args = PageArgs {
-            first,
-            after,
-            last,
-            before,
-        };
-        let page =
-            load_rel::<entity::plan::Entity>(ctx, &PLANS, self.node.uuid, args, &filter, order_by)
-                .await;
-        page.and_then(PlanConnection::from_page)
-            .map_err(|e| e.extend())
-    }
-
-    /// Guidance about the theme.
-    async fn guidance(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "Returns the first n edges (0-100; default 20).")] first: Option<i32>,
-        #[graphql(desc = "Returns the edges after this cursor.")] after: Option<String>,
-        #[graphql(desc = "Returns the last n edges (0-100).")] last: Option<i32>,
-        #[graphql(desc = "Returns the edges before this cursor.")] before: Option<String>,
-        #[graphql(desc = "Narrows the list.")] filter: Option<SearchFilter>,
-        #[graphql(desc = "Sort order (default: the relation's own order).")] order_by: Option<
-            Order,
-        >,
-    ) -> Result<GuidanceConnection> {
-        let args = PageArgs {
-            first,
-            after,
-            last,
-            before,
-        };
-        let page = load_rel::<entity::guidance::Entity>(
-            ctx,
-            &GUIDANCE,
-            self.node.uuid,
-            args,
-            &NamedSearch(&filter, NodeType::Guidance),
-            order_by,
-        )
-        .await;
-        page.and_then(GuidanceConnection::from_page)
-            .map_err(|e| e.extend())
-    }
-}
 
 /// Root fields for themes.
 #[derive(Default)]

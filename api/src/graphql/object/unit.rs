@@ -6,16 +6,12 @@ use async_graphql::{
 use oppvekstgraf_entity::{self as entity, unit::Model};
 use uuid::Uuid;
 
-use super::{
-    measure::{Measure, MeasureFilter},
-    municipality::Municipality,
-    plan::{PlanConnection, PlanFilter},
-};
+use super::{measure::Measure, municipality::Municipality};
 use crate::{
     error::ApiResult,
     graphql::{
         common::{
-            Filter, NoFilter, NodeFields, Rel, connection, find_by_slug_or_id, load_rel,
+            Filter, NodeFields, Rel, connection, find_by_slug_or_id, load_rel,
             municipality_condition, node_fields, search_condition, status_condition,
         },
         enums::{MembershipRole, Order, ResponsibilityRole, Status, UnitKind},
@@ -32,6 +28,23 @@ use crate::{
 #[graphql(complex)]
 pub struct Unit {
     #[graphql(flatten)]
+    pub fields: UnitFields,
+}
+
+impl std::ops::Deref for Unit {
+    type Target = UnitFields;
+
+    fn deref(&self) -> &UnitFields {
+        &self.fields
+    }
+}
+
+/// The fields of a unit written by hand; its relation fields are generated from the catalog
+/// (`relations.rs`).
+#[derive(SimpleObject, Clone)]
+#[graphql(complex)]
+pub struct UnitFields {
+    #[graphql(flatten)]
     pub node: NodeFields,
     /// Name, e.g. "Skolesjef".
     pub name: String,
@@ -47,7 +60,13 @@ pub struct Unit {
 
 impl From<Model> for Unit {
     fn from(m: Model) -> Self {
-        Unit {
+        Unit { fields: m.into() }
+    }
+}
+
+impl From<Model> for UnitFields {
+    fn from(m: Model) -> Self {
+        UnitFields {
             node: node_fields!(Unit, m),
             name: m.name,
             kind: m.kind.into(),
@@ -77,14 +96,8 @@ connection!(
     role: ResponsibilityRole, entity::enums::ResponsibilityRole
 );
 
-const CHILDREN: Rel = Rel::column("parent_id", None);
-const MEMBERS: Rel = Rel::rightwards("unit_member");
-const MEMBER_OF: Rel = Rel::leftwards("unit_member");
-const MEASURES: Rel = Rel::leftwards("measure_unit");
-const ADOPTED_PLANS: Rel = Rel::column("adopted_by_id", None);
-
 #[ComplexObject]
-impl Unit {
+impl UnitFields {
     /// The municipality the unit belongs to; null for national bodies and external partners.
     async fn municipality(&self, ctx: &Context<'_>) -> Result<Option<Municipality>> {
         let Some(id) = self.municipality_id else {
@@ -103,164 +116,6 @@ impl Unit {
         };
         let found = load_node::<entity::unit::Entity>(ctx, id).await;
         found.map(|m| m.map(Unit::from)).map_err(|e| e.extend())
-    }
-
-    /// Units that are part of this unit.
-    async fn children(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "Returns the first n edges (0-100; default 20).")] first: Option<i32>,
-        #[graphql(desc = "Returns the edges after this cursor.")] after: Option<String>,
-        #[graphql(desc = "Returns the last n edges (0-100).")] last: Option<i32>,
-        #[graphql(desc = "Returns the edges before this cursor.")] before: Option<String>,
-        #[graphql(desc = "Narrows the list.")] filter: Option<UnitFilter>,
-        #[graphql(desc = "Sort order (default: the relation's own order).")] order_by: Option<
-            Order,
-        >,
-    ) -> Result<UnitConnection> {
-        let args = PageArgs {
-            first,
-            after,
-            last,
-            before,
-        };
-        let page = load_rel::<entity::unit::Entity>(
-            ctx,
-            &CHILDREN,
-            self.node.uuid,
-            args,
-            &filter,
-            order_by,
-        )
-        .await;
-        page.and_then(UnitConnection::from_page)
-            .map_err(|e| e.extend())
-    }
-
-    /// The unit's members (a forum's composition); each edge says leader, member or invited.
-    async fn members(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "Returns the first n edges (0-100; default 20).")] first: Option<i32>,
-        #[graphql(desc = "Returns the edges after this cursor.")] after: Option<String>,
-        #[graphql(desc = "Returns the last n edges (0-100).")] last: Option<i32>,
-        #[graphql(desc = "Returns the edges before this cursor.")] before: Option<String>,
-        #[graphql(desc = "Sort order (default: the relation's own order).")] order_by: Option<
-            Order,
-        >,
-    ) -> Result<UnitMemberConnection> {
-        let args = PageArgs {
-            first,
-            after,
-            last,
-            before,
-        };
-        let page = load_rel::<entity::unit::Entity>(
-            ctx,
-            &MEMBERS,
-            self.node.uuid,
-            args,
-            &NoFilter,
-            order_by,
-        )
-        .await;
-        page.and_then(UnitMemberConnection::from_page)
-            .map_err(|e| e.extend())
-    }
-
-    /// Units (forums) this unit is a member of, with its role there.
-    async fn member_of(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "Returns the first n edges (0-100; default 20).")] first: Option<i32>,
-        #[graphql(desc = "Returns the edges after this cursor.")] after: Option<String>,
-        #[graphql(desc = "Returns the last n edges (0-100).")] last: Option<i32>,
-        #[graphql(desc = "Returns the edges before this cursor.")] before: Option<String>,
-        #[graphql(desc = "Sort order (default: the relation's own order).")] order_by: Option<
-            Order,
-        >,
-    ) -> Result<UnitMembershipConnection> {
-        let args = PageArgs {
-            first,
-            after,
-            last,
-            before,
-        };
-        let page = load_rel::<entity::unit::Entity>(
-            ctx,
-            &MEMBER_OF,
-            self.node.uuid,
-            args,
-            &NoFilter,
-            order_by,
-        )
-        .await;
-        page.and_then(UnitMembershipConnection::from_page)
-            .map_err(|e| e.extend())
-    }
-
-    /// Measures the unit is responsible for; each edge says whether it leads or takes part.
-    async fn measures(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "Returns the first n edges (0-100; default 20).")] first: Option<i32>,
-        #[graphql(desc = "Returns the edges after this cursor.")] after: Option<String>,
-        #[graphql(desc = "Returns the last n edges (0-100).")] last: Option<i32>,
-        #[graphql(desc = "Returns the edges before this cursor.")] before: Option<String>,
-        #[graphql(desc = "Narrows the list.")] filter: Option<MeasureFilter>,
-        #[graphql(desc = "Sort order (default: the relation's own order).")] order_by: Option<
-            Order,
-        >,
-    ) -> Result<UnitMeasureConnection> {
-        let args = PageArgs {
-            first,
-            after,
-            last,
-            before,
-        };
-        let page = load_rel::<entity::measure::Entity>(
-            ctx,
-            &MEASURES,
-            self.node.uuid,
-            args,
-            &filter,
-            order_by,
-        )
-        .await;
-        page.and_then(UnitMeasureConnection::from_page)
-            .map_err(|e| e.extend())
-    }
-
-    /// Plans this unit adopted.
-    async fn adopted_plans(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "Returns the first n edges (0-100; default 20).")] first: Option<i32>,
-        #[graphql(desc = "Returns the edges after this cursor.")] after: Option<String>,
-        #[graphql(desc = "Returns the last n edges (0-100).")] last: Option<i32>,
-        #[graphql(desc = "Returns the edges before this cursor.")] before: Option<String>,
-        #[graphql(desc = "Narrows the list.")] filter: Option<PlanFilter>,
-        #[graphql(desc = "Sort order (default: the relation's own order).")] order_by: Option<
-            Order,
-        >,
-    ) -> Result<PlanConnection> {
-        let args = PageArgs {
-            first,
-            after,
-            last,
-            before,
-        };
-        let page = load_rel::<entity::plan::Entity>(
-            ctx,
-            &ADOPTED_PLANS,
-            self.node.uuid,
-            args,
-            &filter,
-            order_by,
-        )
-        .await;
-        page.and_then(PlanConnection::from_page)
-            .map_err(|e| e.extend())
     }
 }
 
