@@ -151,6 +151,34 @@ pub struct LinkDef {
     pub symmetric: bool,
     /// The linked-data terms of the edge in the `/ld/` documents of its two ends.
     pub ld: Terms,
+    /// Its link and unlink mutations.
+    pub edit: Edit,
+}
+
+/// The `link…` and `unlink…` mutations of a link table: `measureLinkUnit(input: {measure, unit, role})`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Edit {
+    /// What the right node is to the left one, in the mutation names (`relatedPlan`: `measureLinkRelatedPlan`).
+    pub name: &'static str,
+    /// The input field that names the right node (`plan`).
+    pub input: &'static str,
+    /// Which right nodes may be linked.
+    pub target: Linkable,
+    /// The GraphQL and database enum of the `role` column, when the link has one.
+    pub role: Option<&'static str>,
+    /// What a link is, completing "Links: …" (lower-case, ending with a full stop).
+    pub doc: &'static str,
+}
+
+/// Which nodes a link may point at, besides what the left node's editor may change.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Linkable {
+    /// Shared national content, or any published node: it only has to be visible.
+    Visible,
+    /// Municipal content of the same municipality as the left node (or a national unit).
+    SameMunicipality,
+    /// A municipality as a plan owner: only admins change owner lists, and a plan keeps at least one owner.
+    Owner,
 }
 
 /// The two parts of a municipality's export.

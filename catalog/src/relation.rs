@@ -252,4 +252,11 @@ const PLACEHOLDER: LinkDef = LinkDef {
     section: crate::Section::Shared,
     symmetric: false,
     ld: crate::Terms::NONE,
+    edit: crate::Edit {
+        name: "",
+        input: "",
+        target: crate::Linkable::Visible,
+        role: None,
+        doc: "",
+    },
 };

@@ -1,31 +1,25 @@
-//! Writes the code derived from the catalog (`--check`: compares instead, and fails when it is stale).
+//! Writes the code derived from the catalog (`--check`: compares instead, and fails when any is stale).
 
 use std::process::ExitCode;
 
-use oppvekstgraf_catalog::codegen::{RELATIONS_PATH, relation_fields};
+use oppvekstgraf_catalog::codegen::files;
 
 fn main() -> ExitCode {
     let check = std::env::args().any(|arg| arg == "--check");
-    let generated = relation_fields();
-    let on_disk = std::fs::read_to_string(RELATIONS_PATH).unwrap_or_default();
-    if on_disk == generated {
-        println!("{RELATIONS_PATH} is up to date");
-        return ExitCode::SUCCESS;
-    }
-    if check {
-        eprintln!(
-            "{RELATIONS_PATH} is stale: run `cargo run -p oppvekstgraf-catalog --bin codegen`"
-        );
-        return ExitCode::FAILURE;
-    }
-    match std::fs::write(RELATIONS_PATH, generated) {
-        Ok(()) => {
-            println!("wrote {RELATIONS_PATH}");
-            ExitCode::SUCCESS
-        }
-        Err(error) => {
-            eprintln!("writing {RELATIONS_PATH}: {error}");
-            ExitCode::FAILURE
+    let mut code = ExitCode::SUCCESS;
+    for (path, generated) in files() {
+        let on_disk = std::fs::read_to_string(path).unwrap_or_default();
+        if on_disk == generated {
+            println!("{path} is up to date");
+        } else if check {
+            eprintln!("{path} is stale: run `cargo run -p oppvekstgraf-catalog --bin codegen`");
+            code = ExitCode::FAILURE;
+        } else if let Err(error) = std::fs::write(path, generated) {
+            eprintln!("writing {path}: {error}");
+            code = ExitCode::FAILURE;
+        } else {
+            println!("wrote {path}");
         }
     }
+    code
 }

@@ -149,3 +149,133 @@ where
         .await?;
     Ok((saved, revision))
 }
+
+/// Defines the publication-state mutations of one node type.
+macro_rules! lifecycle_mutations {
+    (
+        $mutation:ident, $entity:ident, $object:ident, $field:ident,
+        [$publish:ident, $PublishInput:ident, $PublishPayload:ident],
+        [$unpublish:ident, $UnpublishInput:ident, $UnpublishPayload:ident],
+        [$archive:ident, $ArchiveInput:ident, $ArchivePayload:ident],
+        [$restore:ident, $RestoreInput:ident, $RestorePayload:ident],
+        [$restore_revision:ident, $RestoreRevisionInput:ident, $RestoreRevisionPayload:ident]
+    ) => {
+        lifecycle_mutations!(@io $object, $field, $PublishInput, $PublishPayload, "publish", "Publishes a draft: anonymous readers see it from now on.");
+        lifecycle_mutations!(@io $object, $field, $UnpublishInput, $UnpublishPayload, "unpublish", "Takes a published node back to draft: anonymous readers no longer see it.");
+        lifecycle_mutations!(@io $object, $field, $ArchiveInput, $ArchivePayload, "archive", "Archives a node (soft delete): it disappears for readers and can be restored.");
+        lifecycle_mutations!(@io $object, $field, $RestoreInput, $RestorePayload, "restore", "Brings an archived node back as a draft.");
+
+        #[doc = concat!("Input of `", stringify!($restore_revision), "`.")]
+        #[derive(async_graphql::InputObject)]
+        pub struct $RestoreRevisionInput {
+            #[doc = concat!("Global ID of the ", stringify!($object), ".")]
+            pub id: async_graphql::ID,
+            /// ID of the revision whose `after` state to bring back (from the node's `revisions`).
+            pub revision: async_graphql::ID,
+            /// The version you saw; a newer one gives CONFLICT.
+            pub version: i32,
+        }
+
+        #[doc = concat!("Result of `", stringify!($restore_revision), "`.")]
+        #[derive(async_graphql::SimpleObject)]
+        pub struct $RestoreRevisionPayload {
+            #[doc = concat!("The ", stringify!($object), " as restored.")]
+            pub $field: $crate::graphql::object::$object,
+            /// The revision that records the restore.
+            pub revision: $crate::graphql::object::revision::Revision,
+        }
+
+        #[doc = concat!("Publication-state mutations of ", stringify!($object), ".")]
+        #[derive(Default)]
+        pub struct $mutation;
+
+        #[async_graphql::Object]
+        impl $mutation {
+            #[doc = concat!("Publishes a draft ", stringify!($object), ".")]
+            async fn $publish(&self, ctx: &async_graphql::Context<'_>, #[graphql(desc = "What to publish.")] input: $PublishInput) -> async_graphql::Result<$PublishPayload> {
+                let (node, revision) = lifecycle_mutations!(@run ctx, $entity, input, $crate::graphql::mutation::lifecycle::Transition::Publish)?;
+                Ok($PublishPayload { $field: node.into(), revision: revision.into() })
+            }
+
+            #[doc = concat!("Takes a published ", stringify!($object), " back to draft.")]
+            async fn $unpublish(&self, ctx: &async_graphql::Context<'_>, #[graphql(desc = "What to unpublish.")] input: $UnpublishInput) -> async_graphql::Result<$UnpublishPayload> {
+                let (node, revision) = lifecycle_mutations!(@run ctx, $entity, input, $crate::graphql::mutation::lifecycle::Transition::Unpublish)?;
+                Ok($UnpublishPayload { $field: node.into(), revision: revision.into() })
+            }
+
+            #[doc = concat!("Archives a ", stringify!($object), " (soft delete).")]
+            async fn $archive(&self, ctx: &async_graphql::Context<'_>, #[graphql(desc = "What to archive.")] input: $ArchiveInput) -> async_graphql::Result<$ArchivePayload> {
+                let (node, revision) = lifecycle_mutations!(@run ctx, $entity, input, $crate::graphql::mutation::lifecycle::Transition::Archive)?;
+                Ok($ArchivePayload { $field: node.into(), revision: revision.into() })
+            }
+
+            #[doc = concat!("Brings an archived ", stringify!($object), " back as a draft.")]
+            async fn $restore(&self, ctx: &async_graphql::Context<'_>, #[graphql(desc = "What to restore.")] input: $RestoreInput) -> async_graphql::Result<$RestorePayload> {
+                let (node, revision) = lifecycle_mutations!(@run ctx, $entity, input, $crate::graphql::mutation::lifecycle::Transition::Restore)?;
+                Ok($RestorePayload { $field: node.into(), revision: revision.into() })
+            }
+
+            #[doc = concat!("Brings a ", stringify!($object), " back to an earlier revision, as a new revision.")]
+            async fn $restore_revision(&self, ctx: &async_graphql::Context<'_>, #[graphql(desc = "The node, the revision and the version you saw.")] input: $RestoreRevisionInput) -> async_graphql::Result<$RestoreRevisionPayload> {
+                use async_graphql::ErrorExtensions;
+                use $crate::graphql::mutation::transaction::{Tx, node_id};
+                let result: $crate::error::ApiResult<_> = async {
+                    let id = node_id("input.id", &input.id, $crate::id::NodeType::$object)?;
+                    let revision = node_id("input.revision", &input.revision, $crate::id::NodeType::Revision)?;
+                    let tx = Tx::begin(ctx).await?;
+                    let out = $crate::graphql::mutation::lifecycle::restore_revision::<oppvekstgraf_entity::$entity::Entity>(
+                        &tx, id, revision, input.version,
+                        |m, current, version, now| {
+                            m.status = current.status;
+                            m.created_at = current.created_at;
+                            m.version = version;
+                            m.updated_at = now;
+                        },
+                    ).await?;
+                    tx.commit().await?;
+                    Ok(out)
+                }.await;
+                let (node, revision) = result.map_err(|e| e.extend())?;
+                Ok($RestoreRevisionPayload { $field: node.into(), revision: revision.into() })
+            }
+        }
+    };
+    (@io $object:ident, $field:ident, $Input:ident, $Payload:ident, $verb:literal, $what:literal) => {
+        #[doc = concat!("Input of ", $verb, " for a ", stringify!($object), ". ", $what)]
+        #[derive(async_graphql::InputObject)]
+        pub struct $Input {
+            #[doc = concat!("Global ID of the ", stringify!($object), ".")]
+            pub id: async_graphql::ID,
+            /// The version you saw; a newer one gives CONFLICT.
+            pub version: i32,
+        }
+
+        #[doc = concat!("Result of ", $verb, " for a ", stringify!($object), ".")]
+        #[derive(async_graphql::SimpleObject)]
+        pub struct $Payload {
+            #[doc = concat!("The ", stringify!($object), " after the change.")]
+            pub $field: $crate::graphql::object::$object,
+            /// The revision that records the change.
+            pub revision: $crate::graphql::object::revision::Revision,
+        }
+    };
+    (@run $ctx:ident, $entity:ident, $input:ident, $transition:expr) => {{
+        use async_graphql::ErrorExtensions;
+        use $crate::graphql::mutation::transaction::{Tx, node_id};
+        let result: $crate::error::ApiResult<_> = async {
+            let tx = Tx::begin($ctx).await?;
+            let id = node_id("input.id", &$input.id, <oppvekstgraf_entity::$entity::Entity as $crate::loader::NodeTable>::NODE)?;
+            let out = $crate::graphql::mutation::lifecycle::transition::<oppvekstgraf_entity::$entity::Entity>(
+                &tx, id, $input.version, $transition,
+                |m| m.status,
+                |m, status, version, now| { m.status = status; m.version = version; m.updated_at = now; },
+            ).await?;
+            tx.commit().await?;
+            Ok(out)
+        }.await;
+        result.map_err(|e| e.extend())
+    }};
+}
+
+#[rustfmt::skip]
+pub mod all;

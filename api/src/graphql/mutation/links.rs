@@ -14,16 +14,7 @@ use crate::{
     sql::Sql,
 };
 
-/// Who may be on the right-hand side of a link.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Target {
-    /// Shared national content, or any published node: it only has to be visible.
-    Visible,
-    /// Municipal content of the same municipality as the left node (or a national unit).
-    SameMunicipality,
-    /// A municipality as a plan owner: only admins change owner lists, and a plan keeps at least one owner.
-    Owner,
-}
+pub use oppvekstgraf_catalog::Linkable;
 
 /// One relation's link table, as the link mutations see it: the catalog's entry and what the API calls it.
 #[derive(Debug, Clone, Copy)]
@@ -34,22 +25,24 @@ pub struct LinkSpec {
     pub link: &'static oppvekstgraf_catalog::LinkDef,
     /// The input field that names the right-hand node.
     pub right_field: &'static str,
-    pub target: Target,
+    pub target: Linkable,
 }
 
 impl LinkSpec {
     /// The spec of the catalog's link table `table` (a compile error in a constant when it is not declared).
-    pub const fn of(
-        table: &'static str,
-        relation: &'static str,
-        right_field: &'static str,
-        target: Target,
-    ) -> LinkSpec {
+    pub const fn of(table: &'static str) -> LinkSpec {
+        let relation = oppvekstgraf_catalog::RelationDef::of_link(table);
+        let oppvekstgraf_catalog::Via::Link(link) = &relation.via else {
+            panic!("not a link table")
+        };
+        let Some(field) = relation.left.field() else {
+            panic!("a link table's left end lists its right nodes")
+        };
         LinkSpec {
-            relation,
-            link: oppvekstgraf_catalog::LinkDef::get(table),
-            right_field,
-            target,
+            relation: field.name,
+            link,
+            right_field: link.edit.input,
+            target: link.edit.target,
         }
     }
 }
@@ -95,8 +88,8 @@ where
     }
     if !remove {
         match spec.target {
-            Target::Visible => {}
-            Target::SameMunicipality => {
+            Linkable::Visible => {}
+            Linkable::SameMunicipality => {
                 let left_owners = owners(&tx.txn, T::NODE, left).await?.unwrap_or_default();
                 let right_owners = match link.right.node {
                     NodeType::Unit => tx.unit_owner(right_id).await?.map(|o| vec![o]),
@@ -117,10 +110,10 @@ where
                     )));
                 }
             }
-            Target::Owner => {}
+            Linkable::Owner => {}
         }
     }
-    if spec.target == Target::Owner {
+    if spec.target == Linkable::Owner {
         if !tx.actor.is_admin() {
             return Err(ApiError::Forbidden(
                 "only admins change a plan's owners: every owner's editors may then edit the joint plan".into(),
@@ -345,386 +338,5 @@ macro_rules! link_mutations {
     }};
 }
 
-/// The [`LinkSpec`] of the catalog's link table `$table`, made at compile time: the relation's field name,
-/// the input field naming the right-hand node, and who may be linked.
-macro_rules! spec {
-    ($table:literal, $relation:literal, $field:literal, $target:ident) => {
-        const { LinkSpec::of($table, $relation, $field, Target::$target) }
-    };
-}
-
-pub mod all {
-    use super::{LinkSpec, Target};
-    use crate::graphql::enums::{MembershipRole, ResponsibilityRole};
-    use oppvekstgraf_entity::enums as db;
-
-    link_mutations!(MeasureUnitLinks, measure, Measure, measure,
-        [measure_link_unit, MeasureLinkUnitInput, MeasureLinkUnitPayload],
-        [measure_unlink_unit, MeasureUnlinkUnitInput, MeasureUnlinkUnitPayload],
-        unit, Unit, spec!("measure_unit", "units", "unit", SameMunicipality),
-        "a unit responsible for a measure, leading or taking part (a unit of the measure's municipality, or a national one).",
-        role: ResponsibilityRole, db::ResponsibilityRole);
-    link_mutations!(
-        MeasureLegalReferenceLinks,
-        measure,
-        Measure,
-        measure,
-        [
-            measure_link_legal_reference,
-            MeasureLinkLegalReferenceInput,
-            MeasureLinkLegalReferencePayload
-        ],
-        [
-            measure_unlink_legal_reference,
-            MeasureUnlinkLegalReferenceInput,
-            MeasureUnlinkLegalReferencePayload
-        ],
-        legal_reference,
-        LegalReference,
-        spec!(
-            "measure_legal_reference",
-            "legalReferences",
-            "legalReference",
-            Visible
-        ),
-        "a legal reference a measure cites."
-    );
-    link_mutations!(
-        MeasureGuidanceLinks,
-        measure,
-        Measure,
-        measure,
-        [
-            measure_link_guidance,
-            MeasureLinkGuidanceInput,
-            MeasureLinkGuidancePayload
-        ],
-        [
-            measure_unlink_guidance,
-            MeasureUnlinkGuidanceInput,
-            MeasureUnlinkGuidancePayload
-        ],
-        guidance,
-        Guidance,
-        spec!("measure_guidance", "guidance", "guidance", Visible),
-        "national guidance a measure follows."
-    );
-    link_mutations!(
-        MeasureThemeLinks,
-        measure,
-        Measure,
-        measure,
-        [
-            measure_link_theme,
-            MeasureLinkThemeInput,
-            MeasureLinkThemePayload
-        ],
-        [
-            measure_unlink_theme,
-            MeasureUnlinkThemeInput,
-            MeasureUnlinkThemePayload
-        ],
-        theme,
-        Theme,
-        spec!("measure_theme", "themes", "theme", Visible),
-        "a theme a measure addresses."
-    );
-    link_mutations!(
-        MeasureTargetGroupLinks,
-        measure,
-        Measure,
-        measure,
-        [
-            measure_link_target_group,
-            MeasureLinkTargetGroupInput,
-            MeasureLinkTargetGroupPayload
-        ],
-        [
-            measure_unlink_target_group,
-            MeasureUnlinkTargetGroupInput,
-            MeasureUnlinkTargetGroupPayload
-        ],
-        target_group,
-        TargetGroup,
-        spec!(
-            "measure_target_group",
-            "targetGroups",
-            "targetGroup",
-            Visible
-        ),
-        "a target group of a measure."
-    );
-    link_mutations!(
-        MeasureRelatedPlanLinks,
-        measure,
-        Measure,
-        measure,
-        [
-            measure_link_related_plan,
-            MeasureLinkRelatedPlanInput,
-            MeasureLinkRelatedPlanPayload
-        ],
-        [
-            measure_unlink_related_plan,
-            MeasureUnlinkRelatedPlanInput,
-            MeasureUnlinkRelatedPlanPayload
-        ],
-        plan,
-        Plan,
-        spec!("measure_related_plan", "relatedPlans", "plan", Visible),
-        "another plan a measure refers to (any plan you can see)."
-    );
-    link_mutations!(
-        PlanOwnerLinks,
-        plan,
-        Plan,
-        plan,
-        [plan_link_owner, PlanLinkOwnerInput, PlanLinkOwnerPayload],
-        [
-            plan_unlink_owner,
-            PlanUnlinkOwnerInput,
-            PlanUnlinkOwnerPayload
-        ],
-        municipality,
-        Municipality,
-        spec!("plan_owner", "owners", "municipality", Owner),
-        "an owning municipality of a (joint) plan. Only admins change owner lists; a plan keeps at least one owner, and every owner's editors may edit it."
-    );
-    link_mutations!(
-        PlanLegalReferenceLinks,
-        plan,
-        Plan,
-        plan,
-        [
-            plan_link_legal_reference,
-            PlanLinkLegalReferenceInput,
-            PlanLinkLegalReferencePayload
-        ],
-        [
-            plan_unlink_legal_reference,
-            PlanUnlinkLegalReferenceInput,
-            PlanUnlinkLegalReferencePayload
-        ],
-        legal_reference,
-        LegalReference,
-        spec!(
-            "plan_legal_reference",
-            "legalReferences",
-            "legalReference",
-            Visible
-        ),
-        "a legal reference a plan cites."
-    );
-    link_mutations!(
-        PlanGuidanceLinks,
-        plan,
-        Plan,
-        plan,
-        [
-            plan_link_guidance,
-            PlanLinkGuidanceInput,
-            PlanLinkGuidancePayload
-        ],
-        [
-            plan_unlink_guidance,
-            PlanUnlinkGuidanceInput,
-            PlanUnlinkGuidancePayload
-        ],
-        guidance,
-        Guidance,
-        spec!("plan_guidance", "guidance", "guidance", Visible),
-        "national guidance a plan builds on."
-    );
-    link_mutations!(
-        PlanThemeLinks,
-        plan,
-        Plan,
-        plan,
-        [plan_link_theme, PlanLinkThemeInput, PlanLinkThemePayload],
-        [
-            plan_unlink_theme,
-            PlanUnlinkThemeInput,
-            PlanUnlinkThemePayload
-        ],
-        theme,
-        Theme,
-        spec!("plan_theme", "themes", "theme", Visible),
-        "a theme a plan addresses."
-    );
-    link_mutations!(
-        PlanTargetGroupLinks,
-        plan,
-        Plan,
-        plan,
-        [
-            plan_link_target_group,
-            PlanLinkTargetGroupInput,
-            PlanLinkTargetGroupPayload
-        ],
-        [
-            plan_unlink_target_group,
-            PlanUnlinkTargetGroupInput,
-            PlanUnlinkTargetGroupPayload
-        ],
-        target_group,
-        TargetGroup,
-        spec!("plan_target_group", "targetGroups", "targetGroup", Visible),
-        "a target group of a plan."
-    );
-    link_mutations!(
-        PlanConceptLinks,
-        plan,
-        Plan,
-        plan,
-        [
-            plan_link_concept,
-            PlanLinkConceptInput,
-            PlanLinkConceptPayload
-        ],
-        [
-            plan_unlink_concept,
-            PlanUnlinkConceptInput,
-            PlanUnlinkConceptPayload
-        ],
-        concept,
-        Concept,
-        spec!("plan_concept", "concepts", "concept", Visible),
-        "a defined term a plan uses."
-    );
-    link_mutations!(UnitMemberLinks, unit, Unit, unit,
-        [unit_link_member, UnitLinkMemberInput, UnitLinkMemberPayload],
-        [unit_unlink_member, UnitUnlinkMemberInput, UnitUnlinkMemberPayload],
-        member, Unit, spec!("unit_member", "members", "member", SameMunicipality),
-        "a member of a unit (a forum's composition), as leader, member or invited.",
-        role: MembershipRole, db::MembershipRole);
-    link_mutations!(
-        GuidancePublisherLinks,
-        guidance,
-        Guidance,
-        guidance,
-        [
-            guidance_link_publisher,
-            GuidanceLinkPublisherInput,
-            GuidanceLinkPublisherPayload
-        ],
-        [
-            guidance_unlink_publisher,
-            GuidanceUnlinkPublisherInput,
-            GuidanceUnlinkPublisherPayload
-        ],
-        publisher,
-        Publisher,
-        spec!("guidance_publisher", "publishers", "publisher", Visible),
-        "a publisher of a guidance item (admins)."
-    );
-    link_mutations!(
-        GuidanceLegalReferenceLinks,
-        guidance,
-        Guidance,
-        guidance,
-        [
-            guidance_link_legal_reference,
-            GuidanceLinkLegalReferenceInput,
-            GuidanceLinkLegalReferencePayload
-        ],
-        [
-            guidance_unlink_legal_reference,
-            GuidanceUnlinkLegalReferenceInput,
-            GuidanceUnlinkLegalReferencePayload
-        ],
-        legal_reference,
-        LegalReference,
-        spec!(
-            "guidance_legal_reference",
-            "legalReferences",
-            "legalReference",
-            Visible
-        ),
-        "a provision a guidance item explains (admins)."
-    );
-    link_mutations!(
-        GuidanceThemeLinks,
-        guidance,
-        Guidance,
-        guidance,
-        [
-            guidance_link_theme,
-            GuidanceLinkThemeInput,
-            GuidanceLinkThemePayload
-        ],
-        [
-            guidance_unlink_theme,
-            GuidanceUnlinkThemeInput,
-            GuidanceUnlinkThemePayload
-        ],
-        theme,
-        Theme,
-        spec!("guidance_theme", "themes", "theme", Visible),
-        "a theme of a guidance item (admins)."
-    );
-    link_mutations!(
-        GuidanceTargetGroupLinks,
-        guidance,
-        Guidance,
-        guidance,
-        [
-            guidance_link_target_group,
-            GuidanceLinkTargetGroupInput,
-            GuidanceLinkTargetGroupPayload
-        ],
-        [
-            guidance_unlink_target_group,
-            GuidanceUnlinkTargetGroupInput,
-            GuidanceUnlinkTargetGroupPayload
-        ],
-        target_group,
-        TargetGroup,
-        spec!(
-            "guidance_target_group",
-            "targetGroups",
-            "targetGroup",
-            Visible
-        ),
-        "a target group of a guidance item (admins)."
-    );
-    link_mutations!(
-        RegionMemberLinks,
-        region,
-        Region,
-        region,
-        [
-            region_link_member,
-            RegionLinkMemberInput,
-            RegionLinkMemberPayload
-        ],
-        [
-            region_unlink_member,
-            RegionUnlinkMemberInput,
-            RegionUnlinkMemberPayload
-        ],
-        municipality,
-        Municipality,
-        spec!("region_member", "members", "municipality", Visible),
-        "a member municipality of a region (admins)."
-    );
-    link_mutations!(
-        MunicipalityNeighbourLinks,
-        municipality,
-        Municipality,
-        municipality,
-        [
-            municipality_link_neighbour,
-            MunicipalityLinkNeighbourInput,
-            MunicipalityLinkNeighbourPayload
-        ],
-        [
-            municipality_unlink_neighbour,
-            MunicipalityUnlinkNeighbourInput,
-            MunicipalityUnlinkNeighbourPayload
-        ],
-        neighbour,
-        Municipality,
-        spec!("municipality_neighbour", "neighbours", "neighbour", Visible),
-        "a bordering municipality, stored both ways (admins)."
-    );
-}
+#[rustfmt::skip]
+pub mod all;
