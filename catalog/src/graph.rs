@@ -1,10 +1,10 @@
-//! The declaration itself: the 13 node types, their relations (the 19 link tables among them) and the
+//! The declaration itself: the 13 node types, their relations (the 20 link tables among them) and the
 //! other tables, each once.
 
 use crate::{
     Edit, End, LinkDef, Linkable, NodeDef,
     NodeType::*,
-    Owner, RecordDef, Section, Terms,
+    OnCopy, Owner, RecordDef, Section, Terms,
     relation::{Listing, RelationDef, Sort, Via, field, link_count, links},
 };
 
@@ -126,6 +126,7 @@ pub const RELATIONS: &[RelationDef] = &[
             right: end(Municipality, "neighbour_id"),
             roles: &[],
             section: Section::Shared,
+            copy: OnCopy::Dropped,
             symmetric: true,
             ld: Terms::left("geo:sfTouches"),
             edit: Edit {
@@ -146,6 +147,7 @@ pub const RELATIONS: &[RelationDef] = &[
             right: end(Municipality, "municipality_id"),
             roles: &[],
             section: Section::Shared,
+            copy: OnCopy::Dropped,
             symmetric: false,
             ld: Terms {
                 left: Some("org:hasMember"),
@@ -187,6 +189,7 @@ pub const RELATIONS: &[RelationDef] = &[
             right: end(Municipality, "municipality_id"),
             roles: &[],
             section: Section::Owned,
+            copy: OnCopy::ByHand("the adopter owns the copy"),
             symmetric: false,
             ld: Terms::NONE,
             edit: Edit {
@@ -243,6 +246,7 @@ pub const RELATIONS: &[RelationDef] = &[
             right: end(Unit, "member_id"),
             roles: &["leader", "member", "invited"],
             section: Section::Owned,
+            copy: OnCopy::Dropped,
             symmetric: false,
             ld: Terms::left("org:hasMember"),
             edit: Edit {
@@ -272,6 +276,7 @@ pub const RELATIONS: &[RelationDef] = &[
             right: end(Publisher, "publisher_id"),
             roles: &[],
             section: Section::Shared,
+            copy: OnCopy::Dropped,
             symmetric: false,
             ld: Terms::left("dct:publisher"),
             edit: Edit {
@@ -292,6 +297,7 @@ pub const RELATIONS: &[RelationDef] = &[
             right: end(Unit, "unit_id"),
             roles: &["lead", "participant"],
             section: Section::Owned,
+            copy: OnCopy::ByHand("national units stay responsible; the source municipality's units do not come along"),
             symmetric: false,
             // The term depends on the role (schema:agent leads, schema:participant takes part).
             ld: Terms::NONE,
@@ -313,6 +319,7 @@ pub const RELATIONS: &[RelationDef] = &[
             right: end(LegalReference, "legal_reference_id"),
             roles: &[],
             section: Section::Owned,
+            copy: OnCopy::Kept,
             symmetric: false,
             ld: Terms::left("cv:hasLegalResource"),
             edit: Edit {
@@ -333,6 +340,7 @@ pub const RELATIONS: &[RelationDef] = &[
             right: end(Guidance, "guidance_id"),
             roles: &[],
             section: Section::Owned,
+            copy: OnCopy::Kept,
             symmetric: false,
             ld: Terms::left("dct:references"),
             edit: Edit {
@@ -353,6 +361,7 @@ pub const RELATIONS: &[RelationDef] = &[
             right: end(Theme, "theme_id"),
             roles: &[],
             section: Section::Owned,
+            copy: OnCopy::Kept,
             symmetric: false,
             ld: Terms::left("dct:subject"),
             edit: Edit {
@@ -373,6 +382,7 @@ pub const RELATIONS: &[RelationDef] = &[
             right: end(TargetGroup, "target_group_id"),
             roles: &[],
             section: Section::Owned,
+            copy: OnCopy::Kept,
             symmetric: false,
             ld: Terms::left("dct:audience"),
             edit: Edit {
@@ -393,6 +403,7 @@ pub const RELATIONS: &[RelationDef] = &[
             right: end(Plan, "plan_id"),
             roles: &[],
             section: Section::Owned,
+            copy: OnCopy::Dropped,
             symmetric: false,
             ld: Terms::left("dct:relation"),
             edit: Edit {
@@ -413,6 +424,7 @@ pub const RELATIONS: &[RelationDef] = &[
             right: end(LegalReference, "legal_reference_id"),
             roles: &[],
             section: Section::Owned,
+            copy: OnCopy::Kept,
             symmetric: false,
             ld: Terms::left("cv:hasLegalResource"),
             edit: Edit {
@@ -433,6 +445,7 @@ pub const RELATIONS: &[RelationDef] = &[
             right: end(Guidance, "guidance_id"),
             roles: &[],
             section: Section::Owned,
+            copy: OnCopy::Kept,
             symmetric: false,
             ld: Terms::left("dct:references"),
             edit: Edit {
@@ -453,6 +466,7 @@ pub const RELATIONS: &[RelationDef] = &[
             right: end(Theme, "theme_id"),
             roles: &[],
             section: Section::Owned,
+            copy: OnCopy::Kept,
             symmetric: false,
             ld: Terms::left("dct:subject"),
             edit: Edit {
@@ -473,6 +487,7 @@ pub const RELATIONS: &[RelationDef] = &[
             right: end(TargetGroup, "target_group_id"),
             roles: &[],
             section: Section::Owned,
+            copy: OnCopy::Kept,
             symmetric: false,
             ld: Terms::left("dct:audience"),
             edit: Edit {
@@ -493,6 +508,7 @@ pub const RELATIONS: &[RelationDef] = &[
             right: end(Concept, "concept_id"),
             roles: &[],
             section: Section::Owned,
+            copy: OnCopy::Kept,
             symmetric: false,
             ld: Terms::left("schema:mentions"),
             edit: Edit {
@@ -522,6 +538,7 @@ pub const RELATIONS: &[RelationDef] = &[
             right: end(LegalReference, "legal_reference_id"),
             roles: &[],
             section: Section::Shared,
+            copy: OnCopy::Dropped,
             symmetric: false,
             ld: Terms::left("cv:hasLegalResource"),
             edit: Edit {
@@ -542,6 +559,7 @@ pub const RELATIONS: &[RelationDef] = &[
             right: end(Theme, "theme_id"),
             roles: &[],
             section: Section::Shared,
+            copy: OnCopy::Dropped,
             symmetric: false,
             // dct:subject lists the themes together with the guidance's topic group: written by hand.
             ld: Terms::NONE,
@@ -563,6 +581,7 @@ pub const RELATIONS: &[RelationDef] = &[
             right: end(TargetGroup, "target_group_id"),
             roles: &[],
             section: Section::Shared,
+            copy: OnCopy::Dropped,
             symmetric: false,
             ld: Terms::left("dct:audience"),
             edit: Edit {
@@ -603,6 +622,30 @@ pub const RELATIONS: &[RelationDef] = &[
         left: Listing::ByHand("LegalReference.law"),
         right: field("legalReferences", "Sections of this law that content cites."),
     },
+    RelationDef::link(
+        LinkDef {
+            table: "measure_goal",
+            left: end(Measure, "measure_id"),
+            right: end(Goal, "goal_id"),
+            roles: &[],
+            section: Section::Owned,
+            copy: OnCopy::Dropped,
+            symmetric: false,
+            ld: Terms {
+                left: Some("prov:wasInfluencedBy"),
+                right: Some("prov:influenced"),
+            },
+            edit: Edit {
+                name: "goal",
+                input: "goal",
+                target: Linkable::Visible,
+                role: None,
+                doc: "a plan's main goal that a measure serves (any goal you can see: its own plan's, or a joint or overarching plan's).",
+            },
+        },
+        field("goals", "Main goals of plans that the measure serves, e.g. the focus areas of the samfunnsdel."),
+        field("measures", "Measures that serve this goal, from every municipality.").typed(),
+    ),
 ];
 
 /// The link tables, in declaration order.

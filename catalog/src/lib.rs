@@ -147,12 +147,25 @@ pub struct LinkDef {
     /// Which part of a municipality's export carries the edge: shared links join shared nodes; owned links
     /// hang off the municipality's own content, their left end.
     pub section: Section,
+    /// Whether a copy of the left node (another municipality adopting it as a COPY) keeps the edge.
+    pub copy: OnCopy,
     /// A symmetric edge is stored in both directions, and linked or unlinked in both at once (neighbours).
     pub symmetric: bool,
     /// The linked-data terms of the edge in the `/ld/` documents of its two ends.
     pub ld: Terms,
     /// Its link and unlink mutations.
     pub edit: Edit,
+}
+
+/// What a copy of the left node does with a link.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OnCopy {
+    /// The copy links to the same nodes, in the same order (the themes of a copied measure).
+    Kept,
+    /// The copy starts without (a measure's related plans and goals belong to the source's context).
+    Dropped,
+    /// Written by hand, for the reason given.
+    ByHand(&'static str),
 }
 
 /// The `link…` and `unlink…` mutations of a link table: `measureLinkUnit(input: {measure, unit, role})`.

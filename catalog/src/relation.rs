@@ -250,6 +250,7 @@ const PLACEHOLDER: LinkDef = LinkDef {
     },
     roles: &[],
     section: crate::Section::Shared,
+    copy: crate::OnCopy::Dropped,
     symmetric: false,
     ld: crate::Terms::NONE,
     edit: crate::Edit {

@@ -5,6 +5,7 @@ pub use sea_orm_migration::prelude::*;
 mod m20261126_000001_content_graph;
 mod m20261126_000002_editing;
 mod m20261126_000003_sharing;
+mod m20261202_000001_measure_goal;
 
 /// All migrations, in order.
 pub struct Migrator;
@@ -16,6 +17,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261126_000001_content_graph::Migration),
             Box::new(m20261126_000002_editing::Migration),
             Box::new(m20261126_000003_sharing::Migration),
+            Box::new(m20261202_000001_measure_goal::Migration),
         ]
     }
 }

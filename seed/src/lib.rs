@@ -95,6 +95,18 @@ pub fn stable_id(kind: &str, key: &str) -> Uuid {
 #[derive(Default)]
 struct Keys {
     known: HashMap<(&'static str, String), String>,
+    /// Goals by slug: a goal's id is keyed by its plan and place, and its slug is made from those.
+    goals: HashMap<String, Uuid>,
+}
+
+/// The slug of a plan's goal at `position` (0-based): `<plan>-mal-<n>`.
+fn goal_slug(plan: &str, position: usize) -> String {
+    format!("{plan}-mal-{}", position + 1)
+}
+
+/// The stable id of a plan's goal at `position`.
+fn goal_id(plan: &str, position: usize) -> Uuid {
+    stable_id("goal", &format!("{plan}:{position}"))
 }
 
 impl Keys {
@@ -115,6 +127,17 @@ impl Keys {
 
     fn all(&self, file: &str, kind: &'static str, keys: &[String]) -> anyhow::Result<Vec<Uuid>> {
         keys.iter().map(|k| self.get(file, kind, k)).collect()
+    }
+
+    /// Goals by slug (`<plan>-mal-<n>`).
+    fn goals(&self, file: &str, slugs: &[String]) -> anyhow::Result<Vec<Uuid>> {
+        slugs
+            .iter()
+            .map(|slug| match self.goals.get(slug) {
+                Some(id) => Ok(*id),
+                None => bail!("{file}: link to unknown goal {slug:?}"),
+            })
+            .collect()
     }
 
     fn opt(
@@ -232,6 +255,16 @@ fn collect_keys(content: &Content) -> anyhow::Result<Keys> {
         }
         for p in &f.plans {
             keys.define(file, "plan", &p.slug)?;
+            for position in 0..p.goal.len() {
+                let slug = goal_slug(&p.slug, position);
+                if keys
+                    .goals
+                    .insert(slug.clone(), goal_id(&p.slug, position))
+                    .is_some()
+                {
+                    bail!("{file}: goal {slug:?} is defined twice");
+                }
+            }
         }
         for m in &f.measures {
             keys.define(file, "measure", &m.slug)?;

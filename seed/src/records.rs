@@ -296,6 +296,9 @@ pub struct Measure {
     pub target_groups: Vec<String>,
     #[serde(default)]
     pub related_plans: Vec<String>,
+    /// Slugs of the plans' goals the measure serves (`<plan>-mal-<n>`).
+    #[serde(default)]
+    pub goals: Vec<String>,
     #[serde(default)]
     pub status: Status,
     #[serde(default)]

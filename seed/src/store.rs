@@ -668,10 +668,9 @@ pub(crate) async fn write(
                     .await?;
             }
             for (position, g) in p.goal.iter().enumerate() {
-                let key = format!("{}:{position}", p.slug);
-                let slug = format!("{}-mal-{}", p.slug, position + 1);
+                let slug = crate::goal_slug(&p.slug, position);
                 let (gid, slug, status, language, version, created_at, updated_at) =
-                    node!(stable_id("goal", &key), slug, p);
+                    node!(crate::goal_id(&p.slug, position), slug, p);
                 w.upsert::<entity::goal::Entity>(entity::goal::Model {
                     id: gid,
                     slug,
@@ -745,6 +744,7 @@ pub(crate) async fn write(
                     "plan_id",
                     keys.all(file, "plan", &m.related_plans)?,
                 ),
+                ("measure_goal", "goal_id", keys.goals(file, &m.goals)?),
             ];
             for (table, right, targets) in links {
                 w.links(table, ("measure_id", right), id, plain(targets))

@@ -10,6 +10,7 @@ mod catalog;
 mod editing;
 mod faults;
 mod feed;
+mod goals;
 mod hardening;
 mod hostile;
 mod http;

@@ -15,8 +15,8 @@ use oppvekstgraf_entity::{
 };
 use oppvekstgraf_seed::stable_id;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, DatabaseConnection, DbBackend, EntityTrait, FromQueryResult,
-    IntoActiveModel, JsonValue, ModelTrait, QueryFilter, Statement,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DbBackend, EntityTrait,
+    FromQueryResult, IntoActiveModel, JsonValue, ModelTrait, QueryFilter, Statement,
 };
 use serde_json::{Value, json};
 use uuid::Uuid;
@@ -223,9 +223,39 @@ fn document_rows(documents: &[&Document]) -> BTreeMap<String, BTreeSet<String>> 
     out
 }
 
-/// Every row of every table a document carries, read through the entities, each as JSON text.
-async fn database_rows(db: &DatabaseConnection) -> BTreeMap<String, BTreeSet<String>> {
+/// The rows of every link table of the catalog, as the export writes them.
+async fn link_rows(db: &DatabaseConnection) -> BTreeMap<String, BTreeSet<String>> {
+    let backend = db.get_database_backend();
     let mut out = BTreeMap::new();
+    for link in oppvekstgraf_catalog::LINKS {
+        let (left, right) = (link.left.column, link.right.column);
+        let role = if link.has_role() { ", role" } else { "" };
+        let sql = format!("SELECT {left}, {right}, position{role} FROM {}", link.table);
+        let rows = db
+            .query_all_raw(Statement::from_string(backend, sql))
+            .await
+            .expect("read");
+        let rows = rows.iter().map(|row| {
+            let uuid = |column: &str| row.try_get::<uuid::Uuid>("", column).expect("uuid");
+            let mut value = serde_json::json!({
+                left: uuid(left),
+                right: uuid(right),
+                "position": row.try_get::<i32>("", "position").expect("position"),
+            });
+            if link.has_role() {
+                value["role"] = row.try_get::<String>("", "role").expect("role").into();
+            }
+            value.to_string()
+        });
+        out.insert(link.table.to_string(), rows.collect());
+    }
+    out
+}
+
+/// Every row of every table a document carries, each as JSON text: node and record rows through their
+/// entities, the rows of every link table of the catalog under its own column names.
+async fn database_rows(db: &DatabaseConnection) -> BTreeMap<String, BTreeSet<String>> {
+    let mut out = link_rows(db).await;
     macro_rules! tables {
         ($($module:ident),*) => {$(
             let rows = entity::$module::Entity::find().all(db).await.expect("read");
@@ -240,38 +270,19 @@ async fn database_rows(db: &DatabaseConnection) -> BTreeMap<String, BTreeSet<Str
     tables!(
         municipality,
         municipality_former_number,
-        municipality_neighbour,
         region,
-        region_member,
         publisher,
         theme,
         target_group,
         law,
         legal_reference,
         guidance,
-        guidance_publisher,
-        guidance_legal_reference,
-        guidance_theme,
-        guidance_target_group,
         concept,
         unit,
-        unit_member,
         plan,
-        plan_owner,
         plan_adoption,
-        plan_legal_reference,
-        plan_guidance,
-        plan_theme,
-        plan_target_group,
-        plan_concept,
         goal,
         measure,
-        measure_unit,
-        measure_legal_reference,
-        measure_guidance,
-        measure_theme,
-        measure_target_group,
-        measure_related_plan,
         adoption,
         derivation
     );

@@ -345,6 +345,35 @@ pub async fn find_by_slug_or_id<T: NodeTable>(
     crate::loader::find_one::<T>(ctx, condition).await
 }
 
+/// Declares the object type `$name` as its hand-written fields `$fields` (flattened, so async-graphql lists them
+/// first) followed by its relation fields, generated from the catalog into `object/relations.rs`.
+macro_rules! with_relations {
+    ($(#[$doc:meta])* $name:ident($fields:ident)) => {
+        $(#[$doc])*
+        #[derive(async_graphql::SimpleObject, Clone)]
+        #[graphql(complex)]
+        pub struct $name {
+            #[graphql(flatten)]
+            pub fields: $fields,
+        }
+
+        impl std::ops::Deref for $name {
+            type Target = $fields;
+
+            fn deref(&self) -> &$fields {
+                &self.fields
+            }
+        }
+
+        impl From<Model> for $name {
+            fn from(m: Model) -> Self {
+                $name { fields: m.into() }
+            }
+        }
+    };
+}
+pub(crate) use with_relations;
+
 /// Gives an object the `id` method the `Node` interface resolves through.
 macro_rules! node_object {
     ($typ:ident) => {

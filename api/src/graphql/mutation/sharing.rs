@@ -323,22 +323,23 @@ async fn unadopt(
     })
 }
 
-/// Copies the rows of link `table` (`own` → `other`, with position) from `from` to `to`.
-async fn copy_links(
-    tx: &Tx,
-    table: &str,
-    own: &str,
-    other: &str,
-    from: Uuid,
-    to: Uuid,
-) -> ApiResult<()> {
-    tx.execute(Sql::with(
-        format!(
-            "INSERT INTO {table} ({own}, {other}, position) SELECT ?, {other}, position FROM {table} WHERE {own} = ?"
-        ),
-        vec![to.into(), from.into()],
-    ))
-    .await?;
+/// Gives the copy `to` of the `node` `from` the links the catalog says a copy keeps, in their order.
+async fn copy_links(tx: &Tx, node: NodeType, from: Uuid, to: Uuid) -> ApiResult<()> {
+    let kept = oppvekstgraf_catalog::LINKS
+        .iter()
+        .filter(|link| link.left.node == node && link.copy == oppvekstgraf_catalog::OnCopy::Kept);
+    for link in kept {
+        let (table, own, other) = (link.table, link.left.column, link.right.column);
+        let role = if link.has_role() { ", role" } else { "" };
+        tx.execute(Sql::with(
+            format!(
+                "INSERT INTO {table} ({own}, {other}, position{role}) \
+                 SELECT ?, {other}, position{role} FROM {table} WHERE {own} = ?"
+            ),
+            vec![to.into(), from.into()],
+        ))
+        .await?;
+    }
     Ok(())
 }
 
@@ -435,14 +436,7 @@ async fn copy_measure(
     entity::measure::Entity::insert(copy.clone().into_active_model())
         .exec_without_returning(&tx.txn)
         .await?;
-    for (table, other) in [
-        ("measure_legal_reference", "legal_reference_id"),
-        ("measure_guidance", "guidance_id"),
-        ("measure_theme", "theme_id"),
-        ("measure_target_group", "target_group_id"),
-    ] {
-        copy_links(tx, table, "measure_id", other, source.id, id).await?;
-    }
+    copy_links(tx, NodeType::Measure, source.id, id).await?;
     // National units (no municipality) stay responsible; the source municipality's units do not come along.
     tx.execute(Sql::with(
         "INSERT INTO measure_unit (measure_id, unit_id, position, role) SELECT ?, mu.unit_id, mu.position, mu.role \
@@ -603,15 +597,7 @@ async fn plan_adopt(ctx: &Context<'_>, input: PlanAdoptInput) -> ApiResult<PlanA
                 vec![id.into(), adopter.into()],
             ))
             .await?;
-            for (table, other) in [
-                ("plan_legal_reference", "legal_reference_id"),
-                ("plan_guidance", "guidance_id"),
-                ("plan_theme", "theme_id"),
-                ("plan_target_group", "target_group_id"),
-                ("plan_concept", "concept_id"),
-            ] {
-                copy_links(&tx, table, "plan_id", other, source_id, id).await?;
-            }
+            copy_links(&tx, NodeType::Plan, source_id, id).await?;
             // Goals come along as the plan's own.
             let goals = entity::goal::Entity::find()
                 .filter(entity::goal::Column::PlanId.eq(source_id))

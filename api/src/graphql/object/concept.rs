@@ -21,20 +21,9 @@ use crate::{
     page::PageArgs,
 };
 
-/// A defined term (begrep, SKOS concept), e.g. "Utsatte barn og unge". Shared by every municipality.
-#[derive(SimpleObject, Clone)]
-#[graphql(complex)]
-pub struct Concept {
-    #[graphql(flatten)]
-    pub fields: ConceptFields,
-}
-
-impl std::ops::Deref for Concept {
-    type Target = ConceptFields;
-
-    fn deref(&self) -> &ConceptFields {
-        &self.fields
-    }
+crate::graphql::common::with_relations! {
+    /// A defined term (begrep, SKOS concept), e.g. "Utsatte barn og unge". Shared by every municipality.
+    Concept(ConceptFields)
 }
 
 /// The fields of a concept written by hand; its relation fields are generated from the catalog
@@ -56,12 +45,6 @@ pub struct ConceptFields {
     pub source: Option<String>,
     #[graphql(skip)]
     pub source_guidance_id: Option<Uuid>,
-}
-
-impl From<Model> for Concept {
-    fn from(m: Model) -> Self {
-        Concept { fields: m.into() }
-    }
 }
 
 impl From<Model> for ConceptFields {

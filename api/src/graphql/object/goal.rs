@@ -21,10 +21,16 @@ use crate::{
     page::PageArgs,
 };
 
-/// A plan's main goal (hovedmål) for one focus area (innsatsområde).
+crate::graphql::common::with_relations! {
+    /// A plan's main goal (hovedmål) for one focus area (innsatsområde).
+    Goal(GoalFields)
+}
+
+/// The fields of a goal written by hand; its relation fields are generated from the catalog
+/// (`relations.rs`).
 #[derive(SimpleObject, Clone)]
 #[graphql(complex)]
-pub struct Goal {
+pub struct GoalFields {
     #[graphql(flatten)]
     pub node: NodeFields,
     /// The focus area, e.g. "Levekår og folkehelse".
@@ -37,9 +43,9 @@ pub struct Goal {
     pub plan_id: Uuid,
 }
 
-impl From<Model> for Goal {
+impl From<Model> for GoalFields {
     fn from(m: Model) -> Self {
-        Goal {
+        GoalFields {
             node: node_fields!(Goal, m),
             focus_area: m.focus_area,
             statement: m.statement,
@@ -53,7 +59,7 @@ connection!(GoalConnection, GoalEdge, Goal, Model, "goals");
 crate::graphql::common::node_object!(Goal);
 
 #[ComplexObject]
-impl Goal {
+impl GoalFields {
     /// The plan the goal belongs to.
     async fn plan(&self, ctx: &Context<'_>) -> Result<Plan> {
         let found = load_required::<entity::plan::Entity>(ctx, self.plan_id).await;

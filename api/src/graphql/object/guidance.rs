@@ -26,20 +26,9 @@ use crate::{
     sql::Sql,
 };
 
-/// A national guidance document: a guideline (nasjonal faglig retningslinje), guide (veileder), circular (rundskriv), white paper (stortingsmelding), national programme and the like. Shared by every municipality.
-#[derive(SimpleObject, Clone)]
-#[graphql(complex)]
-pub struct Guidance {
-    #[graphql(flatten)]
-    pub fields: GuidanceFields,
-}
-
-impl std::ops::Deref for Guidance {
-    type Target = GuidanceFields;
-
-    fn deref(&self) -> &GuidanceFields {
-        &self.fields
-    }
+crate::graphql::common::with_relations! {
+    /// A national guidance document: a guideline (nasjonal faglig retningslinje), guide (veileder), circular (rundskriv), white paper (stortingsmelding), national programme and the like. Shared by every municipality.
+    Guidance(GuidanceFields)
 }
 
 /// The fields of a guidance written by hand; its relation fields are generated from the catalog
@@ -67,12 +56,6 @@ pub struct GuidanceFields {
     pub published_year: Option<i32>,
     #[graphql(skip)]
     pub replaces_id: Option<Uuid>,
-}
-
-impl From<Model> for Guidance {
-    fn from(m: Model) -> Self {
-        Guidance { fields: m.into() }
-    }
 }
 
 impl From<Model> for GuidanceFields {

@@ -25,20 +25,9 @@ use crate::{
     sql::Sql,
 };
 
-/// An act or regulation (lov / forskrift), identified by its Lovdata id. Shared by every municipality.
-#[derive(SimpleObject, Clone)]
-#[graphql(complex)]
-pub struct Law {
-    #[graphql(flatten)]
-    pub fields: LawFields,
-}
-
-impl std::ops::Deref for Law {
-    type Target = LawFields;
-
-    fn deref(&self) -> &LawFields {
-        &self.fields
-    }
+crate::graphql::common::with_relations! {
+    /// An act or regulation (lov / forskrift), identified by its Lovdata id. Shared by every municipality.
+    Law(LawFields)
 }
 
 /// The fields of a law written by hand; its relation fields are generated from the catalog
@@ -62,12 +51,6 @@ pub struct LawFields {
     pub note: Option<String>,
     #[graphql(skip)]
     pub replaced_by_id: Option<Uuid>,
-}
-
-impl From<Model> for Law {
-    fn from(m: Model) -> Self {
-        Law { fields: m.into() }
-    }
 }
 
 impl From<Model> for LawFields {

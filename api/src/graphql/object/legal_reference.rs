@@ -27,20 +27,9 @@ use crate::{
     sql::Sql,
 };
 
-/// A pointer to a law and a section, optionally a paragraph (ledd): "barnevernsloven § 15-1 annet ledd". Exists once per law/section/paragraph and is linked from every municipality that cites it.
-#[derive(SimpleObject, Clone)]
-#[graphql(complex)]
-pub struct LegalReference {
-    #[graphql(flatten)]
-    pub fields: LegalReferenceFields,
-}
-
-impl std::ops::Deref for LegalReference {
-    type Target = LegalReferenceFields;
-
-    fn deref(&self) -> &LegalReferenceFields {
-        &self.fields
-    }
+crate::graphql::common::with_relations! {
+    /// A pointer to a law and a section, optionally a paragraph (ledd): "barnevernsloven § 15-1 annet ledd". Exists once per law/section/paragraph and is linked from every municipality that cites it.
+    LegalReference(LegalReferenceFields)
 }
 
 /// The fields of a legal reference written by hand; its relation fields are generated from the catalog
@@ -60,12 +49,6 @@ pub struct LegalReferenceFields {
     pub note: Option<String>,
     #[graphql(skip)]
     pub law_id: Uuid,
-}
-
-impl From<Model> for LegalReference {
-    fn from(m: Model) -> Self {
-        LegalReference { fields: m.into() }
-    }
 }
 
 impl From<Model> for LegalReferenceFields {

@@ -24,21 +24,10 @@ use crate::{
     sql::Sql,
 };
 
-/// A measure (tiltak): a concrete action in a plan, owned by one municipality, with the units responsible
-/// for it and the laws, guidance, themes and target groups behind it.
-#[derive(SimpleObject, Clone)]
-#[graphql(complex)]
-pub struct Measure {
-    #[graphql(flatten)]
-    pub fields: MeasureFields,
-}
-
-impl std::ops::Deref for Measure {
-    type Target = MeasureFields;
-
-    fn deref(&self) -> &MeasureFields {
-        &self.fields
-    }
+crate::graphql::common::with_relations! {
+    /// A measure (tiltak): a concrete action in a plan, owned by one municipality, with the units responsible
+    /// for it and the laws, guidance, themes and target groups behind it.
+    Measure(MeasureFields)
 }
 
 /// The fields of a measure written by hand; its relation fields are generated from the catalog
@@ -64,12 +53,6 @@ pub struct MeasureFields {
     pub plan_id: Option<Uuid>,
     #[graphql(skip)]
     pub municipality_id: Uuid,
-}
-
-impl From<Model> for Measure {
-    fn from(m: Model) -> Self {
-        Measure { fields: m.into() }
-    }
 }
 
 impl From<Model> for MeasureFields {

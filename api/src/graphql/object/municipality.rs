@@ -26,21 +26,10 @@ use crate::{
     sql::Sql,
 };
 
-/// A municipality (kommune): the tenant that owns plans, measures and units. Identified by its 4-digit
-/// kommunenummer, which can change at mergers and county reforms (see `formerNumbers`).
-#[derive(SimpleObject, Clone)]
-#[graphql(complex)]
-pub struct Municipality {
-    #[graphql(flatten)]
-    pub fields: MunicipalityFields,
-}
-
-impl std::ops::Deref for Municipality {
-    type Target = MunicipalityFields;
-
-    fn deref(&self) -> &MunicipalityFields {
-        &self.fields
-    }
+crate::graphql::common::with_relations! {
+    /// A municipality (kommune): the tenant that owns plans, measures and units. Identified by its 4-digit
+    /// kommunenummer, which can change at mergers and county reforms (see `formerNumbers`).
+    Municipality(MunicipalityFields)
 }
 
 /// The fields of a municipality written by hand; its relation fields are generated from the catalog
@@ -60,12 +49,6 @@ pub struct MunicipalityFields {
     pub county: String,
     /// When the current number took effect.
     pub valid_from: Option<NaiveDate>,
-}
-
-impl From<Model> for Municipality {
-    fn from(m: Model) -> Self {
-        Municipality { fields: m.into() }
-    }
 }
 
 impl From<Model> for MunicipalityFields {

@@ -26,22 +26,11 @@ use crate::{
     sql::Sql,
 };
 
-/// A plan adopted by one or more municipalities: a samfunnsdel, kommunedelplan, handlingsplan, handlingsdel,
-/// temaplan, strategiplan, økonomiplan, planstrategi or plan for forebyggende arbeid. A joint plan (the
-/// Mosseregionen plan against domestic violence) has several `owners`.
-#[derive(SimpleObject, Clone)]
-#[graphql(complex)]
-pub struct Plan {
-    #[graphql(flatten)]
-    pub fields: PlanFields,
-}
-
-impl std::ops::Deref for Plan {
-    type Target = PlanFields;
-
-    fn deref(&self) -> &PlanFields {
-        &self.fields
-    }
+crate::graphql::common::with_relations! {
+    /// A plan adopted by one or more municipalities: a samfunnsdel, kommunedelplan, handlingsplan, handlingsdel,
+    /// temaplan, strategiplan, økonomiplan, planstrategi or plan for forebyggende arbeid. A joint plan (the
+    /// Mosseregionen plan against domestic violence) has several `owners`.
+    Plan(PlanFields)
 }
 
 /// The fields of a plan written by hand; its relation fields are generated from the catalog
@@ -75,12 +64,6 @@ pub struct PlanFields {
     pub adopted_by_id: Option<Uuid>,
     #[graphql(skip)]
     pub parent_id: Option<Uuid>,
-}
-
-impl From<Model> for Plan {
-    fn from(m: Model) -> Self {
-        Plan { fields: m.into() }
-    }
 }
 
 impl From<Model> for PlanFields {

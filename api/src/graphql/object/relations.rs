@@ -16,12 +16,13 @@ use crate::{
     page::PageArgs,
 };
 use super::{
-    Concept, ConceptConnection, GoalConnection, Guidance, GuidanceConnection, GuidanceFilter, Law,
-    LawConnection, LawFilter, LegalReference, LegalReferenceConnection, Measure, MeasureConnection,
-    MeasureFilter, MeasureUnitConnection, Municipality, MunicipalityConnection, MunicipalityFilter,
-    Plan, PlanConnection, PlanFilter, Publisher, PublisherConnection, Region, RegionConnection,
-    TargetGroup, TargetGroupConnection, Theme, ThemeConnection, Unit, UnitConnection, UnitFilter,
-    UnitMeasureConnection, UnitMemberConnection, UnitMembershipConnection,
+    Concept, ConceptConnection, Goal, GoalConnection, Guidance, GuidanceConnection, GuidanceFilter,
+    Law, LawConnection, LawFilter, LegalReference, LegalReferenceConnection, Measure,
+    MeasureConnection, MeasureFilter, MeasureUnitConnection, Municipality, MunicipalityConnection,
+    MunicipalityFilter, Plan, PlanConnection, PlanFilter, Publisher, PublisherConnection, Region,
+    RegionConnection, TargetGroup, TargetGroupConnection, Theme, ThemeConnection, Unit,
+    UnitConnection, UnitFilter, UnitMeasureConnection, UnitMemberConnection,
+    UnitMembershipConnection,
 };
 
 /// The relation fields of `Municipality`.
@@ -267,6 +268,26 @@ impl Plan {
     }
 }
 
+/// The relation fields of `Goal`.
+#[ComplexObject]
+impl Goal {
+    /// Measures that serve this goal, from every municipality.
+    async fn measures(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Returns the first n edges (0-100; default 20).")] first: Option<i32>,
+        #[graphql(desc = "Returns the edges after this cursor.")] after: Option<String>,
+        #[graphql(desc = "Returns the last n edges (0-100).")] last: Option<i32>,
+        #[graphql(desc = "Returns the edges before this cursor.")] before: Option<String>,
+        #[graphql(desc = "Narrows the list.")] filter: Option<MeasureFilter>,
+        #[graphql(desc = "Sort order (default: the relation's own order).")] order_by: Option<Order>,
+    ) -> Result<MeasureConnection> {
+        const REL: Rel = Rel::right_field(RelationDef::of_link("measure_goal"));
+        let args = PageArgs { first, after, last, before };
+        related::<entity::measure::Entity, _>(ctx, &REL, self.node.uuid, args, &filter, order_by).await
+    }
+}
+
 /// The relation fields of `Measure`.
 #[ComplexObject]
 impl Measure {
@@ -360,6 +381,21 @@ impl Measure {
         const REL: Rel = Rel::left_field(RelationDef::of_link("measure_related_plan"));
         let args = PageArgs { first, after, last, before };
         related::<entity::plan::Entity, _>(ctx, &REL, self.node.uuid, args, &filter, order_by).await
+    }
+
+    /// Main goals of plans that the measure serves, e.g. the focus areas of the samfunnsdel.
+    async fn goals(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Returns the first n edges (0-100; default 20).")] first: Option<i32>,
+        #[graphql(desc = "Returns the edges after this cursor.")] after: Option<String>,
+        #[graphql(desc = "Returns the last n edges (0-100).")] last: Option<i32>,
+        #[graphql(desc = "Returns the edges before this cursor.")] before: Option<String>,
+        #[graphql(desc = "Sort order (default: the relation's own order).")] order_by: Option<Order>,
+    ) -> Result<GoalConnection> {
+        const REL: Rel = Rel::left_field(RelationDef::of_link("measure_goal"));
+        let args = PageArgs { first, after, last, before };
+        related::<entity::goal::Entity, _>(ctx, &REL, self.node.uuid, args, &NoFilter, order_by).await
     }
 }
 

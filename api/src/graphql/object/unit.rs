@@ -21,22 +21,11 @@ use crate::{
     sql::Sql,
 };
 
-/// A responsible unit (ansvarlig enhet): a political body (kommunestyret), the administration
-/// (kommunedirektøren), a service (helsestasjon, PPT, NAV), a role (skolesjef), a forum (Oppvekstforum) or an
-/// external partner (KORUS). National bodies and external partners have no municipality.
-#[derive(SimpleObject, Clone)]
-#[graphql(complex)]
-pub struct Unit {
-    #[graphql(flatten)]
-    pub fields: UnitFields,
-}
-
-impl std::ops::Deref for Unit {
-    type Target = UnitFields;
-
-    fn deref(&self) -> &UnitFields {
-        &self.fields
-    }
+crate::graphql::common::with_relations! {
+    /// A responsible unit (ansvarlig enhet): a political body (kommunestyret), the administration
+    /// (kommunedirektøren), a service (helsestasjon, PPT, NAV), a role (skolesjef), a forum (Oppvekstforum) or an
+    /// external partner (KORUS). National bodies and external partners have no municipality.
+    Unit(UnitFields)
 }
 
 /// The fields of a unit written by hand; its relation fields are generated from the catalog
@@ -56,12 +45,6 @@ pub struct UnitFields {
     pub municipality_id: Option<Uuid>,
     #[graphql(skip)]
     pub parent_id: Option<Uuid>,
-}
-
-impl From<Model> for Unit {
-    fn from(m: Model) -> Self {
-        Unit { fields: m.into() }
-    }
 }
 
 impl From<Model> for UnitFields {

@@ -57,6 +57,14 @@ link_mutations!(
 );
 
 link_mutations!(
+    MeasureGoalLinks, measure, Measure, measure,
+    [measure_link_goal, MeasureLinkGoalInput, MeasureLinkGoalPayload],
+    [measure_unlink_goal, MeasureUnlinkGoalInput, MeasureUnlinkGoalPayload],
+    goal, Goal, const { LinkSpec::of("measure_goal") },
+    "a plan's main goal that a measure serves (any goal you can see: its own plan's, or a joint or overarching plan's)."
+);
+
+link_mutations!(
     PlanOwnerLinks, plan, Plan, plan,
     [plan_link_owner, PlanLinkOwnerInput, PlanLinkOwnerPayload],
     [plan_unlink_owner, PlanUnlinkOwnerInput, PlanUnlinkOwnerPayload],
@@ -170,15 +178,16 @@ pub struct Links1(
     MeasureThemeLinks,
     MeasureTargetGroupLinks,
     MeasureRelatedPlanLinks,
+    MeasureGoalLinks,
     PlanOwnerLinks,
     PlanLegalReferenceLinks,
     PlanGuidanceLinks,
-    PlanThemeLinks,
 );
 
 /// Link mutations, part 2 (a merged object takes a bounded number of parts).
 #[derive(async_graphql::MergedObject, Default)]
 pub struct Links2(
+    PlanThemeLinks,
     PlanTargetGroupLinks,
     PlanConceptLinks,
     UnitMemberLinks,
