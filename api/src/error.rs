@@ -7,36 +7,49 @@ use axum::{
     response::{IntoResponse, Response},
 };
 
-/// An error a request can end in.
-#[derive(Debug, Clone, thiserror::Error)]
+/// An error a request can end in. It converts into a GraphQL error with its `code` (and `field`) in the
+/// extensions, so `?` in a resolver carries them; it deliberately has no `Display`, which would let
+/// async-graphql's blanket conversion drop them. [`ApiError::message`] is its text.
+#[derive(Debug, Clone)]
 pub enum ApiError {
     /// The input is not valid: `field` names the offending argument or input field.
-    #[error("{field}: {message}")]
     Validation { field: String, message: String },
     /// A node asked for by a non-null field does not exist (or is not visible).
-    #[error("{0} was not found")]
     NotFound(String),
     /// The request needs a valid token and has none.
-    #[error("{0}")]
     Unauthenticated(String),
     /// The token is valid but may not do this.
-    #[error("{0}")]
     Forbidden(String),
     /// The node changed since the version the client saw.
-    #[error("{0}")]
     Conflict(String),
     /// The database cannot be reached right now (down, restarting, connections cut, pool exhausted, busy).
-    #[error("the service is temporarily unavailable; try again shortly")]
     ServiceUnavailable,
     /// The request, or one of its database statements, ran longer than allowed and was cancelled.
-    #[error("the request took too long and was cancelled; try again, or ask for less at a time")]
     Timeout,
     /// Anything else; the detail is logged, never sent.
-    #[error("internal error; the server log has the details")]
     Internal,
 }
 
 impl ApiError {
+    /// The message the client reads.
+    pub fn message(&self) -> String {
+        match self {
+            ApiError::Validation { field, message } => format!("{field}: {message}"),
+            ApiError::NotFound(what) => format!("{what} was not found"),
+            ApiError::Unauthenticated(text)
+            | ApiError::Forbidden(text)
+            | ApiError::Conflict(text) => text.clone(),
+            ApiError::ServiceUnavailable => {
+                "the service is temporarily unavailable; try again shortly".into()
+            }
+            ApiError::Timeout => {
+                "the request took too long and was cancelled; try again, or ask for less at a time"
+                    .into()
+            }
+            ApiError::Internal => "internal error; the server log has the details".into(),
+        }
+    }
+
     /// A validation error on `field`.
     pub fn validation(field: impl Into<String>, message: impl Into<String>) -> Self {
         ApiError::Validation {
@@ -79,7 +92,7 @@ impl ApiError {
     /// (`{"errors":[{"message":…,"extensions":{"code":…}}]}`); 401 adds `WWW-Authenticate: Bearer`.
     pub fn response(&self) -> Response {
         let body = serde_json::json!({
-            "errors": [{ "message": self.to_string(), "extensions": { "code": self.code() } }]
+            "errors": [{ "message": self.message(), "extensions": { "code": self.code() } }]
         });
         let status = self.status();
         let mut response = (status, axum::Json(body)).into_response();
@@ -285,12 +298,18 @@ impl DbFault {
 
 impl ErrorExtensions for ApiError {
     fn extend(&self) -> async_graphql::Error {
-        async_graphql::Error::new(self.to_string()).extend_with(|_, ext| {
+        async_graphql::Error::new(self.message()).extend_with(|_, ext| {
             ext.set("code", self.code());
             if let ApiError::Validation { field, .. } = self {
                 ext.set("field", field.as_str());
             }
         })
+    }
+}
+
+impl From<ApiError> for async_graphql::Error {
+    fn from(error: ApiError) -> Self {
+        error.extend()
     }
 }
 
@@ -415,5 +434,24 @@ mod tests {
         assert_eq!(ApiError::from(acquire).code(), "SERVICE_UNAVAILABLE");
         let custom = DbErr::Custom("bug".into());
         assert_eq!(ApiError::from(custom).code(), "INTERNAL");
+    }
+
+    #[test]
+    fn question_mark_keeps_the_code_and_field() {
+        fn resolver() -> async_graphql::Result<()> {
+            Err(ApiError::validation("input.goal", "give a goal's ID"))?;
+            Ok(())
+        }
+        let error = resolver().expect_err("fails");
+        assert_eq!(error.message, "input.goal: give a goal's ID");
+        let extensions = error.extensions.expect("extensions");
+        assert_eq!(
+            extensions.get("code"),
+            Some(&async_graphql::Value::from("VALIDATION"))
+        );
+        assert_eq!(
+            extensions.get("field"),
+            Some(&async_graphql::Value::from("input.goal"))
+        );
     }
 }

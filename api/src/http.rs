@@ -296,7 +296,7 @@ impl AppState {
                 return error_response(
                     err.status(),
                     media,
-                    &err.to_string(),
+                    &err.message(),
                     err.code(),
                     request_id(headers).as_deref(),
                 );
@@ -401,7 +401,7 @@ impl AppState {
                 return error_response(
                     StatusCode::INTERNAL_SERVER_ERROR,
                     media,
-                    &ApiError::Internal.to_string(),
+                    &ApiError::Internal.message(),
                     ApiError::Internal.code(),
                     request_id.as_deref(),
                 );
@@ -671,7 +671,7 @@ fn unauthenticated(err: &ApiError, headers: &HeaderMap, media: Media) -> Respons
     let mut response = error_response(
         StatusCode::UNAUTHORIZED,
         media,
-        &err.to_string(),
+        &err.message(),
         err.code(),
         request_id(headers).as_deref(),
     );
@@ -705,7 +705,7 @@ fn classify(error: &mut async_graphql::ServerError) {
         "GRAPHQL_VALIDATION_FAILED"
     } else {
         tracing::error!(message = %error.message, path = ?error.path, "unexpected error in a resolver");
-        error.message = crate::error::ApiError::Internal.to_string();
+        error.message = crate::error::ApiError::Internal.message();
         "INTERNAL"
     };
     error

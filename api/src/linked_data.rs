@@ -189,7 +189,7 @@ async fn serve(state: &AppState, headers: &HeaderMap, target: Target) -> Respons
 fn error_response(headers: &HeaderMap, err: &ApiError) -> Response {
     let status = err.status();
     let request_id = crate::http::request_id(headers);
-    let body = crate::http::error_body(&err.to_string(), err.code(), request_id.as_deref());
+    let body = crate::http::error_body(&err.message(), err.code(), request_id.as_deref());
     let mut response = (status, axum::Json(body)).into_response();
     if status == StatusCode::UNAUTHORIZED {
         response.headers_mut().insert(

@@ -197,7 +197,7 @@ pub async fn load(db: &DatabaseConnection, content: &Content) -> anyhow::Result<
 }
 
 fn check<T>(file: &str, result: Result<T, oppvekstgraf_api::error::ApiError>) -> anyhow::Result<T> {
-    result.map_err(|e| anyhow::anyhow!("{file}: {e}"))
+    result.map_err(|e| anyhow::anyhow!("{file}: {}", e.message()))
 }
 
 fn collect_keys(content: &Content) -> anyhow::Result<Keys> {

@@ -753,7 +753,9 @@ pub(crate) async fn write(
         }
     }
     let report = w.report;
-    oppvekstgraf_api::feed::append(&txn, std::mem::take(&mut w.changes)).await?;
+    oppvekstgraf_api::feed::append(&txn, std::mem::take(&mut w.changes))
+        .await
+        .map_err(|e| anyhow::anyhow!("writing the change feed: {}", e.message()))?;
     txn.commit().await?;
     Ok(report)
 }

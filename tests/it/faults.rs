@@ -84,8 +84,8 @@ fn code(body: &Value) -> Option<&str> {
 fn assert_clean(body: &Value) {
     let message = body["errors"][0]["message"].as_str().unwrap_or_default();
     let ours = [
-        ApiError::ServiceUnavailable.to_string(),
-        ApiError::Timeout.to_string(),
+        ApiError::ServiceUnavailable.message(),
+        ApiError::Timeout.message(),
     ];
     assert!(
         ours.iter().any(|m| m == message),

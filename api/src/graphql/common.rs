@@ -48,7 +48,6 @@ impl NodeFields {
         #[graphql(desc = "Returns the last n edges (0-100).")] last: Option<i32>,
         #[graphql(desc = "Returns the edges before this cursor.")] before: Option<String>,
     ) -> async_graphql::Result<super::object::revision::RevisionConnection> {
-        use async_graphql::ErrorExtensions;
         let result: ApiResult<_> = async {
             let gid = GlobalId::decode("id", &self.id)?;
             let actor = super::mutation::transaction::actor(ctx)?;
@@ -69,7 +68,7 @@ impl NodeFields {
             super::object::revision::RevisionConnection::from_page(page)
         }
         .await;
-        result.map_err(|e| e.extend())
+        result.map_err(Into::into)
     }
 }
 

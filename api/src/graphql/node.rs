@@ -91,8 +91,8 @@ impl NodeQuery {
         ctx: &Context<'_>,
         #[graphql(desc = "Global ID of the node.")] id: ID,
     ) -> Result<Option<Node>> {
-        let gid = GlobalId::decode("id", &id).map_err(|e| e.extend())?;
-        fetch(ctx, gid).await.map_err(|e| e.extend())
+        let gid = GlobalId::decode("id", &id)?;
+        fetch(ctx, gid).await.map_err(Into::into)
     }
 
     /// Fetches up to 100 nodes by global ID, in the order given; null for each ID with no visible node.
@@ -112,10 +112,9 @@ impl NodeQuery {
             .iter()
             .enumerate()
             .map(|(i, id)| GlobalId::decode(&format!("ids[{i}]"), id))
-            .collect::<ApiResult<Vec<_>>>()
-            .map_err(|e| e.extend())?;
+            .collect::<ApiResult<Vec<_>>>()?;
         try_join_all(gids.into_iter().map(|gid| fetch(ctx, gid)))
             .await
-            .map_err(|e| e.extend())
+            .map_err(Into::into)
     }
 }

@@ -1,7 +1,7 @@
 //! To-many relations: how a node's related nodes hang off it ([`Rel`], made from the catalog's
 //! declaration), and the one body every generated relation field shares ([`related`]).
 
-use async_graphql::{Context, ErrorExtensions, Result};
+use async_graphql::{Context, Result};
 use oppvekstgraf_catalog::{RelationDef, Via as Stored};
 use sea_orm::{DatabaseConnection, DbBackend};
 use uuid::Uuid;
@@ -180,5 +180,5 @@ pub async fn related<T: NodeTable, C: FromPage<T::Model>>(
     order: Option<Order>,
 ) -> Result<C> {
     let page = load_rel::<T>(ctx, rel, parent, args, filter, order).await;
-    page.and_then(C::from_page).map_err(|e| e.extend())
+    page.and_then(C::from_page).map_err(Into::into)
 }

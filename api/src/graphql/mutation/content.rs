@@ -1,9 +1,7 @@
 //! Create and update for municipal content: plans, goals, measures and units. Editors write their own
 //! municipality's content; admins write any.
 
-use async_graphql::{
-    Context, ErrorExtensions, ID, InputObject, MaybeUndefined, Object, Result, SimpleObject,
-};
+use async_graphql::{Context, ID, InputObject, MaybeUndefined, Object, Result, SimpleObject};
 use chrono::NaiveDate;
 use oppvekstgraf_entity::{self as entity, enums};
 use uuid::Uuid;
@@ -495,7 +493,7 @@ impl ContentMutation {
             async |_, _| Ok(()),
         )
         .await;
-        let (node, revision) = result.map_err(|e| e.extend())?;
+        let (node, revision) = result?;
         Ok(MeasureCreatePayload {
             measure: node.into(),
             revision: revision.into(),
@@ -508,7 +506,7 @@ impl ContentMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "The measure and its changes.")] input: MeasureUpdateInput,
     ) -> Result<MeasureUpdatePayload> {
-        let id = node_id("input.id", &input.id, NodeType::Measure).map_err(|e| e.extend())?;
+        let id = node_id("input.id", &input.id, NodeType::Measure)?;
         let result = update_node::<entity::measure::Entity>(
             ctx,
             id,
@@ -544,7 +542,7 @@ impl ContentMutation {
             },
         )
         .await;
-        let (node, revision) = result.map_err(|e| e.extend())?;
+        let (node, revision) = result?;
         Ok(MeasureUpdatePayload {
             measure: node.into(),
             revision: revision.into(),
@@ -611,7 +609,7 @@ impl ContentMutation {
             },
         )
         .await;
-        let (node, revision) = result.map_err(|e| e.extend())?;
+        let (node, revision) = result?;
         Ok(PlanCreatePayload {
             plan: node.into(),
             revision: revision.into(),
@@ -624,7 +622,7 @@ impl ContentMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "The plan and its changes.")] input: PlanUpdateInput,
     ) -> Result<PlanUpdatePayload> {
-        let id = node_id("input.id", &input.id, NodeType::Plan).map_err(|e| e.extend())?;
+        let id = node_id("input.id", &input.id, NodeType::Plan)?;
         let result = update_node::<entity::plan::Entity>(
             ctx,
             id,
@@ -692,7 +690,7 @@ impl ContentMutation {
             },
         )
         .await;
-        let (node, revision) = result.map_err(|e| e.extend())?;
+        let (node, revision) = result?;
         Ok(PlanUpdatePayload {
             plan: node.into(),
             revision: revision.into(),
@@ -737,7 +735,7 @@ impl ContentMutation {
             async |_, _| Ok(()),
         )
         .await;
-        let (node, revision) = result.map_err(|e| e.extend())?;
+        let (node, revision) = result?;
         Ok(GoalCreatePayload {
             goal: node.into(),
             revision: revision.into(),
@@ -750,7 +748,7 @@ impl ContentMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "The goal and its changes.")] input: GoalUpdateInput,
     ) -> Result<GoalUpdatePayload> {
-        let id = node_id("input.id", &input.id, NodeType::Goal).map_err(|e| e.extend())?;
+        let id = node_id("input.id", &input.id, NodeType::Goal)?;
         let result = update_node::<entity::goal::Entity>(
             ctx,
             id,
@@ -782,7 +780,7 @@ impl ContentMutation {
             },
         )
         .await;
-        let (node, revision) = result.map_err(|e| e.extend())?;
+        let (node, revision) = result?;
         Ok(GoalUpdatePayload {
             goal: node.into(),
             revision: revision.into(),
@@ -842,7 +840,7 @@ impl ContentMutation {
             async |_, _| Ok(()),
         )
         .await;
-        let (node, revision) = result.map_err(|e| e.extend())?;
+        let (node, revision) = result?;
         Ok(UnitCreatePayload {
             unit: node.into(),
             revision: revision.into(),
@@ -855,7 +853,7 @@ impl ContentMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "The unit and its changes.")] input: UnitUpdateInput,
     ) -> Result<UnitUpdatePayload> {
-        let id = node_id("input.id", &input.id, NodeType::Unit).map_err(|e| e.extend())?;
+        let id = node_id("input.id", &input.id, NodeType::Unit)?;
         let result = update_node::<entity::unit::Entity>(
             ctx,
             id,
@@ -895,7 +893,7 @@ impl ContentMutation {
             },
         )
         .await;
-        let (node, revision) = result.map_err(|e| e.extend())?;
+        let (node, revision) = result?;
         Ok(UnitUpdatePayload {
             unit: node.into(),
             revision: revision.into(),

@@ -217,7 +217,6 @@ macro_rules! lifecycle_mutations {
 
             #[doc = concat!("Brings a ", stringify!($object), " back to an earlier revision, as a new revision.")]
             async fn $restore_revision(&self, ctx: &async_graphql::Context<'_>, #[graphql(desc = "The node, the revision and the version you saw.")] input: $RestoreRevisionInput) -> async_graphql::Result<$RestoreRevisionPayload> {
-                use async_graphql::ErrorExtensions;
                 use $crate::graphql::mutation::transaction::{Tx, node_id};
                 let result: $crate::error::ApiResult<_> = async {
                     let id = node_id("input.id", &input.id, $crate::id::NodeType::$object)?;
@@ -235,7 +234,7 @@ macro_rules! lifecycle_mutations {
                     tx.commit().await?;
                     Ok(out)
                 }.await;
-                let (node, revision) = result.map_err(|e| e.extend())?;
+                let (node, revision) = result?;
                 Ok($RestoreRevisionPayload { $field: node.into(), revision: revision.into() })
             }
         }
@@ -260,7 +259,6 @@ macro_rules! lifecycle_mutations {
         }
     };
     (@run $ctx:ident, $entity:ident, $input:ident, $transition:expr) => {{
-        use async_graphql::ErrorExtensions;
         use $crate::graphql::mutation::transaction::{Tx, node_id};
         let result: $crate::error::ApiResult<_> = async {
             let tx = Tx::begin($ctx).await?;
@@ -273,7 +271,7 @@ macro_rules! lifecycle_mutations {
             tx.commit().await?;
             Ok(out)
         }.await;
-        result.map_err(|e| e.extend())
+        result
     }};
 }
 

@@ -322,7 +322,6 @@ macro_rules! link_mutations {
         }
     };
     (@run $ctx:ident, $left_entity:ident, $Left:ident, $left_name:expr, $left:expr, $right:expr, $role:expr, $position:expr, $remove:expr, $spec:expr) => {{
-        use async_graphql::ErrorExtensions;
         use $crate::graphql::mutation::transaction::{Tx, node_id};
         let result: $crate::error::ApiResult<_> = async {
             let tx = Tx::begin($ctx).await?;
@@ -334,7 +333,7 @@ macro_rules! link_mutations {
             tx.commit().await?;
             Ok(out)
         }.await;
-        result.map_err(|e| e.extend())
+        result
     }};
 }
 

@@ -1,9 +1,7 @@
 //! Create and update for the shared national registry — laws, legal references, guidance, publishers,
 //! concepts, themes, target groups — and for regions and municipalities. Admins only.
 
-use async_graphql::{
-    Context, ErrorExtensions, ID, InputObject, MaybeUndefined, Object, Result, SimpleObject,
-};
+use async_graphql::{Context, ID, InputObject, MaybeUndefined, Object, Result, SimpleObject};
 use chrono::NaiveDate;
 use oppvekstgraf_entity::{self as entity, enums};
 use uuid::Uuid;
@@ -538,7 +536,7 @@ impl RegistryMutation {
             async |_, _| Ok(()),
         )
         .await;
-        let (node, revision) = result.map_err(|e| e.extend())?;
+        let (node, revision) = result?;
         Ok(LawCreatePayload {
             law: node.into(),
             revision: revision.into(),
@@ -551,7 +549,7 @@ impl RegistryMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "The law and its changes.")] input: LawUpdateInput,
     ) -> Result<LawUpdatePayload> {
-        let id = node_id("input.id", &input.id, NodeType::Law).map_err(|e| e.extend())?;
+        let id = node_id("input.id", &input.id, NodeType::Law)?;
         let result = update_node::<entity::law::Entity>(
             ctx,
             id,
@@ -589,7 +587,7 @@ impl RegistryMutation {
             stamp!(entity::law::Model),
         )
         .await;
-        let (node, revision) = result.map_err(|e| e.extend())?;
+        let (node, revision) = result?;
         Ok(LawUpdatePayload {
             law: node.into(),
             revision: revision.into(),
@@ -661,7 +659,7 @@ impl RegistryMutation {
             async |_, _| Ok(()),
         )
         .await;
-        let (node, revision) = result.map_err(|e| e.extend())?;
+        let (node, revision) = result?;
         Ok(LegalReferenceCreatePayload {
             legal_reference: node.into(),
             revision: revision.into(),
@@ -674,8 +672,7 @@ impl RegistryMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "The legal reference and its changes.")] input: LegalReferenceUpdateInput,
     ) -> Result<LegalReferenceUpdatePayload> {
-        let id =
-            node_id("input.id", &input.id, NodeType::LegalReference).map_err(|e| e.extend())?;
+        let id = node_id("input.id", &input.id, NodeType::LegalReference)?;
         let result = update_node::<entity::legal_reference::Entity>(
             ctx,
             id,
@@ -689,7 +686,7 @@ impl RegistryMutation {
             stamp!(entity::legal_reference::Model),
         )
         .await;
-        let (node, revision) = result.map_err(|e| e.extend())?;
+        let (node, revision) = result?;
         Ok(LegalReferenceUpdatePayload {
             legal_reference: node.into(),
             revision: revision.into(),
@@ -755,7 +752,7 @@ impl RegistryMutation {
             async |_, _| Ok(()),
         )
         .await;
-        let (node, revision) = result.map_err(|e| e.extend())?;
+        let (node, revision) = result?;
         Ok(GuidanceCreatePayload {
             guidance: node.into(),
             revision: revision.into(),
@@ -768,7 +765,7 @@ impl RegistryMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "The guidance item and its changes.")] input: GuidanceUpdateInput,
     ) -> Result<GuidanceUpdatePayload> {
-        let id = node_id("input.id", &input.id, NodeType::Guidance).map_err(|e| e.extend())?;
+        let id = node_id("input.id", &input.id, NodeType::Guidance)?;
         let result = update_node::<entity::guidance::Entity>(
             ctx,
             id,
@@ -821,7 +818,7 @@ impl RegistryMutation {
             stamp!(entity::guidance::Model),
         )
         .await;
-        let (node, revision) = result.map_err(|e| e.extend())?;
+        let (node, revision) = result?;
         Ok(GuidanceUpdatePayload {
             guidance: node.into(),
             revision: revision.into(),
@@ -869,7 +866,7 @@ impl RegistryMutation {
             async |_, _| Ok(()),
         )
         .await;
-        let (node, revision) = result.map_err(|e| e.extend())?;
+        let (node, revision) = result?;
         Ok(PublisherCreatePayload {
             publisher: node.into(),
             revision: revision.into(),
@@ -882,7 +879,7 @@ impl RegistryMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "The publisher and its changes.")] input: PublisherUpdateInput,
     ) -> Result<PublisherUpdatePayload> {
-        let id = node_id("input.id", &input.id, NodeType::Publisher).map_err(|e| e.extend())?;
+        let id = node_id("input.id", &input.id, NodeType::Publisher)?;
         let result = update_node::<entity::publisher::Entity>(
             ctx,
             id,
@@ -909,7 +906,7 @@ impl RegistryMutation {
             stamp!(entity::publisher::Model),
         )
         .await;
-        let (node, revision) = result.map_err(|e| e.extend())?;
+        let (node, revision) = result?;
         Ok(PublisherUpdatePayload {
             publisher: node.into(),
             revision: revision.into(),
@@ -959,7 +956,7 @@ impl RegistryMutation {
             async |_, _| Ok(()),
         )
         .await;
-        let (node, revision) = result.map_err(|e| e.extend())?;
+        let (node, revision) = result?;
         Ok(ConceptCreatePayload {
             concept: node.into(),
             revision: revision.into(),
@@ -972,7 +969,7 @@ impl RegistryMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "The concept and its changes.")] input: ConceptUpdateInput,
     ) -> Result<ConceptUpdatePayload> {
-        let id = node_id("input.id", &input.id, NodeType::Concept).map_err(|e| e.extend())?;
+        let id = node_id("input.id", &input.id, NodeType::Concept)?;
         let result = update_node::<entity::concept::Entity>(
             ctx,
             id,
@@ -1013,7 +1010,7 @@ impl RegistryMutation {
             stamp!(entity::concept::Model),
         )
         .await;
-        let (node, revision) = result.map_err(|e| e.extend())?;
+        let (node, revision) = result?;
         Ok(ConceptUpdatePayload {
             concept: node.into(),
             revision: revision.into(),
@@ -1057,7 +1054,7 @@ impl RegistryMutation {
             async |_, _| Ok(()),
         )
         .await;
-        let (node, revision) = result.map_err(|e| e.extend())?;
+        let (node, revision) = result?;
         Ok(ThemeCreatePayload {
             theme: node.into(),
             revision: revision.into(),
@@ -1070,7 +1067,7 @@ impl RegistryMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "The theme and its changes.")] input: ThemeUpdateInput,
     ) -> Result<ThemeUpdatePayload> {
-        let id = node_id("input.id", &input.id, NodeType::Theme).map_err(|e| e.extend())?;
+        let id = node_id("input.id", &input.id, NodeType::Theme)?;
         let result = update_node::<entity::theme::Entity>(
             ctx,
             id,
@@ -1095,7 +1092,7 @@ impl RegistryMutation {
             stamp!(entity::theme::Model),
         )
         .await;
-        let (node, revision) = result.map_err(|e| e.extend())?;
+        let (node, revision) = result?;
         Ok(ThemeUpdatePayload {
             theme: node.into(),
             revision: revision.into(),
@@ -1137,7 +1134,7 @@ impl RegistryMutation {
             async |_, _| Ok(()),
         )
         .await;
-        let (node, revision) = result.map_err(|e| e.extend())?;
+        let (node, revision) = result?;
         Ok(TargetGroupCreatePayload {
             target_group: node.into(),
             revision: revision.into(),
@@ -1150,7 +1147,7 @@ impl RegistryMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "The target group and its changes.")] input: TargetGroupUpdateInput,
     ) -> Result<TargetGroupUpdatePayload> {
-        let id = node_id("input.id", &input.id, NodeType::TargetGroup).map_err(|e| e.extend())?;
+        let id = node_id("input.id", &input.id, NodeType::TargetGroup)?;
         let result = update_node::<entity::target_group::Entity>(
             ctx,
             id,
@@ -1185,7 +1182,7 @@ impl RegistryMutation {
             stamp!(entity::target_group::Model),
         )
         .await;
-        let (node, revision) = result.map_err(|e| e.extend())?;
+        let (node, revision) = result?;
         Ok(TargetGroupUpdatePayload {
             target_group: node.into(),
             revision: revision.into(),
@@ -1224,7 +1221,7 @@ impl RegistryMutation {
             async |_, _| Ok(()),
         )
         .await;
-        let (node, revision) = result.map_err(|e| e.extend())?;
+        let (node, revision) = result?;
         Ok(RegionCreatePayload {
             region: node.into(),
             revision: revision.into(),
@@ -1237,7 +1234,7 @@ impl RegistryMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "The region and its changes.")] input: RegionUpdateInput,
     ) -> Result<RegionUpdatePayload> {
-        let id = node_id("input.id", &input.id, NodeType::Region).map_err(|e| e.extend())?;
+        let id = node_id("input.id", &input.id, NodeType::Region)?;
         let result = update_node::<entity::region::Entity>(
             ctx,
             id,
@@ -1261,7 +1258,7 @@ impl RegistryMutation {
             stamp!(entity::region::Model),
         )
         .await;
-        let (node, revision) = result.map_err(|e| e.extend())?;
+        let (node, revision) = result?;
         Ok(RegionUpdatePayload {
             region: node.into(),
             revision: revision.into(),
@@ -1305,7 +1302,7 @@ impl RegistryMutation {
             async |_, _| Ok(()),
         )
         .await;
-        let (node, revision) = result.map_err(|e| e.extend())?;
+        let (node, revision) = result?;
         Ok(MunicipalityCreatePayload {
             municipality: node.into(),
             revision: revision.into(),
@@ -1318,7 +1315,7 @@ impl RegistryMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "The municipality and its changes.")] input: MunicipalityUpdateInput,
     ) -> Result<MunicipalityUpdatePayload> {
-        let id = node_id("input.id", &input.id, NodeType::Municipality).map_err(|e| e.extend())?;
+        let id = node_id("input.id", &input.id, NodeType::Municipality)?;
         let result = update_node::<entity::municipality::Entity>(
             ctx,
             id,
@@ -1364,7 +1361,7 @@ impl RegistryMutation {
             stamp!(entity::municipality::Model),
         )
         .await;
-        let (node, revision) = result.map_err(|e| e.extend())?;
+        let (node, revision) = result?;
         Ok(MunicipalityUpdatePayload {
             municipality: node.into(),
             revision: revision.into(),

@@ -2,7 +2,7 @@
 //! (with its derivation), giving a reference up, taking in or dismissing the source's later changes, and
 //! recording each owner's adoption of a joint plan.
 
-use async_graphql::{Context, ErrorExtensions, ID, InputObject, Object, Result, SimpleObject};
+use async_graphql::{Context, ID, InputObject, Object, Result, SimpleObject};
 use chrono::NaiveDate;
 use oppvekstgraf_entity::{self as entity, adoption, derivation, enums, plan_adoption};
 use sea_orm::{
@@ -896,7 +896,7 @@ impl SharingMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "What to adopt and how.")] input: MeasureAdoptInput,
     ) -> Result<MeasureAdoptPayload> {
-        measure_adopt(ctx, input).await.map_err(|e| e.extend())
+        measure_adopt(ctx, input).await.map_err(Into::into)
     }
 
     /// Gives up an adoption of a measure by reference.
@@ -907,7 +907,7 @@ impl SharingMutation {
     ) -> Result<UnadoptPayload> {
         unadopt(ctx, input, NodeType::Measure)
             .await
-            .map_err(|e| e.extend())
+            .map_err(Into::into)
     }
 
     /// Adopts another municipality's published plan: by REFERENCE, or as a COPY (a draft plan of the
@@ -918,7 +918,7 @@ impl SharingMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "What to adopt and how.")] input: PlanAdoptInput,
     ) -> Result<PlanAdoptPayload> {
-        plan_adopt(ctx, input).await.map_err(|e| e.extend())
+        plan_adopt(ctx, input).await.map_err(Into::into)
     }
 
     /// Gives up an adoption of a plan by reference.
@@ -929,7 +929,7 @@ impl SharingMutation {
     ) -> Result<UnadoptPayload> {
         unadopt(ctx, input, NodeType::Plan)
             .await
-            .map_err(|e| e.extend())
+            .map_err(Into::into)
     }
 
     /// Takes the source's changes into a copied measure (all changed fields, or those named); the copy's own
@@ -939,9 +939,7 @@ impl SharingMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "The copy and the fields to take in.")] input: UpstreamInput,
     ) -> Result<MeasureUpstreamPayload> {
-        let (m, d, r) = upstream::<entity::measure::Entity>(ctx, input, true)
-            .await
-            .map_err(|e| e.extend())?;
+        let (m, d, r) = upstream::<entity::measure::Entity>(ctx, input, true).await?;
         Ok(MeasureUpstreamPayload {
             measure: m.into(),
             derivation: d.into(),
@@ -956,9 +954,7 @@ impl SharingMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "The copy and the fields to dismiss.")] input: UpstreamInput,
     ) -> Result<MeasureUpstreamPayload> {
-        let (m, d, r) = upstream::<entity::measure::Entity>(ctx, input, false)
-            .await
-            .map_err(|e| e.extend())?;
+        let (m, d, r) = upstream::<entity::measure::Entity>(ctx, input, false).await?;
         Ok(MeasureUpstreamPayload {
             measure: m.into(),
             derivation: d.into(),
@@ -972,9 +968,7 @@ impl SharingMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "The copy and the fields to take in.")] input: UpstreamInput,
     ) -> Result<PlanUpstreamPayload> {
-        let (m, d, r) = upstream::<entity::plan::Entity>(ctx, input, true)
-            .await
-            .map_err(|e| e.extend())?;
+        let (m, d, r) = upstream::<entity::plan::Entity>(ctx, input, true).await?;
         Ok(PlanUpstreamPayload {
             plan: m.into(),
             derivation: d.into(),
@@ -988,9 +982,7 @@ impl SharingMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "The copy and the fields to dismiss.")] input: UpstreamInput,
     ) -> Result<PlanUpstreamPayload> {
-        let (m, d, r) = upstream::<entity::plan::Entity>(ctx, input, false)
-            .await
-            .map_err(|e| e.extend())?;
+        let (m, d, r) = upstream::<entity::plan::Entity>(ctx, input, false).await?;
         Ok(PlanUpstreamPayload {
             plan: m.into(),
             derivation: d.into(),
@@ -1005,6 +997,6 @@ impl SharingMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "The plan, the owner and its adoption.")] input: PlanAdoptionSetInput,
     ) -> Result<PlanAdoptionSetPayload> {
-        plan_adoption_set(ctx, input).await.map_err(|e| e.extend())
+        plan_adoption_set(ctx, input).await.map_err(Into::into)
     }
 }

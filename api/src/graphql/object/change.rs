@@ -101,7 +101,7 @@ impl Change {
     async fn node(&self, ctx: &Context<'_>) -> Result<Option<Node>> {
         fetch(ctx, GlobalId::new(self.node_kind, self.node_uuid))
             .await
-            .map_err(|e| e.extend())
+            .map_err(Into::into)
     }
 
     /// The municipality whose content changed; null for the shared national registry.
@@ -110,9 +110,7 @@ impl Change {
             return Ok(None);
         };
         let found = load_node::<entity::municipality::Entity>(ctx, id).await;
-        found
-            .map(|m| m.map(Municipality::from))
-            .map_err(|e| e.extend())
+        found.map(|m| m.map(Municipality::from)).map_err(Into::into)
     }
 }
 
@@ -209,7 +207,7 @@ impl ChangeQuery {
     ) -> Result<ChangePage> {
         page(ctx, after, first, municipality, types)
             .await
-            .map_err(|e| e.extend())
+            .map_err(Into::into)
     }
 }
 
@@ -276,11 +274,9 @@ impl SubscriptionRoot {
             .clone();
         let hub = feed::hub(ctx).ok_or_else(|| ApiError::Internal.extend())?;
         let scope: Scope = scope(ctx);
-        let mut filter = filter(&db, after.as_deref(), municipality.as_deref(), types)
-            .await
-            .map_err(|e| e.extend())?;
+        let mut filter = filter(&db, after.as_deref(), municipality.as_deref(), types).await?;
         if after.is_none() {
-            filter.after = feed::latest(&db).await.map_err(|e| e.extend())?;
+            filter.after = feed::latest(&db).await?;
         }
         let mut head = hub.subscribe();
         Ok(async_stream::stream! {

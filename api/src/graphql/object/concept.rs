@@ -1,6 +1,6 @@
 //! `Concept`: a defined term (begrep).
 
-use async_graphql::{ComplexObject, Context, ErrorExtensions, ID, Object, Result, SimpleObject};
+use async_graphql::{ComplexObject, Context, ID, Object, Result, SimpleObject};
 use oppvekstgraf_entity::{self as entity, concept::Model};
 #[allow(unused_imports)]
 use uuid::Uuid;
@@ -72,7 +72,7 @@ impl ConceptFields {
             return Ok(None);
         };
         let found = load_node::<entity::guidance::Entity>(ctx, id).await;
-        found.map(|m| m.map(Guidance::from)).map_err(|e| e.extend())
+        found.map(|m| m.map(Guidance::from)).map_err(Into::into)
     }
 }
 
@@ -90,7 +90,7 @@ impl ConceptQuery {
         #[graphql(desc = "Global ID.")] id: Option<ID>,
     ) -> Result<Option<Concept>> {
         let found = find_by_slug_or_id::<entity::concept::Entity>(ctx, slug, id).await;
-        found.map(|m| m.map(Concept::from)).map_err(|e| e.extend())
+        found.map(|m| m.map(Concept::from)).map_err(Into::into)
     }
 
     /// All concepts, by term unless `orderBy` says otherwise.
@@ -122,6 +122,6 @@ impl ConceptQuery {
         )
         .await;
         page.and_then(ConceptConnection::from_page)
-            .map_err(|e| e.extend())
+            .map_err(Into::into)
     }
 }

@@ -1,6 +1,6 @@
 //! `Goal`: a plan's main goal (hovedmål) for one focus area.
 
-use async_graphql::{ComplexObject, Context, ErrorExtensions, ID, Object, Result, SimpleObject};
+use async_graphql::{ComplexObject, Context, ID, Object, Result, SimpleObject};
 use oppvekstgraf_entity::{self as entity, goal::Model};
 #[allow(unused_imports)]
 use uuid::Uuid;
@@ -63,7 +63,7 @@ impl GoalFields {
     /// The plan the goal belongs to.
     async fn plan(&self, ctx: &Context<'_>) -> Result<Plan> {
         let found = load_required::<entity::plan::Entity>(ctx, self.plan_id).await;
-        found.map(Plan::from).map_err(|e| e.extend())
+        found.map(Plan::from).map_err(Into::into)
     }
 }
 
@@ -81,7 +81,7 @@ impl GoalQuery {
         #[graphql(desc = "Global ID.")] id: Option<ID>,
     ) -> Result<Option<Goal>> {
         let found = find_by_slug_or_id::<entity::goal::Entity>(ctx, slug, id).await;
-        found.map(|m| m.map(Goal::from)).map_err(|e| e.extend())
+        found.map(|m| m.map(Goal::from)).map_err(Into::into)
     }
 
     /// All goals of every plan, by focus area unless `orderBy` says otherwise.
@@ -112,7 +112,6 @@ impl GoalQuery {
             order_by,
         )
         .await;
-        page.and_then(GoalConnection::from_page)
-            .map_err(|e| e.extend())
+        page.and_then(GoalConnection::from_page).map_err(Into::into)
     }
 }

@@ -1,6 +1,6 @@
 //! `Guidance`: national guidance (guideline, guide, circular, white paper, programme …).
 
-use async_graphql::{ComplexObject, Context, ErrorExtensions, ID, Object, Result, SimpleObject};
+use async_graphql::{ComplexObject, Context, ID, Object, Result, SimpleObject};
 use oppvekstgraf_catalog::LinkDef;
 use oppvekstgraf_entity::{self as entity, guidance::Model};
 #[allow(unused_imports)]
@@ -92,7 +92,7 @@ impl GuidanceFields {
             return Ok(None);
         };
         let found = load_node::<entity::guidance::Entity>(ctx, id).await;
-        found.map(|m| m.map(Guidance::from)).map_err(|e| e.extend())
+        found.map(|m| m.map(Guidance::from)).map_err(Into::into)
     }
 }
 
@@ -190,7 +190,7 @@ impl GuidanceQuery {
             )),
             None => find_by_slug_or_id::<entity::guidance::Entity>(ctx, slug, id).await,
         };
-        found.map(|m| m.map(Guidance::from)).map_err(|e| e.extend())
+        found.map(|m| m.map(Guidance::from)).map_err(Into::into)
     }
 
     /// All national guidance, by title unless `orderBy` says otherwise.
@@ -222,6 +222,6 @@ impl GuidanceQuery {
         )
         .await;
         page.and_then(GuidanceConnection::from_page)
-            .map_err(|e| e.extend())
+            .map_err(Into::into)
     }
 }

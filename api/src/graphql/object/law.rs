@@ -1,6 +1,6 @@
 //! `Law`: an act or regulation, identified by its Lovdata id.
 
-use async_graphql::{ComplexObject, Context, ErrorExtensions, ID, Object, Result, SimpleObject};
+use async_graphql::{ComplexObject, Context, ID, Object, Result, SimpleObject};
 use oppvekstgraf_entity::{self as entity, law::Model};
 #[allow(unused_imports)]
 use uuid::Uuid;
@@ -99,7 +99,7 @@ impl LawFields {
             return Ok(None);
         };
         let found = load_node::<entity::law::Entity>(ctx, id).await;
-        found.map(|m| m.map(Law::from)).map_err(|e| e.extend())
+        found.map(|m| m.map(Law::from)).map_err(Into::into)
     }
 }
 
@@ -200,7 +200,7 @@ impl LawQuery {
     ) -> Result<Option<Law>> {
         let found = match lovdata_id {
             Some(lovdata_id) if slug.is_none() && id.is_none() => {
-                check_lovdata_id("lovdataId", &lovdata_id).map_err(|e| e.extend())?;
+                check_lovdata_id("lovdataId", &lovdata_id)?;
                 find_one::<entity::law::Entity>(
                     ctx,
                     Sql::with("t.lovdata_id = ?", vec![lovdata_id.into()]),
@@ -213,7 +213,7 @@ impl LawQuery {
             )),
             None => find_by_slug_or_id::<entity::law::Entity>(ctx, slug, id).await,
         };
-        found.map(|m| m.map(Law::from)).map_err(|e| e.extend())
+        found.map(|m| m.map(Law::from)).map_err(Into::into)
     }
 
     /// All laws and regulations, by short title unless `orderBy` says otherwise.
@@ -244,7 +244,6 @@ impl LawQuery {
             order_by,
         )
         .await;
-        page.and_then(LawConnection::from_page)
-            .map_err(|e| e.extend())
+        page.and_then(LawConnection::from_page).map_err(Into::into)
     }
 }

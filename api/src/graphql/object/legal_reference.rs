@@ -1,6 +1,6 @@
 //! `LegalReference`: a pointer to a section (and paragraph) of a law.
 
-use async_graphql::{ComplexObject, Context, ErrorExtensions, ID, Object, Result, SimpleObject};
+use async_graphql::{ComplexObject, Context, ID, Object, Result, SimpleObject};
 use oppvekstgraf_entity::{self as entity, legal_reference::Model};
 #[allow(unused_imports)]
 use uuid::Uuid;
@@ -103,9 +103,7 @@ const PLANS: Rel = cited_by!("plan_legal_reference", "plan_id");
 impl LegalReferenceFields {
     /// How people cite it, e.g. "barnevernsloven § 15-1 annet ledd".
     async fn citation(&self, ctx: &Context<'_>) -> Result<String> {
-        let law = load_required::<entity::law::Entity>(ctx, self.law_id)
-            .await
-            .map_err(|e| e.extend())?;
+        let law = load_required::<entity::law::Entity>(ctx, self.law_id).await?;
         Ok(match self.paragraph {
             Some(p) => format!("{} § {} {}", law.short_title, self.section, ordinal(p)),
             None => format!("{} § {}", law.short_title, self.section),
@@ -114,9 +112,7 @@ impl LegalReferenceFields {
 
     /// The section at Lovdata, e.g. "https://lovdata.no/lov/2021-06-18-97/§15-1".
     async fn url(&self, ctx: &Context<'_>) -> Result<String> {
-        let law = load_required::<entity::law::Entity>(ctx, self.law_id)
-            .await
-            .map_err(|e| e.extend())?;
+        let law = load_required::<entity::law::Entity>(ctx, self.law_id).await?;
         let (kind, path) = lovdata_path(&law.lovdata_id);
         Ok(format!(
             "https://lovdata.no/{kind}/{path}/§{}",
@@ -127,7 +123,7 @@ impl LegalReferenceFields {
     /// The law the section belongs to.
     async fn law(&self, ctx: &Context<'_>) -> Result<Law> {
         let found = load_required::<entity::law::Entity>(ctx, self.law_id).await;
-        found.map(Law::from).map_err(|e| e.extend())
+        found.map(Law::from).map_err(Into::into)
     }
 
     /// Measures that cite this reference, from every municipality. For a whole section this includes measures
@@ -160,7 +156,7 @@ impl LegalReferenceFields {
         )
         .await;
         page.and_then(MeasureConnection::from_page)
-            .map_err(|e| e.extend())
+            .map_err(Into::into)
     }
 
     /// Plans that cite this reference, from every municipality. For a whole section this includes plans that
@@ -186,8 +182,7 @@ impl LegalReferenceFields {
         let page =
             load_rel::<entity::plan::Entity>(ctx, &PLANS, self.node.uuid, args, &filter, order_by)
                 .await;
-        page.and_then(PlanConnection::from_page)
-            .map_err(|e| e.extend())
+        page.and_then(PlanConnection::from_page).map_err(Into::into)
     }
 }
 
@@ -302,7 +297,7 @@ impl LegalReferenceQuery {
             (Some(lovdata_id), Some(section), None) => {
                 let checked = check_lovdata_id("lovdataId", &lovdata_id)
                     .and_then(|_| check_section("section", &section));
-                checked.map_err(|e| e.extend())?;
+                checked?;
                 let key = natural_key(&lovdata_id, section.trim(), paragraph);
                 find_one::<entity::legal_reference::Entity>(
                     ctx,
@@ -320,7 +315,7 @@ impl LegalReferenceQuery {
         };
         found
             .map(|m| m.map(LegalReference::from))
-            .map_err(|e| e.extend())
+            .map_err(Into::into)
     }
 
     /// All legal references, by law and section unless `orderBy` says otherwise.
@@ -352,6 +347,6 @@ impl LegalReferenceQuery {
         )
         .await;
         page.and_then(LegalReferenceConnection::from_page)
-            .map_err(|e| e.extend())
+            .map_err(Into::into)
     }
 }

@@ -1,8 +1,6 @@
 //! `Measure`: a concrete action (tiltak), usually numbered inside a plan.
 
-use async_graphql::{
-    ComplexObject, Context, ErrorExtensions, ID, InputObject, Object, Result, SimpleObject,
-};
+use async_graphql::{ComplexObject, Context, ID, InputObject, Object, Result, SimpleObject};
 use oppvekstgraf_catalog::LinkDef;
 use oppvekstgraf_entity::{self as entity, measure::Model};
 use uuid::Uuid;
@@ -93,13 +91,13 @@ impl MeasureFields {
             return Ok(None);
         };
         let found = load_node::<entity::plan::Entity>(ctx, id).await;
-        found.map(|m| m.map(Plan::from)).map_err(|e| e.extend())
+        found.map(|m| m.map(Plan::from)).map_err(Into::into)
     }
 
     /// The municipality that owns the measure.
     async fn municipality(&self, ctx: &Context<'_>) -> Result<Municipality> {
         let found = load_required::<entity::municipality::Entity>(ctx, self.municipality_id).await;
-        found.map(Municipality::from).map_err(|e| e.extend())
+        found.map(Municipality::from).map_err(Into::into)
     }
 }
 
@@ -214,7 +212,7 @@ impl MeasureQuery {
         #[graphql(desc = "Global ID.")] id: Option<ID>,
     ) -> Result<Option<Measure>> {
         let found = find_by_slug_or_id::<entity::measure::Entity>(ctx, slug, id).await;
-        found.map(|m| m.map(Measure::from)).map_err(|e| e.extend())
+        found.map(|m| m.map(Measure::from)).map_err(Into::into)
     }
 
     /// All measures of every municipality, by title unless `orderBy` says otherwise.
@@ -246,6 +244,6 @@ impl MeasureQuery {
         )
         .await;
         page.and_then(MeasureConnection::from_page)
-            .map_err(|e| e.extend())
+            .map_err(Into::into)
     }
 }

@@ -156,8 +156,7 @@ impl MunicipalityFields {
         };
         let page =
             load_rel::<entity::plan::Entity>(ctx, rel, self.uuid(), args, &filter, order).await;
-        page.and_then(PlanConnection::from_page)
-            .map_err(|e| e.extend())
+        page.and_then(PlanConnection::from_page).map_err(Into::into)
     }
 
     /// Plans this municipality owns together with other municipalities.
@@ -188,8 +187,7 @@ impl MunicipalityFields {
             Some(Order::NameAsc),
         )
         .await;
-        page.and_then(PlanConnection::from_page)
-            .map_err(|e| e.extend())
+        page.and_then(PlanConnection::from_page).map_err(Into::into)
     }
 
     /// Measures this municipality owns, in every plan.
@@ -228,7 +226,7 @@ impl MunicipalityFields {
         )
         .await;
         page.and_then(MeasureConnection::from_page)
-            .map_err(|e| e.extend())
+            .map_err(Into::into)
     }
 
     /// Measures and plans of other municipalities this municipality adopted by reference, in its order.
@@ -324,7 +322,7 @@ impl MunicipalityQuery {
     ) -> Result<Option<Municipality>> {
         let condition = match (number, slug, id) {
             (Some(number), None, None) => {
-                check_municipality_number("number", &number).map_err(|e| e.extend())?;
+                check_municipality_number("number", &number)?;
                 Sql::with(
                     "t.number = ? OR t.id IN (SELECT f.municipality_id FROM municipality_former_number f WHERE f.number = ? \
                      AND NOT EXISTS (SELECT 1 FROM municipality c WHERE c.number = ?))",
@@ -337,8 +335,7 @@ impl MunicipalityQuery {
             }
             (None, Some(slug), None) => Sql::with("t.slug = ?", vec![slug.into()]),
             (None, None, Some(id)) => {
-                let uuid = GlobalId::decode_as("id", &id, NodeType::Municipality)
-                    .map_err(|e| e.extend())?;
+                let uuid = GlobalId::decode_as("id", &id, NodeType::Municipality)?;
                 Sql::with("t.id = ?", vec![uuid.into()])
             }
             _ => {
@@ -350,9 +347,7 @@ impl MunicipalityQuery {
             }
         };
         let found = find_one::<entity::municipality::Entity>(ctx, condition).await;
-        found
-            .map(|m| m.map(Municipality::from))
-            .map_err(|e| e.extend())
+        found.map(|m| m.map(Municipality::from)).map_err(Into::into)
     }
 
     /// All municipalities, by kommunenummer unless `orderBy` says otherwise.
@@ -382,6 +377,6 @@ impl MunicipalityQuery {
         )
         .await;
         page.and_then(MunicipalityConnection::from_page)
-            .map_err(|e| e.extend())
+            .map_err(Into::into)
     }
 }

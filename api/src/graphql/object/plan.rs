@@ -1,8 +1,6 @@
 //! `Plan`: an adopted document owned by one or more municipalities, and its `Goal`s.
 
-use async_graphql::{
-    ComplexObject, Context, ErrorExtensions, ID, InputObject, Object, Result, SimpleObject,
-};
+use async_graphql::{ComplexObject, Context, ID, InputObject, Object, Result, SimpleObject};
 use chrono::NaiveDate;
 use oppvekstgraf_catalog::LinkDef;
 use oppvekstgraf_entity::{self as entity, plan::Model};
@@ -132,8 +130,7 @@ impl PlanFields {
             &NoFilter,
             None,
         )
-        .await
-        .map_err(|e| e.extend())?;
+        .await?;
         let owners: Vec<Uuid> = page.items.iter().map(|(_, m, _)| m.id).collect();
         let mut adoptions = super::sharing::plan_adoptions(ctx, self.node.uuid, &owners).await?;
         // A plan with one owner has its adoption on the plan itself unless the owner recorded one.
@@ -161,7 +158,7 @@ impl PlanFields {
             return Ok(None);
         };
         let found = load_node::<entity::unit::Entity>(ctx, id).await;
-        found.map(|m| m.map(Unit::from)).map_err(|e| e.extend())
+        found.map(|m| m.map(Unit::from)).map_err(Into::into)
     }
 
     /// The plan this plan is a part of (a handlingsdel belongs to its plan).
@@ -170,7 +167,7 @@ impl PlanFields {
             return Ok(None);
         };
         let found = load_node::<entity::plan::Entity>(ctx, id).await;
-        found.map(|m| m.map(Plan::from)).map_err(|e| e.extend())
+        found.map(|m| m.map(Plan::from)).map_err(Into::into)
     }
 }
 
@@ -284,7 +281,7 @@ impl PlanQuery {
         #[graphql(desc = "Global ID.")] id: Option<ID>,
     ) -> Result<Option<Plan>> {
         let found = find_by_slug_or_id::<entity::plan::Entity>(ctx, slug, id).await;
-        found.map(|m| m.map(Plan::from)).map_err(|e| e.extend())
+        found.map(|m| m.map(Plan::from)).map_err(Into::into)
     }
 
     /// All plans of every municipality, by title unless `orderBy` says otherwise.
@@ -315,7 +312,6 @@ impl PlanQuery {
             order_by,
         )
         .await;
-        page.and_then(PlanConnection::from_page)
-            .map_err(|e| e.extend())
+        page.and_then(PlanConnection::from_page).map_err(Into::into)
     }
 }

@@ -1,6 +1,6 @@
 //! `Publisher`: an organisation that publishes national guidance.
 
-use async_graphql::{Context, ErrorExtensions, ID, Object, Result, SimpleObject};
+use async_graphql::{Context, ID, Object, Result, SimpleObject};
 use oppvekstgraf_entity::{self as entity, publisher::Model};
 #[allow(unused_imports)]
 use uuid::Uuid;
@@ -72,9 +72,7 @@ impl PublisherQuery {
         #[graphql(desc = "Global ID.")] id: Option<ID>,
     ) -> Result<Option<Publisher>> {
         let found = find_by_slug_or_id::<entity::publisher::Entity>(ctx, slug, id).await;
-        found
-            .map(|m| m.map(Publisher::from))
-            .map_err(|e| e.extend())
+        found.map(|m| m.map(Publisher::from)).map_err(Into::into)
     }
 
     /// All publishers, by name unless `orderBy` says otherwise.
@@ -106,6 +104,6 @@ impl PublisherQuery {
         )
         .await;
         page.and_then(PublisherConnection::from_page)
-            .map_err(|e| e.extend())
+            .map_err(Into::into)
     }
 }

@@ -1,6 +1,6 @@
 //! `Region`: a named group of municipalities.
 
-use async_graphql::{Context, ErrorExtensions, ID, Object, Result, SimpleObject};
+use async_graphql::{Context, ID, Object, Result, SimpleObject};
 use oppvekstgraf_entity::{self as entity, region::Model};
 #[allow(unused_imports)]
 use uuid::Uuid;
@@ -60,7 +60,7 @@ impl RegionQuery {
         #[graphql(desc = "Global ID.")] id: Option<ID>,
     ) -> Result<Option<Region>> {
         let found = find_by_slug_or_id::<entity::region::Entity>(ctx, slug, id).await;
-        found.map(|m| m.map(Region::from)).map_err(|e| e.extend())
+        found.map(|m| m.map(Region::from)).map_err(Into::into)
     }
 
     /// All regions, by name unless `orderBy` says otherwise.
@@ -92,6 +92,6 @@ impl RegionQuery {
         )
         .await;
         page.and_then(RegionConnection::from_page)
-            .map_err(|e| e.extend())
+            .map_err(Into::into)
     }
 }

@@ -160,7 +160,7 @@ impl RevisionQuery {
         let viewer = ctx
             .data::<crate::auth::Viewer>()
             .map_err(|_| ApiError::Internal.extend())?;
-        let actor = viewer.actor().map_err(|e| e.extend())?;
+        let actor = viewer.actor()?;
         if !actor.is_admin() {
             return Err(ApiError::Forbidden("the audit log is for admins".into()).extend());
         }
@@ -184,6 +184,6 @@ impl RevisionQuery {
         )
         .await;
         page.and_then(RevisionConnection::from_page)
-            .map_err(|e| e.extend())
+            .map_err(Into::into)
     }
 }

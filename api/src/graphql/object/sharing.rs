@@ -2,9 +2,7 @@
 //! (`Derivation`, `FieldChange`), who reused a source (`Reuse`), and each owner's adoption of a joint plan
 //! (`PlanAdoption`).
 
-use async_graphql::{
-    ComplexObject, Context, Enum, ErrorExtensions, ID, Json, Result, SimpleObject,
-};
+use async_graphql::{ComplexObject, Context, Enum, ID, Json, Result, SimpleObject};
 use chrono::{DateTime, NaiveDate, Utc};
 use oppvekstgraf_entity::{self as entity, adoption, derivation, plan_adoption};
 use serde_json::Value;
@@ -134,7 +132,7 @@ impl Adoption {
             self.model.source_id,
         )
         .await;
-        found.map(|f| f.map(|(n, ..)| n)).map_err(|e| e.extend())
+        found.map(|f| f.map(|(n, ..)| n)).map_err(Into::into)
     }
 
     /// The source's status now (ARCHIVED when its owner archived it); null when it cannot be seen.
@@ -147,7 +145,7 @@ impl Adoption {
         .await;
         found
             .map(|f| f.map(|(_, _, s)| s.into()))
-            .map_err(|e| e.extend())
+            .map_err(Into::into)
     }
 }
 
@@ -239,7 +237,7 @@ impl Derivation {
     /// The source as it is now; it keeps resolving when its owner archives it.
     async fn source(&self, ctx: &Context<'_>) -> Result<Option<Node>> {
         let found = self.source_state(ctx).await;
-        found.map(|f| f.map(|(n, ..)| n)).map_err(|e| e.extend())
+        found.map(|f| f.map(|(n, ..)| n)).map_err(Into::into)
     }
 
     /// The municipality that owned the source when it was copied.
@@ -255,13 +253,13 @@ impl Derivation {
         let found = self.source_state(ctx).await;
         found
             .map(|f| f.map(|(_, _, s)| s.into()))
-            .map_err(|e| e.extend())
+            .map_err(Into::into)
     }
 
     /// True when the source's content changed since the copy last took it in: see `upstreamDiff`, then
     /// accept or dismiss the changes.
     async fn upstream_changed(&self, ctx: &Context<'_>) -> Result<bool> {
-        let found = self.source_state(ctx).await.map_err(|e| e.extend())?;
+        let found = self.source_state(ctx).await?;
         Ok(found.is_some_and(|(_, current, _)| {
             !upstream_changes(
                 shared_type(&self.model.node_type),
@@ -293,7 +291,7 @@ impl Derivation {
                     .collect(),
             )
         };
-        inner.await.map_err(|e| e.extend())
+        inner.await.map_err(Into::into)
     }
 }
 
@@ -338,7 +336,7 @@ impl Reuse {
         };
         crate::graphql::node::fetch(ctx, GlobalId::new(node, id))
             .await
-            .map_err(|e| e.extend())
+            .map_err(Into::into)
     }
 }
 
@@ -385,23 +383,19 @@ impl PlanAdoption {
             return Ok(None);
         };
         let found = load_node::<entity::unit::Entity>(ctx, id).await;
-        found.map(|m| m.map(Unit::from)).map_err(|e| e.extend())
+        found.map(|m| m.map(Unit::from)).map_err(Into::into)
     }
 }
 
 async fn municipality(ctx: &Context<'_>, id: Uuid) -> Result<Option<Municipality>> {
     let found = load_node::<entity::municipality::Entity>(ctx, id).await;
-    found
-        .map(|m| m.map(Municipality::from))
-        .map_err(|e| e.extend())
+    found.map(|m| m.map(Municipality::from)).map_err(Into::into)
 }
 
 /// The derivation of copy `id`, if it is a copy.
 pub async fn derivation_of(ctx: &Context<'_>, id: Uuid) -> Result<Option<Derivation>> {
     let found = crate::loader::load_sharing(ctx, crate::loader::DerivationOf(id)).await;
-    found
-        .map(|d| d.map(Derivation::from))
-        .map_err(|e| e.extend())
+    found.map(|d| d.map(Derivation::from)).map_err(Into::into)
 }
 
 /// Who reused source `id` of type `node`, oldest first: adoptions by reference, and the copies the viewer
@@ -453,7 +447,7 @@ pub async fn reused_by(ctx: &Context<'_>, node: NodeType, id: Uuid) -> Result<Ve
         out.sort_by_key(|r| r.reused_at);
         Ok::<_, ApiError>(out)
     };
-    inner.await.map_err(|e| e.extend())
+    inner.await.map_err(Into::into)
 }
 
 /// The adoptions by reference municipality `id` made, in its order.
@@ -466,7 +460,7 @@ pub async fn adoptions_by(ctx: &Context<'_>, id: Uuid) -> Result<Vec<Adoption>> 
                 .map(Adoption::from)
                 .collect()
         })
-        .map_err(|e| e.extend())
+        .map_err(Into::into)
 }
 
 /// Each owner's adoption of plan `id`, in owner order (`owners` as listed by the plan).
@@ -476,7 +470,7 @@ pub async fn plan_adoptions(
     owners: &[Uuid],
 ) -> Result<Vec<PlanAdoption>> {
     let found = crate::loader::load_sharing(ctx, crate::loader::PlanAdoptionsOf(id)).await;
-    let rows = found.map_err(|e| e.extend())?.unwrap_or_default();
+    let rows = found?.unwrap_or_default();
     Ok(owners
         .iter()
         .map(|owner| PlanAdoption::of(*owner, rows.iter().find(|r| r.municipality_id == *owner)))

@@ -1,6 +1,6 @@
 //! `TargetGroup`: a target group (målgruppe).
 
-use async_graphql::{Context, ErrorExtensions, ID, Object, Result, SimpleObject};
+use async_graphql::{Context, ID, Object, Result, SimpleObject};
 use oppvekstgraf_entity::{self as entity, target_group::Model};
 #[allow(unused_imports)]
 use uuid::Uuid;
@@ -72,9 +72,7 @@ impl TargetGroupQuery {
         #[graphql(desc = "Global ID.")] id: Option<ID>,
     ) -> Result<Option<TargetGroup>> {
         let found = find_by_slug_or_id::<entity::target_group::Entity>(ctx, slug, id).await;
-        found
-            .map(|m| m.map(TargetGroup::from))
-            .map_err(|e| e.extend())
+        found.map(|m| m.map(TargetGroup::from)).map_err(Into::into)
     }
 
     /// All target groups, by label unless `orderBy` says otherwise.
@@ -106,6 +104,6 @@ impl TargetGroupQuery {
         )
         .await;
         page.and_then(TargetGroupConnection::from_page)
-            .map_err(|e| e.extend())
+            .map_err(Into::into)
     }
 }

@@ -1,6 +1,6 @@
 //! `Theme`: a theme or focus area (tema / innsatsområde).
 
-use async_graphql::{Context, ErrorExtensions, ID, Object, Result, SimpleObject};
+use async_graphql::{Context, ID, Object, Result, SimpleObject};
 use oppvekstgraf_entity::{self as entity, theme::Model};
 #[allow(unused_imports)]
 use uuid::Uuid;
@@ -63,7 +63,7 @@ impl ThemeQuery {
         #[graphql(desc = "Global ID.")] id: Option<ID>,
     ) -> Result<Option<Theme>> {
         let found = find_by_slug_or_id::<entity::theme::Entity>(ctx, slug, id).await;
-        found.map(|m| m.map(Theme::from)).map_err(|e| e.extend())
+        found.map(|m| m.map(Theme::from)).map_err(Into::into)
     }
 
     /// All themes, by label unless `orderBy` says otherwise.
@@ -95,6 +95,6 @@ impl ThemeQuery {
         )
         .await;
         page.and_then(ThemeConnection::from_page)
-            .map_err(|e| e.extend())
+            .map_err(Into::into)
     }
 }

@@ -1,8 +1,6 @@
 //! `Unit`: a responsible unit (ansvarlig enhet) — a body, service, role, forum or external partner.
 
-use async_graphql::{
-    ComplexObject, Context, ErrorExtensions, ID, InputObject, Object, Result, SimpleObject,
-};
+use async_graphql::{ComplexObject, Context, ID, InputObject, Object, Result, SimpleObject};
 use oppvekstgraf_entity::{self as entity, unit::Model};
 use uuid::Uuid;
 
@@ -87,9 +85,7 @@ impl UnitFields {
             return Ok(None);
         };
         let found = load_node::<entity::municipality::Entity>(ctx, id).await;
-        found
-            .map(|m| m.map(Municipality::from))
-            .map_err(|e| e.extend())
+        found.map(|m| m.map(Municipality::from)).map_err(Into::into)
     }
 
     /// The unit this unit is part of.
@@ -98,7 +94,7 @@ impl UnitFields {
             return Ok(None);
         };
         let found = load_node::<entity::unit::Entity>(ctx, id).await;
-        found.map(|m| m.map(Unit::from)).map_err(|e| e.extend())
+        found.map(|m| m.map(Unit::from)).map_err(Into::into)
     }
 }
 
@@ -170,7 +166,7 @@ impl UnitQuery {
         #[graphql(desc = "Global ID.")] id: Option<ID>,
     ) -> Result<Option<Unit>> {
         let found = find_by_slug_or_id::<entity::unit::Entity>(ctx, slug, id).await;
-        found.map(|m| m.map(Unit::from)).map_err(|e| e.extend())
+        found.map(|m| m.map(Unit::from)).map_err(Into::into)
     }
 
     /// All units, municipal and national, by name unless `orderBy` says otherwise.
@@ -201,7 +197,6 @@ impl UnitQuery {
             order_by,
         )
         .await;
-        page.and_then(UnitConnection::from_page)
-            .map_err(|e| e.extend())
+        page.and_then(UnitConnection::from_page).map_err(Into::into)
     }
 }
