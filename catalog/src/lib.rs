@@ -6,12 +6,15 @@
 //! Migrations never read it: history stays frozen, and a test checks this declaration against what the
 //! migrations built, on SQLite and on PostgreSQL.
 
+mod build;
 pub mod codegen;
 mod graph;
 mod relation;
+mod tables;
 
-pub use graph::{LINKS, NODES, RECORDS, RELATIONS};
+pub use graph::{LINKS, RELATIONS};
 pub use relation::{Field, Filter, Listing, OWN_ORDER, RelationDef, Sort, Via};
+pub use tables::{NODES, RECORDS};
 
 /// The node types of the graph, as named in the GraphQL schema.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]

@@ -158,6 +158,22 @@ impl RelationDef {
         }
     }
 
+    /// A relation through the column `left.column` of the left node's table, which holds the id of a
+    /// `right` node; `to_one` is the left end's reference, `to_many` the right end's list.
+    pub const fn column(
+        left: End,
+        right: NodeType,
+        order: &'static [&'static str],
+        to_one: Listing,
+        to_many: Listing,
+    ) -> RelationDef {
+        RelationDef {
+            via: Via::Column { left, right, order },
+            left: to_one,
+            right: to_many,
+        }
+    }
+
     /// The node types of the two ends.
     pub const fn ends(&self) -> (NodeType, NodeType) {
         match self.via {
