@@ -152,7 +152,10 @@ def check(
 ) -> dict:
     """Sends one request and checks the answer; raises Failure with the request and answer if it is wrong."""
     status, data, _ = CLIENT.request(method, path, body, headers)
-    sent = (path + "\n" + (body or b"").decode("utf-8", "replace") + "\n" + json.dumps(headers)).lower()
+    # A GET carries the query in the URL, percent-encoded: what it sent is the decoded text too, so that an
+    # error echoing the client's own input (`id: "$A" is not a valid ID`) is not taken for a leak.
+    decoded = urllib.parse.unquote_plus(path)
+    sent = (path + "\n" + decoded + "\n" + (body or b"").decode("utf-8", "replace") + "\n" + json.dumps(headers)).lower()
     problems = []
     parsed = None
     codes = []
