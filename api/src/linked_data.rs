@@ -43,7 +43,7 @@ use uuid::Uuid;
 use crate::{
     error::{ApiError, ApiResult},
     graphql::object::law::lovdata_path,
-    http::AppState,
+    http::state::AppState,
     id::{GlobalId, NodeType},
     loader::{NodeTable, Scope},
     sql::Sql,
@@ -188,8 +188,8 @@ async fn serve(state: &AppState, headers: &HeaderMap, target: Target) -> Respons
 /// An error as JSON with its stable code and the request id, in the shape of a GraphQL error.
 fn error_response(headers: &HeaderMap, err: &ApiError) -> Response {
     let status = err.status();
-    let request_id = crate::http::request_id(headers);
-    let body = crate::http::error_body(&err.message(), err.code(), request_id.as_deref());
+    let request_id = crate::http::reply::request_id(headers);
+    let body = crate::http::reply::error_body(&err.message(), err.code(), request_id.as_deref());
     let mut response = (status, axum::Json(body)).into_response();
     if status == StatusCode::UNAUTHORIZED {
         response.headers_mut().insert(

@@ -149,7 +149,7 @@ impl AcceptPauses {
 
 /// Answers a connection past the cap with `503 SERVICE_UNAVAILABLE` and closes it.
 async fn refuse(mut stream: TcpStream, _slot: OwnedSemaphorePermit) {
-    let body = crate::http::error_body(
+    let body = crate::http::reply::error_body(
         "the server has too many open connections; try again shortly",
         "SERVICE_UNAVAILABLE",
         None,
