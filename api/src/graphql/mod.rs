@@ -4,6 +4,7 @@ pub mod common;
 pub mod enums;
 pub mod mutation;
 mod node;
+pub mod node_fields;
 pub mod object;
 pub mod relation;
 

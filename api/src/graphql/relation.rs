@@ -6,14 +6,36 @@ use oppvekstgraf_catalog::{RelationDef, Via as Stored};
 use sea_orm::{DatabaseConnection, DbBackend};
 use uuid::Uuid;
 
-use super::{common::Filter, enums::Order};
+use super::enums::Order;
 use crate::{
     error::{ApiError, ApiResult},
     id::NodeType,
     loader::{NodeTable, PageQuery, Via, load_page, scope},
     page::{Page, PageArgs, Window},
+    sql::Sql,
     sql::text_order,
 };
+
+/// A filter input that turns into SQL conditions on the target table `t`.
+pub trait Filter {
+    /// The conditions; validation errors name the offending field.
+    fn conditions(&self) -> ApiResult<Vec<Sql>>;
+}
+
+impl<F: Filter> Filter for Option<F> {
+    fn conditions(&self) -> ApiResult<Vec<Sql>> {
+        self.as_ref().map_or(Ok(Vec::new()), Filter::conditions)
+    }
+}
+
+/// No filter.
+pub struct NoFilter;
+
+impl Filter for NoFilter {
+    fn conditions(&self) -> ApiResult<Vec<Sql>> {
+        Ok(Vec::new())
+    }
+}
 
 /// The ORDER BY terms for `order` on a table whose name column is `name`.
 fn order_terms(backend: DbBackend, order: Order, name: &str, default: &[&str]) -> Vec<String> {

@@ -1,5 +1,8 @@
 //! `Guidance`: national guidance (guideline, guide, circular, white paper, programme …).
 
+use crate::graphql::node_fields::{NodeFields, node_fields};
+use crate::graphql::relation::Filter;
+use crate::graphql::relation::{Rel, load_rel};
 use async_graphql::{ComplexObject, Context, ID, Object, Result, SimpleObject};
 use oppvekstgraf_catalog::LinkDef;
 use oppvekstgraf_entity::{self as entity, guidance::Model};
@@ -11,12 +14,9 @@ use super::*;
 #[allow(unused_imports)]
 use crate::{
     error::{ApiError, ApiResult},
-    graphql::common::{Filter, key_select, linked_condition, search_condition, status_condition},
+    graphql::common::{key_select, linked_condition, search_condition, status_condition},
     graphql::{
-        common::{
-            NamedSearch, NoFilter, NodeFields, Rel, SearchFilter, connection, find_by_slug_or_id,
-            load_rel, node_fields,
-        },
+        common::{NamedSearch, SearchFilter, connection, find_by_slug_or_id},
         enums::*,
     },
     id::NodeType,

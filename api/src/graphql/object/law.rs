@@ -1,5 +1,8 @@
 //! `Law`: an act or regulation, identified by its Lovdata id.
 
+use crate::graphql::node_fields::{NodeFields, node_fields};
+use crate::graphql::relation::Filter;
+use crate::graphql::relation::{Rel, load_rel};
 use async_graphql::{ComplexObject, Context, ID, Object, Result, SimpleObject};
 use oppvekstgraf_entity::{self as entity, law::Model};
 #[allow(unused_imports)]
@@ -10,12 +13,9 @@ use super::*;
 #[allow(unused_imports)]
 use crate::{
     error::{ApiError, ApiResult},
-    graphql::common::{Filter, search_condition, status_condition},
+    graphql::common::{search_condition, status_condition},
     graphql::{
-        common::{
-            NamedSearch, NoFilter, NodeFields, Rel, SearchFilter, connection, find_by_slug_or_id,
-            load_rel, node_fields,
-        },
+        common::{NamedSearch, SearchFilter, connection, find_by_slug_or_id},
         enums::*,
     },
     id::NodeType,

@@ -1,5 +1,8 @@
 //! `LegalReference`: a pointer to a section (and paragraph) of a law.
 
+use crate::graphql::node_fields::{NodeFields, node_fields};
+use crate::graphql::relation::Filter;
+use crate::graphql::relation::{Rel, load_rel};
 use async_graphql::{ComplexObject, Context, ID, Object, Result, SimpleObject};
 use oppvekstgraf_entity::{self as entity, legal_reference::Model};
 #[allow(unused_imports)]
@@ -12,12 +15,9 @@ use crate::loader::Via;
 #[allow(unused_imports)]
 use crate::{
     error::{ApiError, ApiResult},
-    graphql::common::{Filter, search_condition, status_condition},
+    graphql::common::{search_condition, status_condition},
     graphql::{
-        common::{
-            NamedSearch, NoFilter, NodeFields, Rel, SearchFilter, connection, find_by_slug_or_id,
-            load_rel, node_fields,
-        },
+        common::{NamedSearch, SearchFilter, connection, find_by_slug_or_id},
         enums::*,
     },
     id::NodeType,

@@ -1,5 +1,8 @@
 //! `Measure`: a concrete action (tiltak), usually numbered inside a plan.
 
+use crate::graphql::node_fields::{NodeFields, node_fields};
+use crate::graphql::relation::Filter;
+use crate::graphql::relation::{Rel, load_rel};
 use async_graphql::{ComplexObject, Context, ID, InputObject, Object, Result, SimpleObject};
 use oppvekstgraf_catalog::LinkDef;
 use oppvekstgraf_entity::{self as entity, measure::Model};
@@ -10,9 +13,8 @@ use crate::{
     error::ApiResult,
     graphql::{
         common::{
-            Filter, NodeFields, Rel, connection, find_by_slug_or_id, id_select, key_select,
-            linked_condition, load_rel, municipality_condition, node_fields, search_condition,
-            status_condition,
+            connection, find_by_slug_or_id, id_select, key_select, linked_condition,
+            municipality_condition, search_condition, status_condition,
         },
         enums::{Order, Status},
     },

@@ -1,5 +1,8 @@
 //! `Municipality`: the tenant, identified by its kommunenummer.
 
+use crate::graphql::node_fields::{NodeFields, node_fields};
+use crate::graphql::relation::Filter;
+use crate::graphql::relation::{Rel, load_rel};
 use async_graphql::{
     ComplexObject, Context, ErrorExtensions, ID, InputObject, Object, Result, SimpleObject,
 };
@@ -14,10 +17,7 @@ use super::{
 use crate::{
     error::{ApiError, ApiResult},
     graphql::{
-        common::{
-            Filter, NodeFields, Rel, check_municipality_number, connection, load_rel, node_fields,
-            search_condition, status_condition,
-        },
+        common::{check_municipality_number, connection, search_condition, status_condition},
         enums::{Order, Status},
     },
     id::{GlobalId, NodeType},

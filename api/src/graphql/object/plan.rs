@@ -1,5 +1,8 @@
 //! `Plan`: an adopted document owned by one or more municipalities, and its `Goal`s.
 
+use crate::graphql::node_fields::{NodeFields, node_fields};
+use crate::graphql::relation::{Filter, NoFilter};
+use crate::graphql::relation::{Rel, load_rel};
 use async_graphql::{ComplexObject, Context, ID, InputObject, Object, Result, SimpleObject};
 use chrono::NaiveDate;
 use oppvekstgraf_catalog::LinkDef;
@@ -11,9 +14,8 @@ use crate::{
     error::ApiResult,
     graphql::{
         common::{
-            Filter, NoFilter, NodeFields, Rel, check_municipality_number, connection,
-            find_by_slug_or_id, id_select, key_select, linked_condition, load_rel, node_fields,
-            search_condition, status_condition,
+            check_municipality_number, connection, find_by_slug_or_id, id_select, key_select,
+            linked_condition, search_condition, status_condition,
         },
         enums::{Order, PlanKind, Status},
         object::legal_reference::legal_reference_select,

@@ -1,5 +1,7 @@
 //! `Publisher`: an organisation that publishes national guidance.
 
+use crate::graphql::node_fields::{NodeFields, node_fields};
+use crate::graphql::relation::{Rel, load_rel};
 use async_graphql::{Context, ID, Object, Result, SimpleObject};
 use oppvekstgraf_entity::{self as entity, publisher::Model};
 #[allow(unused_imports)]
@@ -10,10 +12,7 @@ use super::*;
 #[allow(unused_imports)]
 use crate::{
     graphql::{
-        common::{
-            NamedSearch, NoFilter, NodeFields, Rel, SearchFilter, connection, find_by_slug_or_id,
-            load_rel, node_fields,
-        },
+        common::{NamedSearch, SearchFilter, connection, find_by_slug_or_id},
         enums::*,
     },
     id::NodeType,

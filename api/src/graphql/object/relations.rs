@@ -8,9 +8,9 @@ use oppvekstgraf_entity as entity;
 
 use crate::{
     graphql::{
-        common::{NamedSearch, NoFilter, SearchFilter},
+        common::{NamedSearch, SearchFilter},
         enums::Order,
-        relation::{Rel, related},
+        relation::{NoFilter, Rel, related},
     },
     id::NodeType,
     page::PageArgs,

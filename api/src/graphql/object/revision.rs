@@ -1,5 +1,7 @@
 //! `Revision`: one recorded change to one node, and the admins' audit log.
 
+use crate::graphql::relation::Filter;
+use crate::graphql::relation::{Rel, load_rel};
 use async_graphql::{
     Context, ErrorExtensions, ID, InputObject, Json, Object, Result, SimpleObject,
 };
@@ -9,7 +11,7 @@ use oppvekstgraf_entity::{self as entity, revision::Model};
 use crate::{
     error::{ApiError, ApiResult},
     graphql::{
-        common::{Filter, Rel, check_municipality_number, connection, load_rel},
+        common::{check_municipality_number, connection},
         enums::{RevisionAction, Role},
     },
     id::{GlobalId, NodeType},

@@ -1,5 +1,8 @@
 //! `Unit`: a responsible unit (ansvarlig enhet) — a body, service, role, forum or external partner.
 
+use crate::graphql::node_fields::{NodeFields, node_fields};
+use crate::graphql::relation::Filter;
+use crate::graphql::relation::{Rel, load_rel};
 use async_graphql::{ComplexObject, Context, ID, InputObject, Object, Result, SimpleObject};
 use oppvekstgraf_entity::{self as entity, unit::Model};
 use uuid::Uuid;
@@ -9,8 +12,8 @@ use crate::{
     error::ApiResult,
     graphql::{
         common::{
-            Filter, NodeFields, Rel, connection, find_by_slug_or_id, load_rel,
-            municipality_condition, node_fields, search_condition, status_condition,
+            connection, find_by_slug_or_id, municipality_condition, search_condition,
+            status_condition,
         },
         enums::{MembershipRole, Order, ResponsibilityRole, Status, UnitKind},
     },
