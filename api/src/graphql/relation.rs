@@ -79,20 +79,6 @@ impl Rel {
         }
     }
 
-    /// Targets through the catalog's link table `table`, from its left end to its right end (a measure's
-    /// themes), in link order.
-    pub const fn rightwards(table: &'static str) -> Rel {
-        let link = oppvekstgraf_catalog::LinkDef::get(table);
-        Rel::through(link, link.left.column, link.right.column)
-    }
-
-    /// Targets through the catalog's link table `table`, from its right end to its left end (a theme's
-    /// measures), in the order the link table keeps.
-    pub const fn leftwards(table: &'static str) -> Rel {
-        let link = oppvekstgraf_catalog::LinkDef::get(table);
-        Rel::through(link, link.right.column, link.left.column)
-    }
-
     const fn through(
         link: &'static oppvekstgraf_catalog::LinkDef,
         parent: &'static str,

@@ -21,11 +21,9 @@ pub use oppvekstgraf_catalog::Linkable;
 pub struct LinkSpec {
     /// The relation as a field name, e.g. "units".
     pub relation: &'static str,
-    /// The catalog's link table: its columns, the node type on the right, its symmetry.
+    /// The catalog's link table: its columns, the node type on the right, its symmetry, the input field
+    /// naming the right node and who may be linked (`edit`).
     pub link: &'static oppvekstgraf_catalog::LinkDef,
-    /// The input field that names the right-hand node.
-    pub right_field: &'static str,
-    pub target: Linkable,
 }
 
 impl LinkSpec {
@@ -41,8 +39,6 @@ impl LinkSpec {
         LinkSpec {
             relation: field.name,
             link,
-            right_field: link.edit.input,
-            target: link.edit.target,
         }
     }
 }
@@ -66,7 +62,7 @@ where
         Serialize + DeserializeOwned + IntoActiveModel<<T as Writable>::Active>,
     <T::PrimaryKey as PrimaryKeyTrait>::ValueType: From<Uuid>,
 {
-    let field = format!("input.{}", spec.right_field);
+    let field = format!("input.{}", spec.link.edit.input);
     let link = spec.link;
     // A symmetric edge (neighbours) is written in both directions.
     let symmetric = link.symmetric;
@@ -87,7 +83,7 @@ where
         tx.lock_key(&format!("node:{id}")).await?;
     }
     if !remove {
-        match spec.target {
+        match spec.link.edit.target {
             Linkable::Visible => {}
             Linkable::SameMunicipality => {
                 let left_owners = owners(&tx.txn, T::NODE, left).await?.unwrap_or_default();
@@ -113,7 +109,7 @@ where
             Linkable::Owner => {}
         }
     }
-    if spec.target == Linkable::Owner {
+    if spec.link.edit.target == Linkable::Owner {
         if !tx.actor.is_admin() {
             return Err(ApiError::Forbidden(
                 "only admins change a plan's owners: every owner's editors may then edit the joint plan".into(),

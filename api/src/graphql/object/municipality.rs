@@ -7,6 +7,7 @@ use async_graphql::{
     ComplexObject, Context, ErrorExtensions, ID, InputObject, Object, Result, SimpleObject,
 };
 use chrono::NaiveDate;
+use oppvekstgraf_catalog::RelationDef;
 use oppvekstgraf_entity::{self as entity, municipality::Model};
 use sea_orm::{DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
 
@@ -84,7 +85,7 @@ pub struct FormerNumber {
     pub valid_to: Option<NaiveDate>,
 }
 
-const PLANS: Rel = Rel::leftwards("plan_owner");
+const PLANS: Rel = Rel::right_field(RelationDef::of_link("plan_owner"));
 const MEASURES: Rel = Rel::column("municipality_id", None);
 const MEASURES_WITH_ADOPTED: Rel = Rel::owned_or_adopted(
     "SELECT municipality_id AS o_parent, id AS o_target, 0 AS o_adopted FROM measure",

@@ -6,6 +6,7 @@ use crate::graphql::relation::{Rel, load_rel};
 use async_graphql::{ComplexObject, Context, ID, InputObject, Object, Result, SimpleObject};
 use chrono::NaiveDate;
 use oppvekstgraf_catalog::LinkDef;
+use oppvekstgraf_catalog::RelationDef;
 use oppvekstgraf_entity::{self as entity, plan::Model};
 use uuid::Uuid;
 
@@ -89,7 +90,7 @@ impl From<Model> for PlanFields {
 connection!(PlanConnection, PlanEdge, Plan, Model, "plans");
 crate::graphql::common::node_object!(Plan);
 
-const OWNERS: Rel = Rel::rightwards("plan_owner");
+const OWNERS: Rel = Rel::left_field(RelationDef::of_link("plan_owner"));
 
 /// The span of a plan period as text, e.g. "2023-2033".
 fn period_text(start: Option<i32>, end: Option<i32>) -> Option<String> {
