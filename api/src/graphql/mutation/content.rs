@@ -507,11 +507,8 @@ impl ContentMutation {
         #[graphql(desc = "The measure and its changes.")] input: MeasureUpdateInput,
     ) -> Result<MeasureUpdatePayload> {
         let id = node_id("input.id", &input.id, NodeType::Measure)?;
-        let result = update_node::<entity::measure::Entity>(
-            ctx,
-            id,
-            input.version,
-            async |tx, m| {
+        let result =
+            update_node::<entity::measure::Entity>(ctx, id, input.version, async |tx, m| {
                 if let Some(plan) = &input.plan {
                     m.plan_id =
                         Some(plan_for_measure(tx, "input.plan", plan, m.municipality_id).await?);
@@ -535,13 +532,8 @@ impl ContentMutation {
                     m.language = language.into();
                 }
                 Ok(())
-            },
-            |m: &mut entity::measure::Model, version, now| {
-                m.version = version;
-                m.updated_at = now;
-            },
-        )
-        .await;
+            })
+            .await;
         let (node, revision) = result?;
         Ok(MeasureUpdatePayload {
             measure: node.into(),
@@ -623,72 +615,63 @@ impl ContentMutation {
         #[graphql(desc = "The plan and its changes.")] input: PlanUpdateInput,
     ) -> Result<PlanUpdatePayload> {
         let id = node_id("input.id", &input.id, NodeType::Plan)?;
-        let result = update_node::<entity::plan::Entity>(
-            ctx,
-            id,
-            input.version,
-            async |tx, m| {
-                let owners = super::transaction::owners(&tx.txn, NodeType::Plan, m.id)
-                    .await?
-                    .unwrap_or_default();
-                if let Some(title) = &input.title {
-                    m.title = validate::text("input.title", title, MAX_TITLE)?;
+        let result = update_node::<entity::plan::Entity>(ctx, id, input.version, async |tx, m| {
+            let owners = super::transaction::owners(&tx.txn, NodeType::Plan, m.id)
+                .await?
+                .unwrap_or_default();
+            if let Some(title) = &input.title {
+                m.title = validate::text("input.title", title, MAX_TITLE)?;
+            }
+            if let Some(kind) = input.kind {
+                m.kind = kind.into();
+            }
+            maybe(input.period_start, &mut m.period_start, Ok)?;
+            maybe(input.period_end, &mut m.period_end, Ok)?;
+            maybe(input.adopted_on, &mut m.adopted_on, Ok)?;
+            maybe_text(
+                "input.caseNumber",
+                input.case_number,
+                &mut m.case_number,
+                40,
+            )?;
+            maybe_text(
+                "input.archiveCaseNumber",
+                input.archive_case_number,
+                &mut m.archive_case_number,
+                40,
+            )?;
+            check_plan_fields(
+                &mut m.case_number,
+                &mut m.archive_case_number,
+                m.period_start,
+                m.period_end,
+            )?;
+            maybe_url("input.documentUrl", input.document_url, &mut m.document_url)?;
+            maybe_text("input.summary", input.summary, &mut m.summary, MAX_TEXT)?;
+            maybe_text("input.body", input.body, &mut m.body, MAX_TEXT)?;
+            match &input.adopted_by {
+                MaybeUndefined::Undefined => {}
+                MaybeUndefined::Null => m.adopted_by_id = None,
+                MaybeUndefined::Value(unit) => {
+                    m.adopted_by_id =
+                        Some(check_unit_for(tx, "input.adoptedBy", unit, &owners).await?)
                 }
-                if let Some(kind) = input.kind {
-                    m.kind = kind.into();
+            }
+            match &input.parent {
+                MaybeUndefined::Undefined => {}
+                MaybeUndefined::Null => m.parent_id = None,
+                MaybeUndefined::Value(parent) => {
+                    m.parent_id = Some(parent_plan(tx, parent, Some(m.id)).await?)
                 }
-                maybe(input.period_start, &mut m.period_start, Ok)?;
-                maybe(input.period_end, &mut m.period_end, Ok)?;
-                maybe(input.adopted_on, &mut m.adopted_on, Ok)?;
-                maybe_text(
-                    "input.caseNumber",
-                    input.case_number,
-                    &mut m.case_number,
-                    40,
-                )?;
-                maybe_text(
-                    "input.archiveCaseNumber",
-                    input.archive_case_number,
-                    &mut m.archive_case_number,
-                    40,
-                )?;
-                check_plan_fields(
-                    &mut m.case_number,
-                    &mut m.archive_case_number,
-                    m.period_start,
-                    m.period_end,
-                )?;
-                maybe_url("input.documentUrl", input.document_url, &mut m.document_url)?;
-                maybe_text("input.summary", input.summary, &mut m.summary, MAX_TEXT)?;
-                maybe_text("input.body", input.body, &mut m.body, MAX_TEXT)?;
-                match &input.adopted_by {
-                    MaybeUndefined::Undefined => {}
-                    MaybeUndefined::Null => m.adopted_by_id = None,
-                    MaybeUndefined::Value(unit) => {
-                        m.adopted_by_id =
-                            Some(check_unit_for(tx, "input.adoptedBy", unit, &owners).await?)
-                    }
-                }
-                match &input.parent {
-                    MaybeUndefined::Undefined => {}
-                    MaybeUndefined::Null => m.parent_id = None,
-                    MaybeUndefined::Value(parent) => {
-                        m.parent_id = Some(parent_plan(tx, parent, Some(m.id)).await?)
-                    }
-                }
-                if let Some(slug) = &input.slug {
-                    m.slug = tx.changed_slug("plan", m.id, slug).await?;
-                }
-                if let Some(language) = input.language {
-                    m.language = language.into();
-                }
-                Ok(())
-            },
-            |m: &mut entity::plan::Model, version, now| {
-                m.version = version;
-                m.updated_at = now;
-            },
-        )
+            }
+            if let Some(slug) = &input.slug {
+                m.slug = tx.changed_slug("plan", m.id, slug).await?;
+            }
+            if let Some(language) = input.language {
+                m.language = language.into();
+            }
+            Ok(())
+        })
         .await;
         let (node, revision) = result?;
         Ok(PlanUpdatePayload {
@@ -749,36 +732,27 @@ impl ContentMutation {
         #[graphql(desc = "The goal and its changes.")] input: GoalUpdateInput,
     ) -> Result<GoalUpdatePayload> {
         let id = node_id("input.id", &input.id, NodeType::Goal)?;
-        let result = update_node::<entity::goal::Entity>(
-            ctx,
-            id,
-            input.version,
-            async |tx, m| {
-                if let Some(v) = &input.focus_area {
-                    m.focus_area = validate::text("input.focusArea", v, MAX_TITLE)?;
+        let result = update_node::<entity::goal::Entity>(ctx, id, input.version, async |tx, m| {
+            if let Some(v) = &input.focus_area {
+                m.focus_area = validate::text("input.focusArea", v, MAX_TITLE)?;
+            }
+            if let Some(v) = &input.statement {
+                m.statement = validate::text("input.statement", v, MAX_TEXT)?;
+            }
+            if let Some(p) = input.position {
+                if !(0..=10_000).contains(&p) {
+                    return Err(ApiError::validation(
+                        "input.position",
+                        "give a position from 0 to 10000",
+                    ));
                 }
-                if let Some(v) = &input.statement {
-                    m.statement = validate::text("input.statement", v, MAX_TEXT)?;
-                }
-                if let Some(p) = input.position {
-                    if !(0..=10_000).contains(&p) {
-                        return Err(ApiError::validation(
-                            "input.position",
-                            "give a position from 0 to 10000",
-                        ));
-                    }
-                    m.position = p;
-                }
-                if let Some(slug) = &input.slug {
-                    m.slug = tx.changed_slug("goal", m.id, slug).await?;
-                }
-                Ok(())
-            },
-            |m: &mut entity::goal::Model, version, now| {
-                m.version = version;
-                m.updated_at = now;
-            },
-        )
+                m.position = p;
+            }
+            if let Some(slug) = &input.slug {
+                m.slug = tx.changed_slug("goal", m.id, slug).await?;
+            }
+            Ok(())
+        })
         .await;
         let (node, revision) = result?;
         Ok(GoalUpdatePayload {
@@ -854,44 +828,35 @@ impl ContentMutation {
         #[graphql(desc = "The unit and its changes.")] input: UnitUpdateInput,
     ) -> Result<UnitUpdatePayload> {
         let id = node_id("input.id", &input.id, NodeType::Unit)?;
-        let result = update_node::<entity::unit::Entity>(
-            ctx,
-            id,
-            input.version,
-            async |tx, m| {
-                if let Some(v) = &input.name {
-                    m.name = validate::text("input.name", v, MAX_TITLE)?;
+        let result = update_node::<entity::unit::Entity>(ctx, id, input.version, async |tx, m| {
+            if let Some(v) = &input.name {
+                m.name = validate::text("input.name", v, MAX_TITLE)?;
+            }
+            if let Some(kind) = input.kind {
+                m.kind = kind.into();
+            }
+            maybe_text(
+                "input.description",
+                input.description,
+                &mut m.description,
+                MAX_TEXT,
+            )?;
+            match &input.parent {
+                MaybeUndefined::Undefined => {}
+                MaybeUndefined::Null => m.parent_id = None,
+                MaybeUndefined::Value(parent) => {
+                    m.parent_id =
+                        Some(parent_unit(tx, parent, m.municipality_id, Some(m.id)).await?)
                 }
-                if let Some(kind) = input.kind {
-                    m.kind = kind.into();
-                }
-                maybe_text(
-                    "input.description",
-                    input.description,
-                    &mut m.description,
-                    MAX_TEXT,
-                )?;
-                match &input.parent {
-                    MaybeUndefined::Undefined => {}
-                    MaybeUndefined::Null => m.parent_id = None,
-                    MaybeUndefined::Value(parent) => {
-                        m.parent_id =
-                            Some(parent_unit(tx, parent, m.municipality_id, Some(m.id)).await?)
-                    }
-                }
-                if let Some(slug) = &input.slug {
-                    m.slug = tx.changed_slug("unit", m.id, slug).await?;
-                }
-                if let Some(language) = input.language {
-                    m.language = language.into();
-                }
-                Ok(())
-            },
-            |m: &mut entity::unit::Model, version, now| {
-                m.version = version;
-                m.updated_at = now;
-            },
-        )
+            }
+            if let Some(slug) = &input.slug {
+                m.slug = tx.changed_slug("unit", m.id, slug).await?;
+            }
+            if let Some(language) = input.language {
+                m.language = language.into();
+            }
+            Ok(())
+        })
         .await;
         let (node, revision) = result?;
         Ok(UnitUpdatePayload {

@@ -50,8 +50,6 @@ pub async fn transition<T: Writable>(
     id: Uuid,
     version: i32,
     transition: Transition,
-    status_of: impl Fn(&<T as NodeTable>::Model) -> Status,
-    set: impl Fn(&mut <T as NodeTable>::Model, Status, i32, chrono::DateTime<chrono::Utc>),
 ) -> ApiResult<(<T as NodeTable>::Model, revision::Model)>
 where
     <T as NodeTable>::Model:
@@ -61,13 +59,13 @@ where
     tx.claim(T::NODE, id, version).await?;
     let mut model = tx.load::<T>(id).await?;
     // The claim stored version + 1 already; the snapshot shows the node as the client saw it.
-    let seen = status_of(&model);
-    let seen_at = super::transaction::model_time(&model);
-    set(&mut model, seen, version, seen_at);
+    let seen_at = T::updated_at(&model);
+    T::stamp(&mut model, version, seen_at);
     let before = snapshot(&model)?;
-    let (status, action) = transition.apply(status_of(&model), T::NODE)?;
+    let (status, action) = transition.apply(T::status(&model), T::NODE)?;
     // The claim already stored version + 1; keep the model in step with it.
-    set(&mut model, status, version + 1, tx.now);
+    T::set_status(&mut model, status);
+    T::stamp(&mut model, version + 1, tx.now);
     let saved = tx.save::<T>(model).await?;
     let revision = tx
         .record(
@@ -90,12 +88,6 @@ pub async fn restore_revision<T: Writable>(
     id: Uuid,
     revision_id: Uuid,
     version: i32,
-    set: impl FnOnce(
-        &mut <T as NodeTable>::Model,
-        &<T as NodeTable>::Model,
-        i32,
-        chrono::DateTime<chrono::Utc>,
-    ),
 ) -> ApiResult<(<T as NodeTable>::Model, revision::Model)>
 where
     <T as NodeTable>::Model:
@@ -132,7 +124,8 @@ where
         )
     })?;
     // Content comes back; the publication state and the creation time stay as they are.
-    set(&mut restored, &current, version + 1, tx.now);
+    T::keep_bookkeeping(&mut restored, &current);
+    T::stamp(&mut restored, version + 1, tx.now);
     let before = snapshot(&current)?;
     let saved = tx.save::<T>(restored).await?;
     let detail = serde_json::json!({ "restoredRevision": GlobalId::new(NodeType::Revision, revision_id).encode() });
@@ -224,12 +217,6 @@ macro_rules! lifecycle_mutations {
                     let tx = Tx::begin(ctx).await?;
                     let out = $crate::graphql::mutation::lifecycle::restore_revision::<oppvekstgraf_entity::$entity::Entity>(
                         &tx, id, revision, input.version,
-                        |m, current, version, now| {
-                            m.status = current.status;
-                            m.created_at = current.created_at;
-                            m.version = version;
-                            m.updated_at = now;
-                        },
                     ).await?;
                     tx.commit().await?;
                     Ok(out)
@@ -265,8 +252,6 @@ macro_rules! lifecycle_mutations {
             let id = node_id("input.id", &$input.id, <oppvekstgraf_entity::$entity::Entity as $crate::loader::NodeTable>::NODE)?;
             let out = $crate::graphql::mutation::lifecycle::transition::<oppvekstgraf_entity::$entity::Entity>(
                 &tx, id, $input.version, $transition,
-                |m| m.status,
-                |m, status, version, now| { m.status = status; m.version = version; m.updated_at = now; },
             ).await?;
             tx.commit().await?;
             Ok(out)

@@ -52,7 +52,6 @@ pub async fn change_link<T: Writable>(
     role: Option<String>,
     position: Option<i32>,
     remove: bool,
-    stamp: impl Fn(&mut <T as NodeTable>::Model, i32, chrono::DateTime<chrono::Utc>),
 ) -> ApiResult<(
     <T as NodeTable>::Model,
     oppvekstgraf_entity::revision::Model,
@@ -208,7 +207,7 @@ where
         .and_then(|v| v["version"].as_i64())
         .unwrap_or(1) as i32;
     let before = snapshot(&model)?;
-    stamp(&mut model, version + 1, tx.now);
+    T::stamp(&mut model, version + 1, tx.now);
     let saved = tx.save::<T>(model).await?;
     let revision = tx
         .record(
@@ -324,7 +323,6 @@ macro_rules! link_mutations {
             let left = node_id($left_name, &$left, $crate::id::NodeType::$Left)?;
             let out = $crate::graphql::mutation::links::change_link::<oppvekstgraf_entity::$left_entity::Entity>(
                 &tx, &$spec, left, &$right, $role, $position, $remove,
-                |m, version, now| { m.version = version; m.updated_at = now; },
             ).await?;
             tx.commit().await?;
             Ok(out)

@@ -458,15 +458,6 @@ async fn other(tx: &Tx, field: &str, id: &ID, node: NodeType, me: Option<Uuid>) 
     Ok(other)
 }
 
-macro_rules! stamp {
-    ($model:ty) => {
-        |m: &mut $model, version, now| {
-            m.version = version;
-            m.updated_at = now;
-        }
-    };
-}
-
 macro_rules! new_node {
     ($tx:ident, $table:literal, $slug:expr, $title:expr) => {
         (
@@ -550,42 +541,36 @@ impl RegistryMutation {
         #[graphql(desc = "The law and its changes.")] input: LawUpdateInput,
     ) -> Result<LawUpdatePayload> {
         let id = node_id("input.id", &input.id, NodeType::Law)?;
-        let result = update_node::<entity::law::Entity>(
-            ctx,
-            id,
-            input.version,
-            async |tx, m| {
-                admin(tx, "a law")?;
-                if let Some(v) = &input.short_title {
-                    m.short_title = validate::text("input.shortTitle", v, MAX_TITLE)?;
+        let result = update_node::<entity::law::Entity>(ctx, id, input.version, async |tx, m| {
+            admin(tx, "a law")?;
+            if let Some(v) = &input.short_title {
+                m.short_title = validate::text("input.shortTitle", v, MAX_TITLE)?;
+            }
+            if let Some(v) = &input.title {
+                m.title = validate::text("input.title", v, MAX_TITLE)?;
+            }
+            if let Some(v) = input.kind {
+                m.kind = v.into();
+            }
+            match input.in_force_from {
+                MaybeUndefined::Undefined => {}
+                MaybeUndefined::Null => m.in_force_from = None,
+                MaybeUndefined::Value(v) => m.in_force_from = Some(v),
+            }
+            match &input.replaced_by {
+                MaybeUndefined::Undefined => {}
+                MaybeUndefined::Null => m.replaced_by_id = None,
+                MaybeUndefined::Value(r) => {
+                    m.replaced_by_id =
+                        Some(other(tx, "input.replacedBy", r, NodeType::Law, Some(m.id)).await?)
                 }
-                if let Some(v) = &input.title {
-                    m.title = validate::text("input.title", v, MAX_TITLE)?;
-                }
-                if let Some(v) = input.kind {
-                    m.kind = v.into();
-                }
-                match input.in_force_from {
-                    MaybeUndefined::Undefined => {}
-                    MaybeUndefined::Null => m.in_force_from = None,
-                    MaybeUndefined::Value(v) => m.in_force_from = Some(v),
-                }
-                match &input.replaced_by {
-                    MaybeUndefined::Undefined => {}
-                    MaybeUndefined::Null => m.replaced_by_id = None,
-                    MaybeUndefined::Value(r) => {
-                        m.replaced_by_id =
-                            Some(other(tx, "input.replacedBy", r, NodeType::Law, Some(m.id)).await?)
-                    }
-                }
-                maybe_text("input.note", input.note, &mut m.note, MAX_TEXT)?;
-                if let Some(slug) = &input.slug {
-                    m.slug = tx.changed_slug("law", m.id, slug).await?;
-                }
-                Ok(())
-            },
-            stamp!(entity::law::Model),
-        )
+            }
+            maybe_text("input.note", input.note, &mut m.note, MAX_TEXT)?;
+            if let Some(slug) = &input.slug {
+                m.slug = tx.changed_slug("law", m.id, slug).await?;
+            }
+            Ok(())
+        })
         .await;
         let (node, revision) = result?;
         Ok(LawUpdatePayload {
@@ -683,7 +668,6 @@ impl RegistryMutation {
                 maybe_text("input.note", input.note, &mut m.note, MAX_TEXT)?;
                 Ok(())
             },
-            stamp!(entity::legal_reference::Model),
         )
         .await;
         let (node, revision) = result?;
@@ -766,11 +750,8 @@ impl RegistryMutation {
         #[graphql(desc = "The guidance item and its changes.")] input: GuidanceUpdateInput,
     ) -> Result<GuidanceUpdatePayload> {
         let id = node_id("input.id", &input.id, NodeType::Guidance)?;
-        let result = update_node::<entity::guidance::Entity>(
-            ctx,
-            id,
-            input.version,
-            async |tx, m| {
+        let result =
+            update_node::<entity::guidance::Entity>(ctx, id, input.version, async |tx, m| {
                 admin(tx, "guidance")?;
                 if let Some(v) = &input.title {
                     m.title = validate::text("input.title", v, MAX_TITLE)?;
@@ -814,10 +795,8 @@ impl RegistryMutation {
                     m.language = language.into();
                 }
                 Ok(())
-            },
-            stamp!(entity::guidance::Model),
-        )
-        .await;
+            })
+            .await;
         let (node, revision) = result?;
         Ok(GuidanceUpdatePayload {
             guidance: node.into(),
@@ -880,11 +859,8 @@ impl RegistryMutation {
         #[graphql(desc = "The publisher and its changes.")] input: PublisherUpdateInput,
     ) -> Result<PublisherUpdatePayload> {
         let id = node_id("input.id", &input.id, NodeType::Publisher)?;
-        let result = update_node::<entity::publisher::Entity>(
-            ctx,
-            id,
-            input.version,
-            async |tx, m| {
+        let result =
+            update_node::<entity::publisher::Entity>(ctx, id, input.version, async |tx, m| {
                 admin(tx, "a publisher")?;
                 if let Some(v) = &input.name {
                     m.name = validate::text("input.name", v, MAX_TITLE)?;
@@ -902,10 +878,8 @@ impl RegistryMutation {
                     m.slug = tx.changed_slug("publisher", m.id, slug).await?;
                 }
                 Ok(())
-            },
-            stamp!(entity::publisher::Model),
-        )
-        .await;
+            })
+            .await;
         let (node, revision) = result?;
         Ok(PublisherUpdatePayload {
             publisher: node.into(),
@@ -970,11 +944,8 @@ impl RegistryMutation {
         #[graphql(desc = "The concept and its changes.")] input: ConceptUpdateInput,
     ) -> Result<ConceptUpdatePayload> {
         let id = node_id("input.id", &input.id, NodeType::Concept)?;
-        let result = update_node::<entity::concept::Entity>(
-            ctx,
-            id,
-            input.version,
-            async |tx, m| {
+        let result =
+            update_node::<entity::concept::Entity>(ctx, id, input.version, async |tx, m| {
                 admin(tx, "a concept")?;
                 if let Some(v) = &input.term {
                     m.term = validate::text("input.term", v, MAX_TITLE)?;
@@ -1006,10 +977,8 @@ impl RegistryMutation {
                     m.slug = tx.changed_slug("concept", m.id, slug).await?;
                 }
                 Ok(())
-            },
-            stamp!(entity::concept::Model),
-        )
-        .await;
+            })
+            .await;
         let (node, revision) = result?;
         Ok(ConceptUpdatePayload {
             concept: node.into(),
@@ -1068,29 +1037,23 @@ impl RegistryMutation {
         #[graphql(desc = "The theme and its changes.")] input: ThemeUpdateInput,
     ) -> Result<ThemeUpdatePayload> {
         let id = node_id("input.id", &input.id, NodeType::Theme)?;
-        let result = update_node::<entity::theme::Entity>(
-            ctx,
-            id,
-            input.version,
-            async |tx, m| {
-                admin(tx, "a theme")?;
-                if let Some(v) = &input.label {
-                    m.label = validate::text("input.label", v, MAX_TITLE)?;
-                }
-                maybe_text(
-                    "input.description",
-                    input.description,
-                    &mut m.description,
-                    MAX_TEXT,
-                )?;
-                maybe_url("input.losUri", input.los_uri, &mut m.los_uri)?;
-                if let Some(slug) = &input.slug {
-                    m.slug = tx.changed_slug("theme", m.id, slug).await?;
-                }
-                Ok(())
-            },
-            stamp!(entity::theme::Model),
-        )
+        let result = update_node::<entity::theme::Entity>(ctx, id, input.version, async |tx, m| {
+            admin(tx, "a theme")?;
+            if let Some(v) = &input.label {
+                m.label = validate::text("input.label", v, MAX_TITLE)?;
+            }
+            maybe_text(
+                "input.description",
+                input.description,
+                &mut m.description,
+                MAX_TEXT,
+            )?;
+            maybe_url("input.losUri", input.los_uri, &mut m.los_uri)?;
+            if let Some(slug) = &input.slug {
+                m.slug = tx.changed_slug("theme", m.id, slug).await?;
+            }
+            Ok(())
+        })
         .await;
         let (node, revision) = result?;
         Ok(ThemeUpdatePayload {
@@ -1148,11 +1111,8 @@ impl RegistryMutation {
         #[graphql(desc = "The target group and its changes.")] input: TargetGroupUpdateInput,
     ) -> Result<TargetGroupUpdatePayload> {
         let id = node_id("input.id", &input.id, NodeType::TargetGroup)?;
-        let result = update_node::<entity::target_group::Entity>(
-            ctx,
-            id,
-            input.version,
-            async |tx, m| {
+        let result =
+            update_node::<entity::target_group::Entity>(ctx, id, input.version, async |tx, m| {
                 admin(tx, "a target group")?;
                 if let Some(v) = &input.label {
                     m.label = validate::text("input.label", v, MAX_TITLE)?;
@@ -1178,10 +1138,8 @@ impl RegistryMutation {
                     m.slug = tx.changed_slug("target_group", m.id, slug).await?;
                 }
                 Ok(())
-            },
-            stamp!(entity::target_group::Model),
-        )
-        .await;
+            })
+            .await;
         let (node, revision) = result?;
         Ok(TargetGroupUpdatePayload {
             target_group: node.into(),
@@ -1235,11 +1193,8 @@ impl RegistryMutation {
         #[graphql(desc = "The region and its changes.")] input: RegionUpdateInput,
     ) -> Result<RegionUpdatePayload> {
         let id = node_id("input.id", &input.id, NodeType::Region)?;
-        let result = update_node::<entity::region::Entity>(
-            ctx,
-            id,
-            input.version,
-            async |tx, m| {
+        let result =
+            update_node::<entity::region::Entity>(ctx, id, input.version, async |tx, m| {
                 admin(tx, "a region")?;
                 if let Some(v) = &input.name {
                     m.name = validate::text("input.name", v, MAX_TITLE)?;
@@ -1254,10 +1209,8 @@ impl RegistryMutation {
                     m.slug = tx.changed_slug("region", m.id, slug).await?;
                 }
                 Ok(())
-            },
-            stamp!(entity::region::Model),
-        )
-        .await;
+            })
+            .await;
         let (node, revision) = result?;
         Ok(RegionUpdatePayload {
             region: node.into(),
@@ -1316,11 +1269,8 @@ impl RegistryMutation {
         #[graphql(desc = "The municipality and its changes.")] input: MunicipalityUpdateInput,
     ) -> Result<MunicipalityUpdatePayload> {
         let id = node_id("input.id", &input.id, NodeType::Municipality)?;
-        let result = update_node::<entity::municipality::Entity>(
-            ctx,
-            id,
-            input.version,
-            async |tx, m| {
+        let result =
+            update_node::<entity::municipality::Entity>(ctx, id, input.version, async |tx, m| {
                 admin(tx, "a municipality")?;
                 if let Some(number) = &input.number {
                     check_municipality_number("input.number", number.trim())?;
@@ -1357,10 +1307,8 @@ impl RegistryMutation {
                     m.slug = tx.changed_slug("municipality", m.id, slug).await?;
                 }
                 Ok(())
-            },
-            stamp!(entity::municipality::Model),
-        )
-        .await;
+            })
+            .await;
         let (node, revision) = result?;
         Ok(MunicipalityUpdatePayload {
             municipality: node.into(),

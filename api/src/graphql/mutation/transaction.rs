@@ -2,8 +2,8 @@
 //! revision written in the same transaction.
 
 use async_graphql::{Context, ID};
-use chrono::Utc;
-use oppvekstgraf_entity::{enums, revision};
+use chrono::{DateTime, Utc};
+use oppvekstgraf_entity::{enums, enums::Status, revision};
 use sea_orm::{
     ActiveEnum, ActiveModelBehavior, ActiveModelTrait, ConnectionTrait, DatabaseConnection,
     DatabaseTransaction, EntityTrait, IntoActiveModel, PrimaryKeyTrait, TransactionTrait,
@@ -23,7 +23,8 @@ use crate::{
     sql::Sql,
 };
 
-/// A node table mutations can write through sea-orm.
+/// A node table mutations can write through sea-orm. Every node table has the same bookkeeping columns
+/// (publication state, version, creation and change time); the generic write paths set them through this.
 pub trait Writable:
     NodeTable
     + EntityTrait<Model = <Self as NodeTable>::Model, ActiveModel = <Self as Writable>::Active>
@@ -33,12 +34,55 @@ where
     <Self::PrimaryKey as PrimaryKeyTrait>::ValueType: From<Uuid>,
 {
     type Active: ActiveModelTrait<Entity = Self> + ActiveModelBehavior + Send;
+
+    /// The row's publication state.
+    fn status(model: &<Self as NodeTable>::Model) -> Status;
+
+    /// When the row was last changed.
+    fn updated_at(model: &<Self as NodeTable>::Model) -> DateTime<Utc>;
+
+    /// Marks the row as `version`, changed at `at`.
+    fn stamp(model: &mut <Self as NodeTable>::Model, version: i32, at: DateTime<Utc>);
+
+    /// Puts the row in publication state `status`.
+    fn set_status(model: &mut <Self as NodeTable>::Model, status: Status);
+
+    /// Keeps what a restored revision must not bring back: the current state and creation time.
+    fn keep_bookkeeping(
+        model: &mut <Self as NodeTable>::Model,
+        current: &<Self as NodeTable>::Model,
+    );
 }
 
 macro_rules! writable {
     ($($module:ident),*) => {$(
         impl Writable for oppvekstgraf_entity::$module::Entity {
             type Active = oppvekstgraf_entity::$module::ActiveModel;
+
+            fn status(model: &oppvekstgraf_entity::$module::Model) -> Status {
+                model.status
+            }
+
+            fn updated_at(model: &oppvekstgraf_entity::$module::Model) -> DateTime<Utc> {
+                model.updated_at
+            }
+
+            fn stamp(model: &mut oppvekstgraf_entity::$module::Model, version: i32, at: DateTime<Utc>) {
+                model.version = version;
+                model.updated_at = at;
+            }
+
+            fn set_status(model: &mut oppvekstgraf_entity::$module::Model, status: Status) {
+                model.status = status;
+            }
+
+            fn keep_bookkeeping(
+                model: &mut oppvekstgraf_entity::$module::Model,
+                current: &oppvekstgraf_entity::$module::Model,
+            ) {
+                model.status = current.status;
+                model.created_at = current.created_at;
+            }
         }
     )*};
 }
@@ -555,7 +599,6 @@ pub async fn update_node<T: Writable>(
     id: Uuid,
     version: i32,
     apply: impl AsyncFnOnce(&Tx, &mut <T as NodeTable>::Model) -> ApiResult<()>,
-    stamp: impl Fn(&mut <T as NodeTable>::Model, i32, chrono::DateTime<Utc>),
 ) -> ApiResult<(<T as NodeTable>::Model, revision::Model)>
 where
     <T as NodeTable>::Model:
@@ -566,11 +609,11 @@ where
     tx.claim(T::NODE, id, version).await?;
     let mut model = tx.load::<T>(id).await?;
     // The claim stored version + 1 already; the snapshot shows the node as the client saw it.
-    let seen_at = model_time(&model);
-    stamp(&mut model, version, seen_at);
+    let seen_at = T::updated_at(&model);
+    T::stamp(&mut model, version, seen_at);
     let before = snapshot(&model)?;
     apply(&tx, &mut model).await?;
-    stamp(&mut model, version + 1, tx.now);
+    T::stamp(&mut model, version + 1, tx.now);
     let saved = tx.save::<T>(model).await?;
     let revision = tx
         .record(
@@ -585,15 +628,6 @@ where
         .await?;
     tx.commit().await?;
     Ok((saved, revision))
-}
-
-/// When a stored row was last changed, read from its serialised form.
-pub(crate) fn model_time<M: Serialize>(model: &M) -> chrono::DateTime<Utc> {
-    serde_json::to_value(model)
-        .ok()
-        .and_then(|v| v.get("updated_at").cloned())
-        .and_then(|v| serde_json::from_value(v).ok())
-        .unwrap_or_else(Utc::now)
 }
 
 /// Applies an optional input: undefined keeps the current value, null clears it, a value is checked.
