@@ -1,0 +1,63 @@
+//! Create and update for municipal content: plans, goals, measures and units. Editors write their own
+//! municipality's content; admins write any.
+
+use async_graphql::{ID, MergedObject};
+use uuid::Uuid;
+
+use super::transaction::Tx;
+use crate::{
+    error::{ApiError, ApiResult},
+    id::NodeType,
+};
+
+/// The municipality a new measure or unit belongs to: the editor's own; admins name one.
+pub(super) async fn owner_for(tx: &Tx, municipality: Option<&str>) -> ApiResult<Uuid> {
+    match (tx.actor.is_admin(), municipality) {
+        (true, Some(number)) => tx.municipality_id("input.municipality", number).await,
+        (true, None) => Err(ApiError::validation(
+            "input.municipality",
+            "admins name the owning municipality (kommunenummer)",
+        )),
+        (false, Some(_)) => Err(ApiError::validation(
+            "input.municipality",
+            "editors create content for their own municipality: leave `municipality` out",
+        )),
+        (false, None) => tx.actor.municipality_id.ok_or(ApiError::Internal),
+    }
+}
+
+/// Checks that `unit` may be linked from content of `owners`: a unit of one of them, or a national unit.
+async fn check_unit_for(tx: &Tx, field: &str, unit: &ID, owners: &[Uuid]) -> ApiResult<Uuid> {
+    let id = tx.visible(field, unit, NodeType::Unit).await?;
+    let owner = tx.unit_owner(id).await?;
+    match owner {
+        Some(owner) if !owners.contains(&owner) => Err(ApiError::Forbidden(format!(
+            "{field}: that unit belongs to another municipality"
+        ))),
+        _ => Ok(id),
+    }
+}
+
+// ----------------------------------------------------------------------------------------------- measure
+
+// -------------------------------------------------------------------------------------------------- plan
+
+// -------------------------------------------------------------------------------------------------- goal
+
+// -------------------------------------------------------------------------------------------------- unit
+
+mod goal;
+mod measure;
+mod plan;
+mod unit;
+
+pub(super) use measure::plan_for_measure;
+
+/// Create and update for plans, goals, measures and units.
+#[derive(MergedObject, Default)]
+pub struct ContentMutation(
+    measure::MeasureMutation,
+    plan::PlanMutation,
+    goal::GoalMutation,
+    unit::UnitMutation,
+);
