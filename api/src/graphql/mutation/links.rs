@@ -6,7 +6,7 @@ use sea_orm::{IntoActiveModel, PrimaryKeyTrait};
 use serde::{Serialize, de::DeserializeOwned};
 use uuid::Uuid;
 
-use super::transaction::{Tx, Writable, ensure_writable, owners, snapshot};
+use super::transaction::{Tx, Writable, ensure_writable, node_id, owners, snapshot};
 use crate::{
     error::{ApiError, ApiResult},
     id::{GlobalId, NodeType},
@@ -63,65 +63,17 @@ where
 {
     let field = format!("input.{}", spec.link.edit.input);
     let link = spec.link;
-    // A symmetric edge (neighbours) is written in both directions.
-    let symmetric = link.symmetric;
     ensure_writable(&tx.txn, &tx.actor, T::NODE, left).await?;
     let right_id = if remove {
-        crate::graphql::mutation::transaction::node_id(&field, right, link.right.node)?
+        node_id(&field, right, link.right.node)?
     } else {
         tx.visible(&field, right, link.right.node).await?
     };
-    // Link changes of one node run one after the other, so that two at once read the link and the node's
-    // version after each other (a symmetric link locks both ends, in one order).
-    let mut locked = vec![left];
-    if symmetric {
-        locked.push(right_id);
-        locked.sort();
-    }
-    for id in locked {
-        tx.lock_key(&format!("node:{id}")).await?;
-    }
+    lock_ends(tx, link, left, right_id).await?;
     if !remove {
-        match spec.link.edit.target {
-            Linkable::Visible => {}
-            Linkable::SameMunicipality => {
-                let left_owners = owners(&tx.txn, T::NODE, left).await?.unwrap_or_default();
-                let right_owners = match link.right.node {
-                    NodeType::Unit => tx.unit_owner(right_id).await?.map(|o| vec![o]),
-                    other => owners(&tx.txn, other, right_id).await?,
-                };
-                let same = match right_owners {
-                    None => true,
-                    Some(list) if list.is_empty() => true,
-                    Some(list) => {
-                        list.iter().any(|o| left_owners.contains(o))
-                            || (left_owners.is_empty() && tx.actor.is_admin())
-                    }
-                };
-                if !same {
-                    return Err(ApiError::Forbidden(format!(
-                        "{field}: that {} belongs to another municipality",
-                        link.right.node.name()
-                    )));
-                }
-            }
-            Linkable::Owner => {}
-        }
+        check_same_municipality(tx, spec, T::NODE, left, right_id, &field).await?;
     }
-    if spec.link.edit.target == Linkable::Owner {
-        if !tx.actor.is_admin() {
-            return Err(ApiError::Forbidden(
-                "only admins change a plan's owners: every owner's editors may then edit the joint plan".into(),
-            ));
-        }
-        let current = owners(&tx.txn, T::NODE, left).await?.unwrap_or_default();
-        if remove && current.len() <= 1 && current.contains(&right_id) {
-            return Err(ApiError::validation(
-                &field,
-                "a plan keeps at least one owner",
-            ));
-        }
-    }
+    check_owner_change(tx, spec, T::NODE, left, right_id, remove, &field).await?;
     if let Some(p) = position
         && !(0..=10_000).contains(&p)
     {
@@ -130,26 +82,8 @@ where
             "give a position from 0 to 10000",
         ));
     }
-    let existing = tx
-        .txn_query_one(Sql::with(
-            format!(
-                "SELECT position FROM {} WHERE {} = ? AND {} = ?",
-                link.table, link.left.column, link.right.column
-            ),
-            vec![left.into(), right_id.into()],
-        ))
-        .await?;
-    let detail = serde_json::json!({
-        "relation": spec.relation,
-        "target": GlobalId::new(link.right.node, right_id).encode(),
-        "role": role,
-    });
+    let existing = existing_position(tx, link, left, right_id).await?;
     let action = if remove {
-        RevisionAction::Unlink
-    } else {
-        RevisionAction::Link
-    };
-    if remove {
         if existing.is_none() {
             return Err(ApiError::validation(
                 &field,
@@ -157,55 +91,210 @@ where
             ));
         }
         delete_edge(tx, link, left, right_id).await?;
-    } else {
-        let position = match position {
-            Some(p) => p,
-            None => match &existing {
-                Some(row) => row.try_get::<i32>("", "position")?,
-                None => tx.next_position(link.table, link.left.column, left).await?,
-            },
-        };
-        if existing.is_some() {
-            delete_edge(tx, link, left, right_id).await?;
+        if link.symmetric {
+            delete_edge(tx, link, right_id, left).await?;
         }
-        let (cols, marks, mut values) = (
-            format!("{}, {}, position", link.left.column, link.right.column),
-            "?, ?, ?",
-            vec![left.into(), right_id.into(), position.into()],
-        );
-        let (cols, marks) = match &role {
-            Some(role) => {
-                values.push(role.clone().into());
-                (format!("{cols}, role"), format!("{marks}, ?"))
-            }
-            None => (cols, marks.to_string()),
+        RevisionAction::Unlink
+    } else {
+        let position = match (position, existing) {
+            (Some(p), _) | (None, Some(p)) => p,
+            (None, None) => tx.next_position(link.table, link.left.column, left).await?,
         };
-        tx.execute(Sql::with(
-            format!("INSERT INTO {} ({cols}) VALUES ({marks})", link.table),
-            values,
+        let edge = Edge {
+            left,
+            right: right_id,
+            role: role.as_deref(),
+            position,
+        };
+        write_edge(tx, link, edge, existing.is_some()).await?;
+        RevisionAction::Link
+    };
+    let detail = serde_json::json!({
+        "relation": spec.relation,
+        "target": GlobalId::new(link.right.node, right_id).encode(),
+        "role": role,
+    });
+    record_link_change::<T>(tx, left, action, detail).await
+}
+
+/// Takes the locks of a link change: link changes of one node run one after the other, so that two at once
+/// read the link and the node's version after each other (a symmetric link locks both ends, in one order).
+async fn lock_ends(
+    tx: &Tx,
+    link: &oppvekstgraf_catalog::LinkDef,
+    left: Uuid,
+    right: Uuid,
+) -> ApiResult<()> {
+    let mut locked = vec![left];
+    if link.symmetric {
+        locked.push(right);
+        locked.sort();
+    }
+    for id in locked {
+        tx.lock_key(&format!("node:{id}")).await?;
+    }
+    Ok(())
+}
+
+/// For a link whose rule is [`Linkable::SameMunicipality`]: the right node is national, or belongs to a
+/// municipality that owns the left node (an admin may link an unowned node to anything).
+async fn check_same_municipality(
+    tx: &Tx,
+    spec: &LinkSpec,
+    node: NodeType,
+    left: Uuid,
+    right: Uuid,
+    field: &str,
+) -> ApiResult<()> {
+    if spec.link.edit.target != Linkable::SameMunicipality {
+        return Ok(());
+    }
+    let left_owners = owners(&tx.txn, node, left).await?.unwrap_or_default();
+    let right_owners = match spec.link.right.node {
+        NodeType::Unit => tx.unit_owner(right).await?.map(|o| vec![o]),
+        other => owners(&tx.txn, other, right).await?,
+    };
+    let same = match right_owners {
+        None => true,
+        Some(list) if list.is_empty() => true,
+        Some(list) => {
+            list.iter().any(|o| left_owners.contains(o))
+                || (left_owners.is_empty() && tx.actor.is_admin())
+        }
+    };
+    if same {
+        Ok(())
+    } else {
+        Err(ApiError::Forbidden(format!(
+            "{field}: that {} belongs to another municipality",
+            spec.link.right.node.name()
+        )))
+    }
+}
+
+/// For a link whose rule is [`Linkable::Owner`]: only admins change owners, and a plan keeps at least one.
+async fn check_owner_change(
+    tx: &Tx,
+    spec: &LinkSpec,
+    node: NodeType,
+    left: Uuid,
+    right: Uuid,
+    remove: bool,
+    field: &str,
+) -> ApiResult<()> {
+    if spec.link.edit.target != Linkable::Owner {
+        return Ok(());
+    }
+    if !tx.actor.is_admin() {
+        return Err(ApiError::Forbidden(
+            "only admins change a plan's owners: every owner's editors may then edit the joint plan".into(),
+        ));
+    }
+    let current = owners(&tx.txn, node, left).await?.unwrap_or_default();
+    if remove && current.len() <= 1 && current.contains(&right) {
+        return Err(ApiError::validation(
+            field,
+            "a plan keeps at least one owner",
+        ));
+    }
+    Ok(())
+}
+
+/// The position of the edge `left → right`, if there is one.
+async fn existing_position(
+    tx: &Tx,
+    link: &oppvekstgraf_catalog::LinkDef,
+    left: Uuid,
+    right: Uuid,
+) -> ApiResult<Option<i32>> {
+    let row = tx
+        .txn_query_one(Sql::with(
+            format!(
+                "SELECT position FROM {} WHERE {} = ? AND {} = ?",
+                link.table, link.left.column, link.right.column
+            ),
+            vec![left.into(), right.into()],
         ))
         .await?;
-        if symmetric {
-            delete_edge(tx, link, right_id, left).await?;
-            tx.execute(Sql::with(
-                format!(
-                    "INSERT INTO {} ({}, {}, position) VALUES (?, ?, ?)",
-                    link.table, link.left.column, link.right.column
-                ),
-                vec![right_id.into(), left.into(), position.into()],
-            ))
-            .await?;
-        }
+    Ok(match row {
+        Some(row) => Some(row.try_get::<i32>("", "position")?),
+        None => None,
+    })
+}
+
+/// One edge to write.
+struct Edge<'a> {
+    left: Uuid,
+    right: Uuid,
+    role: Option<&'a str>,
+    position: i32,
+}
+
+/// Writes `edge`, replacing the one that is there when `replace` (and, for a symmetric link, the edge
+/// back).
+async fn write_edge(
+    tx: &Tx,
+    link: &oppvekstgraf_catalog::LinkDef,
+    edge: Edge<'_>,
+    replace: bool,
+) -> ApiResult<()> {
+    let Edge {
+        left,
+        right,
+        role,
+        position,
+    } = edge;
+    if replace {
+        delete_edge(tx, link, left, right).await?;
     }
-    if remove && symmetric {
-        delete_edge(tx, link, right_id, left).await?;
+    let (role_column, role_mark) = if role.is_some() {
+        (", role", ", ?")
+    } else {
+        ("", "")
+    };
+    let mut values = vec![left.into(), right.into(), position.into()];
+    if let Some(role) = role {
+        values.push(role.into());
     }
-    // The link is a change to the left node: a new version and a revision.
+    tx.execute(Sql::with(
+        format!(
+            "INSERT INTO {} ({}, {}, position{role_column}) VALUES (?, ?, ?{role_mark})",
+            link.table, link.left.column, link.right.column
+        ),
+        values,
+    ))
+    .await?;
+    if link.symmetric {
+        delete_edge(tx, link, right, left).await?;
+        tx.execute(Sql::with(
+            format!(
+                "INSERT INTO {} ({}, {}, position) VALUES (?, ?, ?)",
+                link.table, link.left.column, link.right.column
+            ),
+            vec![right.into(), left.into(), position.into()],
+        ))
+        .await?;
+    }
+    Ok(())
+}
+
+/// Records a link change as a change to the left node: a new version and a revision with `detail`.
+async fn record_link_change<T: Writable>(
+    tx: &Tx,
+    left: Uuid,
+    action: RevisionAction,
+    detail: serde_json::Value,
+) -> ApiResult<(
+    <T as NodeTable>::Model,
+    oppvekstgraf_entity::revision::Model,
+)>
+where
+    <T as NodeTable>::Model:
+        Serialize + DeserializeOwned + IntoActiveModel<<T as Writable>::Active>,
+    <T::PrimaryKey as PrimaryKeyTrait>::ValueType: From<Uuid>,
+{
     let mut model = tx.load::<T>(left).await?;
-    let version = serde_json::to_value(&model)
-        .ok()
-        .and_then(|v| v["version"].as_i64())
-        .unwrap_or(1) as i32;
+    let version = T::version(&model);
     let before = snapshot(&model)?;
     T::stamp(&mut model, version + 1, tx.now);
     let saved = tx.save::<T>(model).await?;

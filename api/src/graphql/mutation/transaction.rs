@@ -38,6 +38,9 @@ where
     /// The row's publication state.
     fn status(model: &<Self as NodeTable>::Model) -> Status;
 
+    /// The row's version.
+    fn version(model: &<Self as NodeTable>::Model) -> i32;
+
     /// When the row was last changed.
     fn updated_at(model: &<Self as NodeTable>::Model) -> DateTime<Utc>;
 
@@ -61,6 +64,10 @@ macro_rules! writable {
 
             fn status(model: &oppvekstgraf_entity::$module::Model) -> Status {
                 model.status
+            }
+
+            fn version(model: &oppvekstgraf_entity::$module::Model) -> i32 {
+                model.version
             }
 
             fn updated_at(model: &oppvekstgraf_entity::$module::Model) -> DateTime<Utc> {
