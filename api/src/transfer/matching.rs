@@ -163,72 +163,10 @@ async fn match_table<N: Node>(
     if rows.is_empty() {
         return Ok(());
     }
-    let mut by_key: HashMap<String, Vec<Local>> = HashMap::new();
-    if let Some(column) = N::KEY_COLUMN {
-        let keys: Vec<Value> = rows.iter().filter_map(Node::key).map(Value::from).collect();
-        for local in locals::<N>(c, column, keys).await? {
-            if let Some(key) = local.key.clone() {
-                by_key.entry(key).or_default().push(local);
-            }
-        }
-    }
-    let slugs: Vec<Value> = rows.iter().map(|r| Value::from(r.slug())).collect();
-    let by_slug: HashMap<String, Local> = locals::<N>(c, "slug", slugs)
-        .await?
-        .into_iter()
-        .map(|l| (l.slug.clone(), l))
-        .collect();
-    let ids: Vec<Value> = rows.iter().map(|r| Value::from(r.id())).collect();
-    let by_id: HashMap<Uuid, Local> = locals::<N>(c, "id", ids)
-        .await?
-        .into_iter()
-        .map(|l| (l.id, l))
-        .collect();
-
+    let candidates = Candidates::read(c, rows).await?;
     let counts = m.counts.entry(N::TABLE.to_string()).or_default();
     for row in rows {
-        let key = row.key();
-        let by_natural_key = key.as_ref().and_then(|k| by_key.get(k)).and_then(|found| {
-            found
-                .iter()
-                .find(|l| l.slug == row.slug())
-                .or_else(|| found.first())
-        });
-        let compatible = |l: &Local| match (&key, &l.key) {
-            (Some(mine), Some(theirs)) => mine == theirs,
-            _ => true,
-        };
-        let collision = |what: String, l: &Local| {
-            TransferError::collision(
-                N::TABLE,
-                row.id(),
-                format!(
-                    "the shared node with slug {:?}{} is not here, but {what} belongs to {}",
-                    row.slug(),
-                    match (N::KEY_COLUMN, &key) {
-                        (Some(column), Some(key)) => format!(" and {column} {key:?}"),
-                        _ => String::new(),
-                    },
-                    l.describe(N::TABLE, N::KEY_COLUMN)
-                ),
-            )
-        };
-        let slug_hit = by_slug.get(row.slug());
-        let id_hit = by_id.get(&row.id());
-        let found = if let Some(local) = by_natural_key {
-            Some(local.id)
-        } else if let Some(local) = slug_hit.filter(|l| N::SLUG_FALLBACK && compatible(l)) {
-            Some(local.id)
-        } else if let Some(local) = id_hit.filter(|l| N::SLUG_FALLBACK && compatible(l)) {
-            Some(local.id)
-        } else if let Some(local) = slug_hit {
-            return Err(collision(format!("its slug {:?}", row.slug()), local));
-        } else if let Some(local) = id_hit {
-            return Err(collision(format!("its id {}", row.id()), local));
-        } else {
-            None
-        };
-        match found {
+        match candidates.find(row)? {
             Some(local) => {
                 m.map.insert(N::TABLE, row.id(), local);
                 counts.matched += 1;
@@ -240,4 +178,98 @@ async fn match_table<N: Node>(
         }
     }
     Ok(())
+}
+
+/// The local nodes of one table that the document's shared rows may match.
+struct Candidates {
+    /// By natural key (a key that is not unique may have several).
+    by_key: HashMap<String, Vec<Local>>,
+    /// By slug.
+    by_slug: HashMap<String, Local>,
+    /// By id.
+    by_id: HashMap<Uuid, Local>,
+}
+
+impl Candidates {
+    /// Reads the local nodes of `N` that share a natural key, a slug or an id with one of `rows`.
+    async fn read<N: Node>(c: &impl ConnectionTrait, rows: &[N]) -> Result<Self, TransferError> {
+        let mut by_key: HashMap<String, Vec<Local>> = HashMap::new();
+        if let Some(column) = N::KEY_COLUMN {
+            let keys: Vec<Value> = rows.iter().filter_map(Node::key).map(Value::from).collect();
+            for local in locals::<N>(c, column, keys).await? {
+                if let Some(key) = local.key.clone() {
+                    by_key.entry(key).or_default().push(local);
+                }
+            }
+        }
+        let slugs: Vec<Value> = rows.iter().map(|r| Value::from(r.slug())).collect();
+        let by_slug: HashMap<String, Local> = locals::<N>(c, "slug", slugs)
+            .await?
+            .into_iter()
+            .map(|l| (l.slug.clone(), l))
+            .collect();
+        let ids: Vec<Value> = rows.iter().map(|r| Value::from(r.id())).collect();
+        let by_id: HashMap<Uuid, Local> = locals::<N>(c, "id", ids)
+            .await?
+            .into_iter()
+            .map(|l| (l.id, l))
+            .collect();
+        Ok(Candidates {
+            by_key,
+            by_slug,
+            by_id,
+        })
+    }
+
+    /// The local id `row` matches, None when it is new here, or an error when it may not be created.
+    fn find<N: Node>(&self, row: &N) -> Result<Option<Uuid>, TransferError> {
+        let key = row.key();
+        let by_natural_key = key
+            .as_ref()
+            .and_then(|k| self.by_key.get(k))
+            .and_then(|found| {
+                found
+                    .iter()
+                    .find(|l| l.slug == row.slug())
+                    .or_else(|| found.first())
+            });
+        let compatible = |l: &Local| match (&key, &l.key) {
+            (Some(mine), Some(theirs)) => mine == theirs,
+            _ => true,
+        };
+        let slug_hit = self.by_slug.get(row.slug());
+        let id_hit = self.by_id.get(&row.id());
+        if let Some(local) = by_natural_key {
+            Ok(Some(local.id))
+        } else if let Some(local) = slug_hit.filter(|l| N::SLUG_FALLBACK && compatible(l)) {
+            Ok(Some(local.id))
+        } else if let Some(local) = id_hit.filter(|l| N::SLUG_FALLBACK && compatible(l)) {
+            Ok(Some(local.id))
+        } else if let Some(local) = slug_hit {
+            let what = format!("its slug {:?}", row.slug());
+            Err(collision(row, key.as_deref(), what, local))
+        } else if let Some(local) = id_hit {
+            let what = format!("its id {}", row.id());
+            Err(collision(row, key.as_deref(), what, local))
+        } else {
+            Ok(None)
+        }
+    }
+}
+
+/// The error for a shared node (natural key `key`) that is not here while `what` belongs to `local`.
+fn collision<N: Node>(row: &N, key: Option<&str>, what: String, local: &Local) -> TransferError {
+    TransferError::collision(
+        N::TABLE,
+        row.id(),
+        format!(
+            "the shared node with slug {:?}{} is not here, but {what} belongs to {}",
+            row.slug(),
+            match (N::KEY_COLUMN, key) {
+                (Some(column), Some(key)) => format!(" and {column} {key:?}"),
+                _ => String::new(),
+            },
+            local.describe(N::TABLE, N::KEY_COLUMN)
+        ),
+    )
 }

@@ -2,10 +2,13 @@
 //! through the id map), their identity, version and natural key (to match shared nodes and upsert owned
 //! ones), and for link tables their two ends, position and role.
 
+mod nodes;
+mod records;
+
 use std::collections::HashMap;
 
-use oppvekstgraf_entity::{self as entity, enums::Status};
-use sea_orm::{EntityTrait, IntoActiveModel};
+use oppvekstgraf_entity::enums::Status;
+use sea_orm::EntityTrait;
 use uuid::Uuid;
 
 use oppvekstgraf_catalog::LinkDef;
@@ -120,137 +123,6 @@ pub(crate) trait Node: Stored {
     fn id_column() -> <Self::Entity as EntityTrait>::Column;
 }
 
-/// Implements [`Row`], [`Stored`] and [`Node`] for a node table. `refs` lists the foreign keys as
-/// `field => table` (`?` for nullable ones); `parent`, `key` and `municipality` are optional accessors.
-macro_rules! node_rows {
-    ($(
-        $module:ident => $node:ident {
-            refs: [$($field:ident => $table:literal $($opt:tt)?),*]
-            $(, key: $key_col:literal => |$k:ident| $key:expr, slug_fallback: $fallback:literal)?
-            $(, parent: $parent:ident)?
-            $(, municipality: |$mm:ident| $municipality:expr)?
-        }
-    )*) => {$(
-        impl Row for entity::$module::Model {
-            const TABLE: &'static str = stringify!($module);
-            fn label(&self) -> String {
-                format!("{} {} ({})", Self::TABLE, self.id, self.slug)
-            }
-            fn refs(&self) -> Vec<Ref> {
-                let refs: Vec<Option<Ref>> = vec![$(node_rows!(@ref self, $field, $table $($opt)?)),*];
-                refs.into_iter().flatten().collect()
-            }
-            fn remap(&mut self, _map: &IdMap) {
-                $(node_rows!(@remap _map, self, $field, $table $($opt)?);)*
-            }
-        }
-
-        impl Stored for entity::$module::Model {
-            type Entity = entity::$module::Entity;
-            fn into_active(self) -> entity::$module::ActiveModel {
-                self.into_active_model()
-            }
-        }
-
-        impl Node for entity::$module::Model {
-            const NODE: NodeType = NodeType::$node;
-            $(
-            const KEY_COLUMN: Option<&'static str> = Some($key_col);
-            const SLUG_FALLBACK: bool = $fallback;
-            fn key(&self) -> Option<String> {
-                let $k = self;
-                $key
-            }
-            )?
-            fn id(&self) -> Uuid {
-                self.id
-            }
-            fn slug(&self) -> &str {
-                &self.slug
-            }
-            fn version(&self) -> i32 {
-                self.version
-            }
-            fn status(&self) -> Status {
-                self.status
-            }
-            $(
-            fn parent(&self) -> Option<Uuid> {
-                self.$parent
-            }
-            )?
-            $(
-            fn municipality(&self) -> Option<Uuid> {
-                let $mm = self;
-                $municipality
-            }
-            )?
-            fn id_column() -> entity::$module::Column {
-                entity::$module::Column::Id
-            }
-        }
-    )*};
-    (@ref $self:ident, $field:ident, $table:literal ?) => {
-        Ref::opt(stringify!($field), $table, $self.$field)
-    };
-    (@ref $self:ident, $field:ident, $table:literal) => {
-        Some(Ref::new(stringify!($field), $table, $self.$field))
-    };
-    (@remap $map:ident, $self:ident, $field:ident, $table:literal ?) => {
-        $self.$field = $map.opt($table, $self.$field);
-    };
-    (@remap $map:ident, $self:ident, $field:ident, $table:literal) => {
-        $self.$field = $map.get($table, $self.$field);
-    };
-}
-
-node_rows!(
-    municipality => Municipality {
-        refs: [],
-        key: "number" => |m| Some(m.number.clone()), slug_fallback: false,
-        municipality: |m| Some(m.id)
-    }
-    region => Region { refs: [] }
-    publisher => Publisher {
-        refs: [],
-        key: "organization_number" => |p| p.organization_number.clone(), slug_fallback: true
-    }
-    theme => Theme {
-        refs: [],
-        key: "los_uri" => |t| t.los_uri.clone(), slug_fallback: true
-    }
-    target_group => TargetGroup { refs: [] }
-    law => Law {
-        refs: [replaced_by_id => "law" ?],
-        key: "lovdata_id" => |l| Some(l.lovdata_id.clone()), slug_fallback: false,
-        parent: replaced_by_id
-    }
-    legal_reference => LegalReference {
-        refs: [law_id => "law"],
-        key: "natural_key" => |r| Some(r.natural_key.clone()), slug_fallback: false
-    }
-    guidance => Guidance {
-        refs: [replaces_id => "guidance" ?],
-        key: "code" => |g| g.code.clone(), slug_fallback: true,
-        parent: replaces_id
-    }
-    concept => Concept { refs: [source_guidance_id => "guidance" ?] }
-    unit => Unit {
-        refs: [municipality_id => "municipality" ?, parent_id => "unit" ?],
-        parent: parent_id,
-        municipality: |u| u.municipality_id
-    }
-    plan => Plan {
-        refs: [adopted_by_id => "unit" ?, parent_id => "plan" ?],
-        parent: parent_id
-    }
-    goal => Goal { refs: [plan_id => "plan"] }
-    measure => Measure {
-        refs: [plan_id => "plan" ?, municipality_id => "municipality"],
-        municipality: |m| Some(m.municipality_id)
-    }
-);
-
 impl super::LinkRow {
     /// Names the row in messages (`measure_theme (measure_id 6b1f…, theme_id 0c2e…)`).
     pub(crate) fn label(&self, def: &LinkDef) -> String {
@@ -278,118 +150,6 @@ impl super::LinkRow {
 /// The table of a node type (every link end is a declared node type).
 pub(crate) fn node_table(node: NodeType) -> &'static str {
     node.def().map_or("", |def| def.table)
-}
-
-impl Row for entity::municipality_former_number::Model {
-    const TABLE: &'static str = "municipality_former_number";
-    fn label(&self) -> String {
-        format!("{} {} ({})", Self::TABLE, self.id, self.number)
-    }
-    fn refs(&self) -> Vec<Ref> {
-        vec![Ref::new(
-            "municipality_id",
-            "municipality",
-            self.municipality_id,
-        )]
-    }
-    fn remap(&mut self, map: &IdMap) {
-        self.municipality_id = map.get("municipality", self.municipality_id);
-    }
-}
-
-impl Stored for entity::municipality_former_number::Model {
-    type Entity = entity::municipality_former_number::Entity;
-    fn into_active(self) -> entity::municipality_former_number::ActiveModel {
-        self.into_active_model()
-    }
-}
-
-impl Row for entity::plan_adoption::Model {
-    const TABLE: &'static str = "plan_adoption";
-    fn label(&self) -> String {
-        format!(
-            "{} (plan_id {}, municipality_id {})",
-            Self::TABLE,
-            self.plan_id,
-            self.municipality_id
-        )
-    }
-    fn refs(&self) -> Vec<Ref> {
-        let mut out = vec![
-            Ref::new("plan_id", "plan", self.plan_id),
-            Ref::new("municipality_id", "municipality", self.municipality_id),
-        ];
-        out.extend(Ref::opt("adopted_by_id", "unit", self.adopted_by_id));
-        out
-    }
-    fn remap(&mut self, map: &IdMap) {
-        self.plan_id = map.get("plan", self.plan_id);
-        self.municipality_id = map.get("municipality", self.municipality_id);
-        self.adopted_by_id = map.opt("unit", self.adopted_by_id);
-    }
-}
-
-impl Stored for entity::plan_adoption::Model {
-    type Entity = entity::plan_adoption::Entity;
-    fn into_active(self) -> entity::plan_adoption::ActiveModel {
-        self.into_active_model()
-    }
-}
-
-impl Row for entity::adoption::Model {
-    const TABLE: &'static str = "adoption";
-    fn label(&self) -> String {
-        format!("{} {}", Self::TABLE, self.id)
-    }
-    /// The source is a loose reference: it may name a node that is not in the document (another
-    /// municipality's measure), and is kept as it is then.
-    fn refs(&self) -> Vec<Ref> {
-        vec![Ref::new(
-            "municipality_id",
-            "municipality",
-            self.municipality_id,
-        )]
-    }
-    fn remap(&mut self, map: &IdMap) {
-        self.municipality_id = map.get("municipality", self.municipality_id);
-        self.source_id = map.typed(&self.node_type, self.source_id);
-    }
-}
-
-impl Stored for entity::adoption::Model {
-    type Entity = entity::adoption::Entity;
-    fn into_active(self) -> entity::adoption::ActiveModel {
-        self.into_active_model()
-    }
-}
-
-impl Row for entity::derivation::Model {
-    const TABLE: &'static str = "derivation";
-    fn label(&self) -> String {
-        format!("{} {}", Self::TABLE, self.id)
-    }
-    /// The copy, its source and the source's municipality are loose references (no foreign key): rewritten
-    /// when the document carries them, kept as they are otherwise.
-    fn refs(&self) -> Vec<Ref> {
-        vec![Ref::new(
-            "municipality_id",
-            "municipality",
-            self.municipality_id,
-        )]
-    }
-    fn remap(&mut self, map: &IdMap) {
-        self.municipality_id = map.get("municipality", self.municipality_id);
-        self.node_id = map.typed(&self.node_type, self.node_id);
-        self.source_id = map.typed(&self.node_type, self.source_id);
-        self.source_municipality_id = map.opt("municipality", self.source_municipality_id);
-    }
-}
-
-impl Stored for entity::derivation::Model {
-    type Entity = entity::derivation::Entity;
-    fn into_active(self) -> entity::derivation::ActiveModel {
-        self.into_active_model()
-    }
 }
 
 /// Orders `rows` so that a row comes after the row its parent names when both are in `rows` (a parent
