@@ -109,6 +109,15 @@ fn goal_id(plan: &str, position: usize) -> Uuid {
     stable_id("goal", &format!("{plan}:{position}"))
 }
 
+/// The slug of a legal reference with natural key `key` (`LOV-2021-06-18-97|15-1|2` →
+/// `lov-2021-06-18-97-15-1-2`).
+fn legal_reference_slug(key: &str) -> String {
+    key.to_lowercase()
+        .replace(['|', ' '], "-")
+        .trim_end_matches('-')
+        .replace("--", "-")
+}
+
 impl Keys {
     fn define(&mut self, file: &str, kind: &'static str, key: &str) -> anyhow::Result<Uuid> {
         if let Some(other) = self.known.insert((kind, key.to_string()), file.to_string()) {
