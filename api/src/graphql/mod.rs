@@ -22,19 +22,7 @@ use object::*;
 #[derive(MergedObject, Default)]
 pub struct QueryRoot(
     node::NodeQuery,
-    MunicipalityQuery,
-    RegionQuery,
-    PlanQuery,
-    GoalQuery,
-    MeasureQuery,
-    UnitQuery,
-    LawQuery,
-    LegalReferenceQuery,
-    GuidanceQuery,
-    PublisherQuery,
-    ConceptQuery,
-    ThemeQuery,
-    TargetGroupQuery,
+    NodeRoots,
     object::revision::RevisionQuery,
     ChangeQuery,
 );

@@ -2,27 +2,20 @@
 
 use crate::graphql::node_fields::{NodeFields, node_fields};
 use crate::graphql::relation::Filter;
-use crate::graphql::relation::{Rel, load_rel};
 use async_graphql::{ComplexObject, Context, ID, Object, Result, SimpleObject};
 use oppvekstgraf_catalog::LinkDef;
 use oppvekstgraf_entity::{self as entity, guidance::Model};
-#[allow(unused_imports)]
 use uuid::Uuid;
 
-#[allow(unused_imports)]
-use super::*;
-#[allow(unused_imports)]
 use crate::{
     error::{ApiError, ApiResult},
     graphql::common::{key_select, linked_condition, search_condition, status_condition},
     graphql::{
-        common::{NamedSearch, SearchFilter, connection, find_by_slug_or_id},
+        common::{connection, find_by_slug_or_id},
         enums::*,
     },
-    id::NodeType,
     loader::find_one,
-    loader::{load_node, load_required},
-    page::PageArgs,
+    loader::load_node,
     sql::Sql,
 };
 
@@ -162,12 +155,13 @@ impl Filter for GuidanceFilter {
     }
 }
 
-/// Root fields for guidance items.
+/// `Query.guidance`, written by hand: the type has keys of its own (the other root fields are
+/// generated, see `roots.rs`).
 #[derive(Default)]
-pub struct GuidanceQuery;
+pub struct GuidanceLookup;
 
 #[Object]
-impl GuidanceQuery {
+impl GuidanceLookup {
     /// One guidance item by code (e.g. "IS-2826"), slug or ID. Give exactly one; null when nothing matches.
     async fn guidance(
         &self,
@@ -191,37 +185,5 @@ impl GuidanceQuery {
             None => find_by_slug_or_id::<entity::guidance::Entity>(ctx, slug, id).await,
         };
         found.map(|m| m.map(Guidance::from)).map_err(Into::into)
-    }
-
-    /// All national guidance, by title unless `orderBy` says otherwise.
-    async fn guidances(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "Returns the first n edges (0-100; default 20).")] first: Option<i32>,
-        #[graphql(desc = "Returns the edges after this cursor.")] after: Option<String>,
-        #[graphql(desc = "Returns the last n edges (0-100).")] last: Option<i32>,
-        #[graphql(desc = "Returns the edges before this cursor.")] before: Option<String>,
-        #[graphql(desc = "Narrows the list.")] filter: Option<GuidanceFilter>,
-        #[graphql(desc = "Sort order (default: the relation's own order).")] order_by: Option<
-            Order,
-        >,
-    ) -> Result<GuidanceConnection> {
-        let args = PageArgs {
-            first,
-            after,
-            last,
-            before,
-        };
-        let page = load_rel::<entity::guidance::Entity>(
-            ctx,
-            &Rel::ROOT,
-            uuid::Uuid::nil(),
-            args,
-            &filter,
-            order_by,
-        )
-        .await;
-        page.and_then(GuidanceConnection::from_page)
-            .map_err(Into::into)
     }
 }

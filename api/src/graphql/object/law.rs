@@ -2,26 +2,19 @@
 
 use crate::graphql::node_fields::{NodeFields, node_fields};
 use crate::graphql::relation::Filter;
-use crate::graphql::relation::{Rel, load_rel};
 use async_graphql::{ComplexObject, Context, ID, Object, Result, SimpleObject};
 use oppvekstgraf_entity::{self as entity, law::Model};
-#[allow(unused_imports)]
 use uuid::Uuid;
 
-#[allow(unused_imports)]
-use super::*;
-#[allow(unused_imports)]
 use crate::{
     error::{ApiError, ApiResult},
     graphql::common::{search_condition, status_condition},
     graphql::{
-        common::{NamedSearch, SearchFilter, connection, find_by_slug_or_id},
+        common::{connection, find_by_slug_or_id},
         enums::*,
     },
-    id::NodeType,
     loader::find_one,
-    loader::{load_node, load_required},
-    page::PageArgs,
+    loader::load_node,
     sql::Sql,
 };
 
@@ -184,12 +177,13 @@ impl Filter for LawFilter {
     }
 }
 
-/// Root fields for laws.
+/// `Query.law`, written by hand: the type has keys of its own (the other root fields are
+/// generated, see `roots.rs`).
 #[derive(Default)]
-pub struct LawQuery;
+pub struct LawLookup;
 
 #[Object]
-impl LawQuery {
+impl LawLookup {
     /// One law by Lovdata id, slug or ID. Give exactly one; null when nothing matches.
     async fn law(
         &self,
@@ -214,36 +208,5 @@ impl LawQuery {
             None => find_by_slug_or_id::<entity::law::Entity>(ctx, slug, id).await,
         };
         found.map(|m| m.map(Law::from)).map_err(Into::into)
-    }
-
-    /// All laws and regulations, by short title unless `orderBy` says otherwise.
-    async fn laws(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "Returns the first n edges (0-100; default 20).")] first: Option<i32>,
-        #[graphql(desc = "Returns the edges after this cursor.")] after: Option<String>,
-        #[graphql(desc = "Returns the last n edges (0-100).")] last: Option<i32>,
-        #[graphql(desc = "Returns the edges before this cursor.")] before: Option<String>,
-        #[graphql(desc = "Narrows the list.")] filter: Option<LawFilter>,
-        #[graphql(desc = "Sort order (default: the relation's own order).")] order_by: Option<
-            Order,
-        >,
-    ) -> Result<LawConnection> {
-        let args = PageArgs {
-            first,
-            after,
-            last,
-            before,
-        };
-        let page = load_rel::<entity::law::Entity>(
-            ctx,
-            &Rel::ROOT,
-            uuid::Uuid::nil(),
-            args,
-            &filter,
-            order_by,
-        )
-        .await;
-        page.and_then(LawConnection::from_page).map_err(Into::into)
     }
 }

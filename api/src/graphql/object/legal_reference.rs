@@ -5,24 +5,20 @@ use crate::graphql::relation::Filter;
 use crate::graphql::relation::{Rel, load_rel};
 use async_graphql::{ComplexObject, Context, ID, Object, Result, SimpleObject};
 use oppvekstgraf_entity::{self as entity, legal_reference::Model};
-#[allow(unused_imports)]
 use uuid::Uuid;
 
 use super::law::{check_lovdata_id, lovdata_path};
-#[allow(unused_imports)]
 use super::*;
 use crate::loader::Via;
-#[allow(unused_imports)]
 use crate::{
     error::{ApiError, ApiResult},
     graphql::common::{search_condition, status_condition},
     graphql::{
-        common::{NamedSearch, SearchFilter, connection, find_by_slug_or_id},
+        common::{connection, find_by_slug_or_id},
         enums::*,
     },
-    id::NodeType,
     loader::find_one,
-    loader::{load_node, load_required},
+    loader::load_required,
     page::PageArgs,
     sql::Sql,
 };
@@ -274,12 +270,13 @@ impl Filter for LegalReferenceFilter {
     }
 }
 
-/// Root fields for legal references.
+/// `Query.legalReference`, written by hand: the type has keys of its own (the other root fields are
+/// generated, see `roots.rs`).
 #[derive(Default)]
-pub struct LegalReferenceQuery;
+pub struct LegalReferenceLookup;
 
 #[Object]
-impl LegalReferenceQuery {
+impl LegalReferenceLookup {
     /// One legal reference by Lovdata id and section (and paragraph), or by ID; null when nothing matches.
     async fn legal_reference(
         &self,
@@ -315,38 +312,6 @@ impl LegalReferenceQuery {
         };
         found
             .map(|m| m.map(LegalReference::from))
-            .map_err(Into::into)
-    }
-
-    /// All legal references, by law and section unless `orderBy` says otherwise.
-    async fn legal_references(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "Returns the first n edges (0-100; default 20).")] first: Option<i32>,
-        #[graphql(desc = "Returns the edges after this cursor.")] after: Option<String>,
-        #[graphql(desc = "Returns the last n edges (0-100).")] last: Option<i32>,
-        #[graphql(desc = "Returns the edges before this cursor.")] before: Option<String>,
-        #[graphql(desc = "Narrows the list.")] filter: Option<LegalReferenceFilter>,
-        #[graphql(desc = "Sort order (default: the relation's own order).")] order_by: Option<
-            Order,
-        >,
-    ) -> Result<LegalReferenceConnection> {
-        let args = PageArgs {
-            first,
-            after,
-            last,
-            before,
-        };
-        let page = load_rel::<entity::legal_reference::Entity>(
-            ctx,
-            &Rel::ROOT,
-            uuid::Uuid::nil(),
-            args,
-            &filter,
-            order_by,
-        )
-        .await;
-        page.and_then(LegalReferenceConnection::from_page)
             .map_err(Into::into)
     }
 }

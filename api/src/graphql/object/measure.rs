@@ -2,8 +2,7 @@
 
 use crate::graphql::node_fields::{NodeFields, node_fields};
 use crate::graphql::relation::Filter;
-use crate::graphql::relation::{Rel, load_rel};
-use async_graphql::{ComplexObject, Context, ID, InputObject, Object, Result, SimpleObject};
+use async_graphql::{ComplexObject, Context, ID, InputObject, Result, SimpleObject};
 use oppvekstgraf_catalog::LinkDef;
 use oppvekstgraf_entity::{self as entity, measure::Model};
 use uuid::Uuid;
@@ -13,14 +12,13 @@ use crate::{
     error::ApiResult,
     graphql::{
         common::{
-            connection, find_by_slug_or_id, id_select, key_select, linked_condition,
-            municipality_condition, search_condition, status_condition,
+            connection, id_select, key_select, linked_condition, municipality_condition,
+            search_condition, status_condition,
         },
-        enums::{Order, Status},
+        enums::Status,
     },
     id::{GlobalId, NodeType},
     loader::{load_node, load_required},
-    page::PageArgs,
     sql::Sql,
 };
 
@@ -197,55 +195,5 @@ impl Filter for MeasureFilter {
             out.push(status_condition(statuses));
         }
         Ok(out)
-    }
-}
-
-/// Root fields for measures.
-#[derive(Default)]
-pub struct MeasureQuery;
-
-#[Object]
-impl MeasureQuery {
-    /// One measure. Give exactly one of `slug` or `id`; null when nothing matches.
-    async fn measure(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "Slug, e.g. \"rauma-etablere-oppvekstforum\".")] slug: Option<String>,
-        #[graphql(desc = "Global ID.")] id: Option<ID>,
-    ) -> Result<Option<Measure>> {
-        let found = find_by_slug_or_id::<entity::measure::Entity>(ctx, slug, id).await;
-        found.map(|m| m.map(Measure::from)).map_err(Into::into)
-    }
-
-    /// All measures of every municipality, by title unless `orderBy` says otherwise.
-    async fn measures(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "Returns the first n edges (0-100; default 20).")] first: Option<i32>,
-        #[graphql(desc = "Returns the edges after this cursor.")] after: Option<String>,
-        #[graphql(desc = "Returns the last n edges (0-100).")] last: Option<i32>,
-        #[graphql(desc = "Returns the edges before this cursor.")] before: Option<String>,
-        #[graphql(desc = "Narrows the list.")] filter: Option<MeasureFilter>,
-        #[graphql(desc = "Sort order (default: the relation's own order).")] order_by: Option<
-            Order,
-        >,
-    ) -> Result<MeasureConnection> {
-        let args = PageArgs {
-            first,
-            after,
-            last,
-            before,
-        };
-        let page = load_rel::<entity::measure::Entity>(
-            ctx,
-            &Rel::ROOT,
-            uuid::Uuid::nil(),
-            args,
-            &filter,
-            order_by,
-        )
-        .await;
-        page.and_then(MeasureConnection::from_page)
-            .map_err(Into::into)
     }
 }

@@ -14,27 +14,28 @@ pub mod region;
 #[rustfmt::skip]
 mod relations;
 pub mod revision;
+#[rustfmt::skip]
+mod roots;
 pub mod sharing;
 pub mod target_group;
 pub mod theme;
 pub mod unit;
 
 pub use change::{Change, ChangeQuery, SubscriptionRoot};
-pub use concept::{Concept, ConceptConnection, ConceptQuery};
-pub use goal::{Goal, GoalConnection, GoalQuery};
-pub use guidance::{Guidance, GuidanceConnection, GuidanceFilter, GuidanceQuery};
-pub use law::{Law, LawConnection, LawFilter, LawQuery};
-pub use legal_reference::{LegalReference, LegalReferenceConnection, LegalReferenceQuery};
-pub use measure::{Measure, MeasureConnection, MeasureFilter, MeasureQuery};
-pub use municipality::{
-    Municipality, MunicipalityConnection, MunicipalityFilter, MunicipalityQuery,
-};
-pub use plan::{Plan, PlanConnection, PlanFilter, PlanQuery};
-pub use publisher::{Publisher, PublisherConnection, PublisherQuery};
-pub use region::{Region, RegionConnection, RegionQuery};
-pub use target_group::{TargetGroup, TargetGroupConnection, TargetGroupQuery};
-pub use theme::{Theme, ThemeConnection, ThemeQuery};
+pub use concept::{Concept, ConceptConnection};
+pub use goal::{Goal, GoalConnection};
+pub use guidance::{Guidance, GuidanceConnection, GuidanceFilter};
+pub use law::{Law, LawConnection, LawFilter};
+pub use legal_reference::{LegalReference, LegalReferenceConnection, LegalReferenceFilter};
+pub use measure::{Measure, MeasureConnection, MeasureFilter};
+pub use municipality::{Municipality, MunicipalityConnection, MunicipalityFilter};
+pub use plan::{Plan, PlanConnection, PlanFilter};
+pub use publisher::{Publisher, PublisherConnection};
+pub use region::{Region, RegionConnection};
+pub use roots::NodeRoots;
+pub use target_group::{TargetGroup, TargetGroupConnection};
+pub use theme::{Theme, ThemeConnection};
 pub use unit::{
     MeasureUnitConnection, Unit, UnitConnection, UnitFilter, UnitMeasureConnection,
-    UnitMemberConnection, UnitMembershipConnection, UnitQuery,
+    UnitMemberConnection, UnitMembershipConnection,
 };

@@ -303,12 +303,13 @@ impl Filter for MunicipalityFilter {
     }
 }
 
-/// Root fields for municipalities.
+/// `Query.municipality`, written by hand: the type has keys of its own (the other root fields are
+/// generated, see `roots.rs`).
 #[derive(Default)]
-pub struct MunicipalityQuery;
+pub struct MunicipalityLookup;
 
 #[Object]
-impl MunicipalityQuery {
+impl MunicipalityLookup {
     /// One municipality by its kommunenummer (current or former), slug or ID. Give exactly one; null when
     /// nothing matches.
     async fn municipality(
@@ -349,35 +350,5 @@ impl MunicipalityQuery {
         };
         let found = find_one::<entity::municipality::Entity>(ctx, condition).await;
         found.map(|m| m.map(Municipality::from)).map_err(Into::into)
-    }
-
-    /// All municipalities, by kommunenummer unless `orderBy` says otherwise.
-    async fn municipalities(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "Returns the first n edges (0-100; default 20).")] first: Option<i32>,
-        #[graphql(desc = "Returns the edges after this cursor.")] after: Option<String>,
-        #[graphql(desc = "Returns the last n edges (0-100).")] last: Option<i32>,
-        #[graphql(desc = "Returns the edges before this cursor.")] before: Option<String>,
-        #[graphql(desc = "Narrows the list.")] filter: Option<MunicipalityFilter>,
-        #[graphql(desc = "Sort order (default: by kommunenummer).")] order_by: Option<Order>,
-    ) -> Result<MunicipalityConnection> {
-        let args = PageArgs {
-            first,
-            after,
-            last,
-            before,
-        };
-        let page = load_rel::<entity::municipality::Entity>(
-            ctx,
-            &Rel::ROOT,
-            uuid::Uuid::nil(),
-            args,
-            &filter,
-            order_by,
-        )
-        .await;
-        page.and_then(MunicipalityConnection::from_page)
-            .map_err(Into::into)
     }
 }

@@ -3,7 +3,7 @@
 use crate::graphql::node_fields::{NodeFields, node_fields};
 use crate::graphql::relation::{Filter, NoFilter};
 use crate::graphql::relation::{Rel, load_rel};
-use async_graphql::{ComplexObject, Context, ID, InputObject, Object, Result, SimpleObject};
+use async_graphql::{ComplexObject, Context, ID, InputObject, Result, SimpleObject};
 use chrono::NaiveDate;
 use oppvekstgraf_catalog::LinkDef;
 use oppvekstgraf_catalog::RelationDef;
@@ -15,10 +15,10 @@ use crate::{
     error::ApiResult,
     graphql::{
         common::{
-            check_municipality_number, connection, find_by_slug_or_id, id_select, key_select,
-            linked_condition, search_condition, status_condition,
+            check_municipality_number, connection, id_select, key_select, linked_condition,
+            search_condition, status_condition,
         },
-        enums::{Order, PlanKind, Status},
+        enums::{PlanKind, Status},
         object::legal_reference::legal_reference_select,
     },
     id::NodeType,
@@ -267,54 +267,5 @@ impl Filter for PlanFilter {
             out.push(status_condition(statuses));
         }
         Ok(out)
-    }
-}
-
-/// Root fields for plans.
-#[derive(Default)]
-pub struct PlanQuery;
-
-#[Object]
-impl PlanQuery {
-    /// One plan. Give exactly one of `slug` or `id`; null when nothing matches.
-    async fn plan(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "Slug, e.g. \"rauma-oppvekstplan-2023-2033\".")] slug: Option<String>,
-        #[graphql(desc = "Global ID.")] id: Option<ID>,
-    ) -> Result<Option<Plan>> {
-        let found = find_by_slug_or_id::<entity::plan::Entity>(ctx, slug, id).await;
-        found.map(|m| m.map(Plan::from)).map_err(Into::into)
-    }
-
-    /// All plans of every municipality, by title unless `orderBy` says otherwise.
-    async fn plans(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "Returns the first n edges (0-100; default 20).")] first: Option<i32>,
-        #[graphql(desc = "Returns the edges after this cursor.")] after: Option<String>,
-        #[graphql(desc = "Returns the last n edges (0-100).")] last: Option<i32>,
-        #[graphql(desc = "Returns the edges before this cursor.")] before: Option<String>,
-        #[graphql(desc = "Narrows the list.")] filter: Option<PlanFilter>,
-        #[graphql(desc = "Sort order (default: the relation's own order).")] order_by: Option<
-            Order,
-        >,
-    ) -> Result<PlanConnection> {
-        let args = PageArgs {
-            first,
-            after,
-            last,
-            before,
-        };
-        let page = load_rel::<entity::plan::Entity>(
-            ctx,
-            &Rel::ROOT,
-            uuid::Uuid::nil(),
-            args,
-            &filter,
-            order_by,
-        )
-        .await;
-        page.and_then(PlanConnection::from_page).map_err(Into::into)
     }
 }

@@ -2,8 +2,7 @@
 
 use crate::graphql::node_fields::{NodeFields, node_fields};
 use crate::graphql::relation::Filter;
-use crate::graphql::relation::{Rel, load_rel};
-use async_graphql::{ComplexObject, Context, ID, InputObject, Object, Result, SimpleObject};
+use async_graphql::{ComplexObject, Context, InputObject, Result, SimpleObject};
 use oppvekstgraf_entity::{self as entity, unit::Model};
 use uuid::Uuid;
 
@@ -11,14 +10,10 @@ use super::{measure::Measure, municipality::Municipality};
 use crate::{
     error::ApiResult,
     graphql::{
-        common::{
-            connection, find_by_slug_or_id, municipality_condition, search_condition,
-            status_condition,
-        },
-        enums::{MembershipRole, Order, ResponsibilityRole, Status, UnitKind},
+        common::{connection, municipality_condition, search_condition, status_condition},
+        enums::{MembershipRole, ResponsibilityRole, Status, UnitKind},
     },
     loader::load_node,
-    page::PageArgs,
     sql::Sql,
 };
 
@@ -152,54 +147,5 @@ impl Filter for UnitFilter {
             out.push(status_condition(statuses));
         }
         Ok(out)
-    }
-}
-
-/// Root fields for units.
-#[derive(Default)]
-pub struct UnitQuery;
-
-#[Object]
-impl UnitQuery {
-    /// One unit. Give exactly one of `slug` or `id`; null when nothing matches.
-    async fn unit(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "Slug, e.g. \"rauma-skolesjef\".")] slug: Option<String>,
-        #[graphql(desc = "Global ID.")] id: Option<ID>,
-    ) -> Result<Option<Unit>> {
-        let found = find_by_slug_or_id::<entity::unit::Entity>(ctx, slug, id).await;
-        found.map(|m| m.map(Unit::from)).map_err(Into::into)
-    }
-
-    /// All units, municipal and national, by name unless `orderBy` says otherwise.
-    async fn units(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "Returns the first n edges (0-100; default 20).")] first: Option<i32>,
-        #[graphql(desc = "Returns the edges after this cursor.")] after: Option<String>,
-        #[graphql(desc = "Returns the last n edges (0-100).")] last: Option<i32>,
-        #[graphql(desc = "Returns the edges before this cursor.")] before: Option<String>,
-        #[graphql(desc = "Narrows the list.")] filter: Option<UnitFilter>,
-        #[graphql(desc = "Sort order (default: the relation's own order).")] order_by: Option<
-            Order,
-        >,
-    ) -> Result<UnitConnection> {
-        let args = PageArgs {
-            first,
-            after,
-            last,
-            before,
-        };
-        let page = load_rel::<entity::unit::Entity>(
-            ctx,
-            &Rel::ROOT,
-            uuid::Uuid::nil(),
-            args,
-            &filter,
-            order_by,
-        )
-        .await;
-        page.and_then(UnitConnection::from_page).map_err(Into::into)
     }
 }

@@ -1,0 +1,165 @@
+//! The generated root query fields: for every node type, `Query.<type>` (one node by slug or ID, unless the
+//! declaration says it is written by hand) and `Query.<list>` (all of them, as a Relay connection).
+
+use std::fmt::Write;
+
+use super::{NARROWS, PAGING, snake, table};
+use crate::{Filter, Lookup, NodeDef, NodeType, Sort};
+
+/// The root query fields of every node type, as the file [`super::ROOTS_PATH`] holds them.
+pub fn root_fields() -> String {
+    let mut out = String::from(HEADER);
+    let defs: Vec<&NodeDef> = NodeType::ALL
+        .into_iter()
+        .filter_map(NodeType::def)
+        .collect();
+    out.push_str("use super::{\n");
+    for def in &defs {
+        let name = def.node.name();
+        let filter = match def.root.filter {
+            Filter::Typed => format!(" {name}Filter,"),
+            Filter::Search | Filter::None => String::new(),
+        };
+        match def.root.one {
+            Lookup::Slug(_) => out.push_str(&format!("    {name}, {name}Connection,{filter}\n")),
+            Lookup::ByHand(_) => out.push_str(&format!(
+                "    {name}Connection,{filter} {}::{name}Lookup,\n",
+                table(def.node)
+            )),
+        }
+    }
+    out.push_str("};\n\n");
+    out.push_str("/// The root query fields of every node type, in schema order.\n");
+    out.push_str("#[derive(MergedObject, Default)]\npub struct NodeRoots(\n");
+    for def in &defs {
+        let name = def.node.name();
+        if let Lookup::ByHand(why) = def.root.one {
+            out.push_str(&format!(
+                "    /// `{}` by hand: {why}.\n",
+                lower_camel(name)
+            ));
+            out.push_str(&format!("    {name}Lookup,\n"));
+        }
+        out.push_str(&format!("    {name}Query,\n"));
+    }
+    out.push_str(");\n");
+    for def in &defs {
+        out.push('\n');
+        // Writing to a String cannot fail.
+        let _ = write_root(&mut out, def);
+    }
+    out
+}
+
+/// Writes one node type's root object.
+fn write_root(out: &mut String, def: &NodeDef) -> std::fmt::Result {
+    let name = def.node.name();
+    let table = table(def.node);
+    writeln!(out, "/// Root fields for `{name}`.")?;
+    writeln!(out, "#[derive(Default)]\npub struct {name}Query;\n")?;
+    writeln!(out, "#[Object]\nimpl {name}Query {{")?;
+    if let Lookup::Slug(example) = def.root.one {
+        let slug = format!("Slug, e.g. {example:?}.");
+        writeln!(
+            out,
+            "    /// One {}. Give exactly one of `slug` or `id`; null when nothing matches.",
+            words(name)
+        )?;
+        writeln!(out, "    async fn {table}(")?;
+        writeln!(out, "        &self,\n        ctx: &Context<'_>,")?;
+        writeln!(
+            out,
+            "        #[graphql(desc = {slug:?})] slug: Option<String>,"
+        )?;
+        writeln!(
+            out,
+            "        #[graphql(desc = \"Global ID.\")] id: Option<ID>,"
+        )?;
+        writeln!(out, "    ) -> Result<Option<{name}>> {{")?;
+        writeln!(
+            out,
+            "        let found = find_by_slug_or_id::<entity::{table}::Entity>(ctx, slug, id).await;"
+        )?;
+        writeln!(
+            out,
+            "        found.map(|m| m.map({name}::from)).map_err(Into::into)\n    }}\n"
+        )?;
+    }
+    let (filter_type, filter) = match def.root.filter {
+        Filter::Typed => (format!("{name}Filter"), "&filter".to_string()),
+        Filter::Search | Filter::None => (
+            "SearchFilter".to_string(),
+            format!("&NamedSearch(&filter, NodeType::{name})"),
+        ),
+    };
+    writeln!(out, "    /// {}", def.root.doc)?;
+    writeln!(out, "    async fn {}(", snake(def.root.list))?;
+    writeln!(out, "        &self,\n        ctx: &Context<'_>,")?;
+    writeln!(out, "        {PAGING}")?;
+    writeln!(out, "        {NARROWS} filter: Option<{filter_type}>,")?;
+    let order = match def.root.sort {
+        Sort::Argument(default) => {
+            writeln!(
+                out,
+                "        #[graphql(desc = \"Sort order (default: {default}).\")] order_by: Option<Order>,"
+            )?;
+            "order_by"
+        }
+        Sort::Fixed => "None",
+        Sort::ByName => "Some(Order::NameAsc)",
+    };
+    writeln!(out, "    ) -> Result<{name}Connection> {{")?;
+    writeln!(
+        out,
+        "        let args = PageArgs {{ first, after, last, before }};"
+    )?;
+    writeln!(
+        out,
+        "        related::<entity::{table}::Entity, _>(ctx, &Rel::ROOT, Uuid::nil(), args, {filter}, {order}).await"
+    )?;
+    writeln!(out, "    }}\n}}")
+}
+
+/// `TargetGroup` → `targetGroup`.
+fn lower_camel(name: &str) -> String {
+    let mut chars = name.chars();
+    chars.next().map_or_else(String::new, |first| {
+        first.to_ascii_lowercase().to_string() + chars.as_str()
+    })
+}
+
+/// `TargetGroup` → `target group`.
+fn words(name: &str) -> String {
+    snake(&lower_camel(name)).replace('_', " ")
+}
+
+const HEADER: &str = "//! @generated by `cargo run -p oppvekstgraf-catalog --bin codegen` from the catalog's declaration
+//! (`catalog/src/tables.rs`): the root query fields of every node type. Do not edit; change the declaration
+//! and regenerate.
+
+use async_graphql::{Context, ID, MergedObject, Object, Result};
+use oppvekstgraf_entity as entity;
+use uuid::Uuid;
+
+use crate::{
+    graphql::{
+        common::{NamedSearch, SearchFilter, find_by_slug_or_id},
+        enums::Order,
+        relation::{Rel, related},
+    },
+    id::NodeType,
+    page::PageArgs,
+};
+";
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn type_names_become_words() {
+        assert_eq!(words("TargetGroup"), "target group");
+        assert_eq!(words("Measure"), "measure");
+        assert_eq!(lower_camel("LegalReference"), "legalReference");
+    }
+}
