@@ -110,6 +110,8 @@ pub struct MeasureFilter {
     pub municipality: Option<String>,
     /// Only measures in this plan (global ID).
     pub plan: Option<ID>,
+    /// Only measures that serve this goal (global ID).
+    pub goal: Option<ID>,
     /// Only measures that address the theme with this slug.
     pub theme: Option<String>,
     /// Only measures for the target group with this slug.
@@ -143,6 +145,13 @@ impl Filter for MeasureFilter {
         if let Some(id) = &self.plan {
             let uuid = GlobalId::decode_as("filter.plan", id, NodeType::Plan)?;
             out.push(Sql::with("t.plan_id = ?", vec![uuid.into()]));
+        }
+        if let Some(id) = &self.goal {
+            let select = id_select("filter.goal", id, NodeType::Goal)?;
+            out.push(linked_condition(
+                const { LinkDef::get("measure_goal") },
+                select,
+            ));
         }
         if let Some(slug) = &self.theme {
             out.push(linked_condition(
