@@ -75,93 +75,108 @@ impl Metrics {
             http_connections_idle_closed: Counter::default(),
             websocket_timeouts: Counter::default(),
         };
+        metrics.register_executions(&mut registry, statements);
+        metrics.register_connections(&mut registry);
+        metrics.register_requests_and_cache(&mut registry);
+        Metrics {
+            registry,
+            ..metrics
+        }
+    }
+
+    /// Registers the SQL statement count and the GraphQL execution slots.
+    fn register_executions(&self, registry: &mut Registry, statements: &StatementCounter) {
         registry.register("sql_statements", "SQL statements run", statements.counter());
         registry.register(
             "graphql_executions_running",
             "GraphQL executions running now (at most GRAPHQL_MAX_CONCURRENT_EXECUTIONS)",
-            metrics.executions_running.clone(),
+            self.executions_running.clone(),
         );
         registry.register(
             "graphql_executions_waiting",
             "GraphQL executions waiting for a free execution slot now",
-            metrics.executions_waiting.clone(),
+            self.executions_waiting.clone(),
         );
+    }
+
+    /// Registers the HTTP connection and WebSocket counts.
+    fn register_connections(&self, registry: &mut Registry) {
         let connections = registry.sub_registry_with_prefix("http_connections");
         connections.register(
             "open",
             "HTTP connections open now, WebSockets included (at most HTTP_MAX_CONNECTIONS)",
-            metrics.http_connections_open.clone(),
+            self.http_connections_open.clone(),
         );
         connections.register(
             "refused",
             "Connections refused with 503 because HTTP_MAX_CONNECTIONS were open",
-            metrics.http_connections_refused.clone(),
+            self.http_connections_refused.clone(),
         );
         connections.register(
             "slow_headers",
             "Connections closed because request headers took longer than HTTP_HEADER_READ_TIMEOUT_SECS",
-            metrics.http_connections_slow_headers.clone(),
+            self.http_connections_slow_headers.clone(),
         );
         connections.register(
             "idle_closed",
             "Keep-alive connections closed after HTTP_IDLE_TIMEOUT_SECS without traffic",
-            metrics.http_connections_idle_closed.clone(),
+            self.http_connections_idle_closed.clone(),
         );
         registry.register(
             "websocket_timeouts",
             "WebSockets closed for not sending connection_init, or not answering a ping, in time",
-            metrics.websocket_timeouts.clone(),
+            self.websocket_timeouts.clone(),
         );
+    }
+
+    /// Registers the GraphQL request count and the response cache's.
+    fn register_requests_and_cache(&self, registry: &mut Registry) {
         registry.register(
             "graphql_requests",
             "GraphQL requests executed or answered from the response cache",
-            metrics.graphql_requests.clone(),
+            self.graphql_requests.clone(),
         );
         let cache = registry.sub_registry_with_prefix("response_cache");
         cache.register(
             "hits",
             "Anonymous reads answered from the response cache",
-            metrics.cache_hits.clone(),
+            self.cache_hits.clone(),
         );
         cache.register(
             "misses",
             "Anonymous reads the response cache did not hold",
-            metrics.cache_misses.clone(),
+            self.cache_misses.clone(),
         );
         cache.register(
             "stores",
             "Results stored in the response cache",
-            metrics.cache_stores.clone(),
+            self.cache_stores.clone(),
         );
         cache.register(
             "stale_skips",
             "Results not stored because content changed while they were computed",
-            metrics.cache_stale_skips.clone(),
+            self.cache_stale_skips.clone(),
         );
         cache.register(
             "invalidated",
             "Cached results dropped because content they depend on changed",
-            metrics.cache_invalidated.clone(),
+            self.cache_invalidated.clone(),
         );
         cache.register(
             "evictions",
             "Cached results dropped to stay within the memory budget",
-            metrics.cache_evictions.clone(),
+            self.cache_evictions.clone(),
         );
         cache.register(
             "entries",
             "Results in the response cache",
-            metrics.cache_entries.clone(),
+            self.cache_entries.clone(),
         );
         cache.register(
             "bytes",
             "Bytes the response cache holds",
-            metrics.cache_bytes.clone(),
+            self.cache_bytes.clone(),
         );
-        Metrics {
-            registry,
-            ..metrics
-        }
     }
 
     /// The metrics in the OpenMetrics text format.
