@@ -76,7 +76,7 @@ impl ConceptMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "The new concept.")] input: ConceptCreateInput,
     ) -> Result<ConceptCreatePayload> {
-        let result = create_node::<entity::concept::Entity>(
+        create_node::<entity::concept::Entity>(
             ctx,
             async |tx| {
                 admin(tx, "a concept")?;
@@ -112,12 +112,9 @@ impl ConceptMutation {
             },
             async |_, _| Ok(()),
         )
-        .await;
-        let (node, revision) = result?;
-        Ok(ConceptCreatePayload {
-            concept: node.into(),
-            revision: revision.into(),
-        })
+        .await
+        .map(Into::into)
+        .map_err(Into::into)
     }
 
     /// Changes a concept. Admins only.
@@ -162,10 +159,6 @@ impl ConceptMutation {
                 Ok(())
             })
             .await;
-        let (node, revision) = result?;
-        Ok(ConceptUpdatePayload {
-            concept: node.into(),
-            revision: revision.into(),
-        })
+        Ok(result?.into())
     }
 }

@@ -90,7 +90,7 @@ impl GuidanceMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "The new guidance item.")] input: GuidanceCreateInput,
     ) -> Result<GuidanceCreatePayload> {
-        let result = create_node::<entity::guidance::Entity>(
+        create_node::<entity::guidance::Entity>(
             ctx,
             async |tx| {
                 admin(tx, "guidance")?;
@@ -142,12 +142,9 @@ impl GuidanceMutation {
             },
             async |_, _| Ok(()),
         )
-        .await;
-        let (node, revision) = result?;
-        Ok(GuidanceCreatePayload {
-            guidance: node.into(),
-            revision: revision.into(),
-        })
+        .await
+        .map(Into::into)
+        .map_err(Into::into)
     }
 
     /// Changes a guidance item. Admins only.
@@ -204,10 +201,6 @@ impl GuidanceMutation {
                 Ok(())
             })
             .await;
-        let (node, revision) = result?;
-        Ok(GuidanceUpdatePayload {
-            guidance: node.into(),
-            revision: revision.into(),
-        })
+        Ok(result?.into())
     }
 }

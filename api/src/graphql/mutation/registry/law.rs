@@ -77,7 +77,7 @@ impl LawMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "The new law.")] input: LawCreateInput,
     ) -> Result<LawCreatePayload> {
-        let result = create_node::<entity::law::Entity>(
+        create_node::<entity::law::Entity>(
             ctx,
             async |tx| {
                 admin(tx, "a law")?;
@@ -120,12 +120,9 @@ impl LawMutation {
             },
             async |_, _| Ok(()),
         )
-        .await;
-        let (node, revision) = result?;
-        Ok(LawCreatePayload {
-            law: node.into(),
-            revision: revision.into(),
-        })
+        .await
+        .map(Into::into)
+        .map_err(Into::into)
     }
 
     /// Changes a law. Admins only.
@@ -135,7 +132,7 @@ impl LawMutation {
         #[graphql(desc = "The law and its changes.")] input: LawUpdateInput,
     ) -> Result<LawUpdatePayload> {
         let id = node_id("input.id", &input.id, NodeType::Law)?;
-        let result = update_node::<entity::law::Entity>(ctx, id, input.version, async |tx, m| {
+        update_node::<entity::law::Entity>(ctx, id, input.version, async |tx, m| {
             admin(tx, "a law")?;
             if let Some(v) = &input.short_title {
                 m.short_title = validate::text("input.shortTitle", v, MAX_TITLE)?;
@@ -165,11 +162,8 @@ impl LawMutation {
             }
             Ok(())
         })
-        .await;
-        let (node, revision) = result?;
-        Ok(LawUpdatePayload {
-            law: node.into(),
-            revision: revision.into(),
-        })
+        .await
+        .map(Into::into)
+        .map_err(Into::into)
     }
 }

@@ -63,7 +63,7 @@ impl LegalReferenceMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "The new legal reference.")] input: LegalReferenceCreateInput,
     ) -> Result<LegalReferenceCreatePayload> {
-        let result = create_node::<entity::legal_reference::Entity>(
+        create_node::<entity::legal_reference::Entity>(
             ctx,
             async |tx| {
                 admin(tx, "a legal reference")?;
@@ -121,12 +121,9 @@ impl LegalReferenceMutation {
             },
             async |_, _| Ok(()),
         )
-        .await;
-        let (node, revision) = result?;
-        Ok(LegalReferenceCreatePayload {
-            legal_reference: node.into(),
-            revision: revision.into(),
-        })
+        .await
+        .map(Into::into)
+        .map_err(Into::into)
     }
 
     /// Changes a legal reference's heading or note. Admins only.
@@ -136,22 +133,14 @@ impl LegalReferenceMutation {
         #[graphql(desc = "The legal reference and its changes.")] input: LegalReferenceUpdateInput,
     ) -> Result<LegalReferenceUpdatePayload> {
         let id = node_id("input.id", &input.id, NodeType::LegalReference)?;
-        let result = update_node::<entity::legal_reference::Entity>(
-            ctx,
-            id,
-            input.version,
-            async |tx, m| {
-                admin(tx, "a legal reference")?;
-                maybe_text("input.heading", input.heading, &mut m.heading, MAX_TITLE)?;
-                maybe_text("input.note", input.note, &mut m.note, MAX_TEXT)?;
-                Ok(())
-            },
-        )
-        .await;
-        let (node, revision) = result?;
-        Ok(LegalReferenceUpdatePayload {
-            legal_reference: node.into(),
-            revision: revision.into(),
+        update_node::<entity::legal_reference::Entity>(ctx, id, input.version, async |tx, m| {
+            admin(tx, "a legal reference")?;
+            maybe_text("input.heading", input.heading, &mut m.heading, MAX_TITLE)?;
+            maybe_text("input.note", input.note, &mut m.note, MAX_TEXT)?;
+            Ok(())
         })
+        .await
+        .map(Into::into)
+        .map_err(Into::into)
     }
 }

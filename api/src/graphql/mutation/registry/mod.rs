@@ -55,6 +55,18 @@ macro_rules! payloads {
             /// The revision that records the change.
             pub revision: Revision,
         }
+
+        impl<M> From<(M, oppvekstgraf_entity::revision::Model)> for $Payload
+        where
+            $Object: From<M>,
+        {
+            fn from((node, revision): (M, oppvekstgraf_entity::revision::Model)) -> Self {
+                $Payload {
+                    $field: node.into(),
+                    revision: revision.into(),
+                }
+            }
+        }
     )*};
 }
 

@@ -71,7 +71,7 @@ impl MunicipalityMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "The new municipality.")] input: MunicipalityCreateInput,
     ) -> Result<MunicipalityCreatePayload> {
-        let result = create_node::<entity::municipality::Entity>(
+        create_node::<entity::municipality::Entity>(
             ctx,
             async |tx| {
                 admin(tx, "a municipality")?;
@@ -101,12 +101,9 @@ impl MunicipalityMutation {
             },
             async |_, _| Ok(()),
         )
-        .await;
-        let (node, revision) = result?;
-        Ok(MunicipalityCreatePayload {
-            municipality: node.into(),
-            revision: revision.into(),
-        })
+        .await
+        .map(Into::into)
+        .map_err(Into::into)
     }
 
     /// Changes a municipality. Admins only.
@@ -156,10 +153,6 @@ impl MunicipalityMutation {
                 Ok(())
             })
             .await;
-        let (node, revision) = result?;
-        Ok(MunicipalityUpdatePayload {
-            municipality: node.into(),
-            revision: revision.into(),
-        })
+        Ok(result?.into())
     }
 }

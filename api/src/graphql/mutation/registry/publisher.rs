@@ -63,7 +63,7 @@ impl PublisherMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "The new publisher.")] input: PublisherCreateInput,
     ) -> Result<PublisherCreatePayload> {
-        let result = create_node::<entity::publisher::Entity>(
+        create_node::<entity::publisher::Entity>(
             ctx,
             async |tx| {
                 admin(tx, "a publisher")?;
@@ -97,12 +97,9 @@ impl PublisherMutation {
             },
             async |_, _| Ok(()),
         )
-        .await;
-        let (node, revision) = result?;
-        Ok(PublisherCreatePayload {
-            publisher: node.into(),
-            revision: revision.into(),
-        })
+        .await
+        .map(Into::into)
+        .map_err(Into::into)
     }
 
     /// Changes a publisher. Admins only.
@@ -133,10 +130,6 @@ impl PublisherMutation {
                 Ok(())
             })
             .await;
-        let (node, revision) = result?;
-        Ok(PublisherUpdatePayload {
-            publisher: node.into(),
-            revision: revision.into(),
-        })
+        Ok(result?.into())
     }
 }

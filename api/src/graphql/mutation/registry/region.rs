@@ -55,7 +55,7 @@ impl RegionMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "The new region.")] input: RegionCreateInput,
     ) -> Result<RegionCreatePayload> {
-        let result = create_node::<entity::region::Entity>(
+        create_node::<entity::region::Entity>(
             ctx,
             async |tx| {
                 admin(tx, "a region")?;
@@ -80,12 +80,9 @@ impl RegionMutation {
             },
             async |_, _| Ok(()),
         )
-        .await;
-        let (node, revision) = result?;
-        Ok(RegionCreatePayload {
-            region: node.into(),
-            revision: revision.into(),
-        })
+        .await
+        .map(Into::into)
+        .map_err(Into::into)
     }
 
     /// Changes a region. Admins only.
@@ -113,10 +110,6 @@ impl RegionMutation {
                 Ok(())
             })
             .await;
-        let (node, revision) = result?;
-        Ok(RegionUpdatePayload {
-            region: node.into(),
-            revision: revision.into(),
-        })
+        Ok(result?.into())
     }
 }

@@ -63,7 +63,7 @@ impl TargetGroupMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "The new target group.")] input: TargetGroupCreateInput,
     ) -> Result<TargetGroupCreatePayload> {
-        let result = create_node::<entity::target_group::Entity>(
+        create_node::<entity::target_group::Entity>(
             ctx,
             async |tx| {
                 admin(tx, "a target group")?;
@@ -91,12 +91,9 @@ impl TargetGroupMutation {
             },
             async |_, _| Ok(()),
         )
-        .await;
-        let (node, revision) = result?;
-        Ok(TargetGroupCreatePayload {
-            target_group: node.into(),
-            revision: revision.into(),
-        })
+        .await
+        .map(Into::into)
+        .map_err(Into::into)
     }
 
     /// Changes a target group. Admins only.
@@ -135,10 +132,6 @@ impl TargetGroupMutation {
                 Ok(())
             })
             .await;
-        let (node, revision) = result?;
-        Ok(TargetGroupUpdatePayload {
-            target_group: node.into(),
-            revision: revision.into(),
-        })
+        Ok(result?.into())
     }
 }

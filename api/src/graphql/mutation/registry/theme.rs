@@ -59,7 +59,7 @@ impl ThemeMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "The new theme.")] input: ThemeCreateInput,
     ) -> Result<ThemeCreatePayload> {
-        let result = create_node::<entity::theme::Entity>(
+        create_node::<entity::theme::Entity>(
             ctx,
             async |tx| {
                 admin(tx, "a theme")?;
@@ -89,12 +89,9 @@ impl ThemeMutation {
             },
             async |_, _| Ok(()),
         )
-        .await;
-        let (node, revision) = result?;
-        Ok(ThemeCreatePayload {
-            theme: node.into(),
-            revision: revision.into(),
-        })
+        .await
+        .map(Into::into)
+        .map_err(Into::into)
     }
 
     /// Changes a theme. Admins only.
@@ -104,7 +101,7 @@ impl ThemeMutation {
         #[graphql(desc = "The theme and its changes.")] input: ThemeUpdateInput,
     ) -> Result<ThemeUpdatePayload> {
         let id = node_id("input.id", &input.id, NodeType::Theme)?;
-        let result = update_node::<entity::theme::Entity>(ctx, id, input.version, async |tx, m| {
+        update_node::<entity::theme::Entity>(ctx, id, input.version, async |tx, m| {
             admin(tx, "a theme")?;
             if let Some(v) = &input.label {
                 m.label = validate::text("input.label", v, MAX_TITLE)?;
@@ -121,11 +118,8 @@ impl ThemeMutation {
             }
             Ok(())
         })
-        .await;
-        let (node, revision) = result?;
-        Ok(ThemeUpdatePayload {
-            theme: node.into(),
-            revision: revision.into(),
-        })
+        .await
+        .map(Into::into)
+        .map_err(Into::into)
     }
 }
