@@ -11,10 +11,13 @@ use crate::{
     error::{ApiError, ApiResult},
     id::{GlobalId, NodeType},
     loader::NodeTable,
-    sql::Sql,
 };
 
 pub use oppvekstgraf_catalog::Linkable;
+
+mod edge;
+
+use edge::{Edge, delete_edge, existing_position, write_edge};
 
 /// One relation's link table, as the link mutations see it: the catalog's entry and what the API calls it.
 #[derive(Debug, Clone, Copy)]
@@ -200,84 +203,6 @@ async fn check_owner_change(
     Ok(())
 }
 
-/// The position of the edge `left → right`, if there is one.
-async fn existing_position(
-    tx: &Tx,
-    link: &oppvekstgraf_catalog::LinkDef,
-    left: Uuid,
-    right: Uuid,
-) -> ApiResult<Option<i32>> {
-    let row = tx
-        .txn_query_one(Sql::with(
-            format!(
-                "SELECT position FROM {} WHERE {} = ? AND {} = ?",
-                link.table, link.left.column, link.right.column
-            ),
-            vec![left.into(), right.into()],
-        ))
-        .await?;
-    Ok(match row {
-        Some(row) => Some(row.try_get::<i32>("", "position")?),
-        None => None,
-    })
-}
-
-/// One edge to write.
-struct Edge<'a> {
-    left: Uuid,
-    right: Uuid,
-    role: Option<&'a str>,
-    position: i32,
-}
-
-/// Writes `edge`, replacing the one that is there when `replace` (and, for a symmetric link, the edge
-/// back).
-async fn write_edge(
-    tx: &Tx,
-    link: &oppvekstgraf_catalog::LinkDef,
-    edge: Edge<'_>,
-    replace: bool,
-) -> ApiResult<()> {
-    let Edge {
-        left,
-        right,
-        role,
-        position,
-    } = edge;
-    if replace {
-        delete_edge(tx, link, left, right).await?;
-    }
-    let (role_column, role_mark) = if role.is_some() {
-        (", role", ", ?")
-    } else {
-        ("", "")
-    };
-    let mut values = vec![left.into(), right.into(), position.into()];
-    if let Some(role) = role {
-        values.push(role.into());
-    }
-    tx.execute(Sql::with(
-        format!(
-            "INSERT INTO {} ({}, {}, position{role_column}) VALUES (?, ?, ?{role_mark})",
-            link.table, link.left.column, link.right.column
-        ),
-        values,
-    ))
-    .await?;
-    if link.symmetric {
-        delete_edge(tx, link, right, left).await?;
-        tx.execute(Sql::with(
-            format!(
-                "INSERT INTO {} ({}, {}, position) VALUES (?, ?, ?)",
-                link.table, link.left.column, link.right.column
-            ),
-            vec![right.into(), left.into(), position.into()],
-        ))
-        .await?;
-    }
-    Ok(())
-}
-
 /// Records a link change as a change to the left node: a new version and a revision with `detail`.
 async fn record_link_change<T: Writable>(
     tx: &Tx,
@@ -310,23 +235,6 @@ where
         )
         .await?;
     Ok((saved, revision))
-}
-
-/// Deletes the edge `from → to` of `link`'s table, if there is one.
-async fn delete_edge(
-    tx: &Tx,
-    link: &oppvekstgraf_catalog::LinkDef,
-    from: Uuid,
-    to: Uuid,
-) -> ApiResult<u64> {
-    tx.execute(Sql::with(
-        format!(
-            "DELETE FROM {} WHERE {} = ? AND {} = ?",
-            link.table, link.left.column, link.right.column
-        ),
-        vec![from.into(), to.into()],
-    ))
-    .await
 }
 
 /// Defines `link…` / `unlink…` mutations for one relation.

@@ -1,0 +1,83 @@
+//! The generic create and update of a node: the write, its version and its revision, in one transaction.
+
+use async_graphql::Context;
+use oppvekstgraf_entity::{enums, revision};
+use sea_orm::{ActiveModelTrait, IntoActiveModel, PrimaryKeyTrait};
+use serde::{Serialize, de::DeserializeOwned};
+use uuid::Uuid;
+
+use super::{Tx, Writable, snapshot};
+use crate::{error::ApiResult, loader::NodeTable};
+
+/// Creates a node: `build` makes the row (validated), `after` adds its links once it exists; a revision
+/// records the creation. One transaction.
+pub async fn create_node<T: Writable>(
+    ctx: &Context<'_>,
+    build: impl AsyncFnOnce(&Tx) -> ApiResult<<T as NodeTable>::Model>,
+    after: impl AsyncFnOnce(&Tx, &<T as NodeTable>::Model) -> ApiResult<()>,
+) -> ApiResult<(<T as NodeTable>::Model, revision::Model)>
+where
+    <T as NodeTable>::Model:
+        Serialize + DeserializeOwned + IntoActiveModel<<T as Writable>::Active>,
+    <T::PrimaryKey as PrimaryKeyTrait>::ValueType: From<Uuid>,
+{
+    let tx = Tx::begin(ctx).await?;
+    let model = build(&tx).await?;
+    let id = T::id(&model);
+    T::insert(model.into_active_model().reset_all())
+        .exec_without_returning(&tx.txn)
+        .await?;
+    let saved = tx.load::<T>(id).await?;
+    after(&tx, &saved).await?;
+    let revision = tx
+        .record(
+            T::NODE,
+            id,
+            1,
+            enums::RevisionAction::Create,
+            None,
+            Some(snapshot(&saved)?),
+            None,
+        )
+        .await?;
+    tx.commit().await?;
+    Ok((saved, revision))
+}
+
+/// Updates node `id` seen at `version`: `apply` changes the row (validated); a revision records before and
+/// after. One transaction.
+pub async fn update_node<T: Writable>(
+    ctx: &Context<'_>,
+    id: Uuid,
+    version: i32,
+    apply: impl AsyncFnOnce(&Tx, &mut <T as NodeTable>::Model) -> ApiResult<()>,
+) -> ApiResult<(<T as NodeTable>::Model, revision::Model)>
+where
+    <T as NodeTable>::Model:
+        Serialize + DeserializeOwned + IntoActiveModel<<T as Writable>::Active>,
+    <T::PrimaryKey as PrimaryKeyTrait>::ValueType: From<Uuid>,
+{
+    let tx = Tx::begin(ctx).await?;
+    tx.claim(T::NODE, id, version).await?;
+    let mut model = tx.load::<T>(id).await?;
+    // The claim stored version + 1 already; the snapshot shows the node as the client saw it.
+    let seen_at = T::updated_at(&model);
+    T::stamp(&mut model, version, seen_at);
+    let before = snapshot(&model)?;
+    apply(&tx, &mut model).await?;
+    T::stamp(&mut model, version + 1, tx.now);
+    let saved = tx.save::<T>(model).await?;
+    let revision = tx
+        .record(
+            T::NODE,
+            id,
+            version + 1,
+            enums::RevisionAction::Update,
+            Some(before),
+            Some(snapshot(&saved)?),
+            None,
+        )
+        .await?;
+    tx.commit().await?;
+    Ok((saved, revision))
+}
