@@ -1,9 +1,10 @@
 //! Each owner's own adoption record of a joint plan.
 
-use async_graphql::Context;
+use async_graphql::{Context, ID};
 use oppvekstgraf_entity::{self as entity, enums, plan_adoption};
 use sea_orm::{ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter};
 use serde_json::{Value, json};
+use uuid::Uuid;
 
 use super::super::{
     content::owner_for,
@@ -34,19 +35,7 @@ pub(super) async fn plan_adoption_set(
             "that municipality does not own the plan: only owners record an adoption",
         ));
     }
-    let adopted_by = match &input.adopted_by {
-        Some(unit) => {
-            let unit = tx.visible("input.adoptedBy", unit, NodeType::Unit).await?;
-            if tx.unit_owner(unit).await? != Some(owner) {
-                return Err(ApiError::validation(
-                    "input.adoptedBy",
-                    "give a unit of the adopting municipality (usually its kommunestyre)",
-                ));
-            }
-            Some(unit)
-        }
-        None => None,
-    };
+    let adopted_by = adopting_unit(&tx, input.adopted_by.as_ref(), owner).await?;
     let case_number = validate::opt_text("input.caseNumber", input.case_number.as_deref(), 40)?;
     let archive_case_number = validate::opt_text(
         "input.archiveCaseNumber",
@@ -97,4 +86,19 @@ pub(super) async fn plan_adoption_set(
         adoption: PlanAdoption::of(owner, Some(&row)),
         revision: revision.into(),
     })
+}
+
+/// The unit that input `adoptedBy` names, checked to be one of `owner`'s.
+async fn adopting_unit(tx: &Tx, unit: Option<&ID>, owner: Uuid) -> ApiResult<Option<Uuid>> {
+    let Some(unit) = unit else {
+        return Ok(None);
+    };
+    let unit = tx.visible("input.adoptedBy", unit, NodeType::Unit).await?;
+    if tx.unit_owner(unit).await? != Some(owner) {
+        return Err(ApiError::validation(
+            "input.adoptedBy",
+            "give a unit of the adopting municipality (usually its kommunestyre)",
+        ));
+    }
+    Ok(Some(unit))
 }

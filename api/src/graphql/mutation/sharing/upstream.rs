@@ -14,7 +14,7 @@ use super::UpstreamInput;
 use crate::{
     error::{ApiError, ApiResult},
     graphql::object::sharing::upstream_changes,
-    id::GlobalId,
+    id::{GlobalId, NodeType},
     loader::NodeTable,
 };
 
@@ -38,59 +38,18 @@ where
     let id = node_id("input.id", &input.id, node)?;
     let tx = Tx::begin(ctx).await?;
     tx.claim(node, id, input.version).await?;
-    let d = derivation::Entity::find()
-        .filter(derivation::Column::NodeId.eq(id))
-        .one(&tx.txn)
-        .await?
-        .ok_or_else(|| {
-            ApiError::validation(
-                "input.id",
-                format!("this {} is not a copy of another", node.name()),
-            )
-        })?;
+    let d = derivation_of(&tx, node, id).await?;
     let source = tx.load::<T>(d.source_id).await?;
     let current = snapshot(&source)?;
     let changed = upstream_changes(node, &d.upstream_snapshot, &current);
-    if changed.is_empty() {
-        return Err(ApiError::validation(
-            "input.id",
-            format!(
-                "the source has not changed since version {}: nothing to take in",
-                d.upstream_version
-            ),
-        ));
-    }
-    let selected: Vec<(&str, &str)> = match &input.fields {
-        None => changed.clone(),
-        Some(fields) => {
-            let mut out = Vec::new();
-            for (i, name) in fields.iter().enumerate() {
-                match changed.iter().find(|(_, schema)| schema == name) {
-                    Some(field) => out.push(*field),
-                    None => {
-                        let names: Vec<&str> = changed.iter().map(|(_, s)| *s).collect();
-                        return Err(ApiError::validation(
-                            format!("input.fields[{i}]"),
-                            format!(
-                                "{name:?} did not change upstream: the changed fields are {}",
-                                names.join(", ")
-                            ),
-                        ));
-                    }
-                }
-            }
-            out
-        }
-    };
+    let selected = select_changes(changed, d.upstream_version, input.fields.as_deref())?;
     let model = tx.load::<T>(id).await?;
     let mut json = snapshot(&model)?;
     // The claim stored version + 1 already; the snapshot shows the copy as the client saw it.
     json["version"] = json!(input.version);
     let before = json.clone();
     if accept {
-        for (stored, _) in &selected {
-            json[*stored] = current.get(*stored).cloned().unwrap_or(Value::Null);
-        }
+        take_fields(&mut json, &current, &selected);
     }
     json["version"] = json!(input.version + 1);
     json["updated_at"] = json!(tx.now);
@@ -99,20 +58,7 @@ where
         ApiError::Internal
     })?;
     let saved = tx.save::<T>(updated).await?;
-    let mut synced = d.upstream_snapshot.clone();
-    for (stored, _) in &selected {
-        synced[*stored] = current.get(*stored).cloned().unwrap_or(Value::Null);
-    }
-    // Keep the rest of the snapshot in step with the source's bookkeeping fields.
-    for key in ["version", "updated_at", "status"] {
-        synced[key] = current.get(key).cloned().unwrap_or(Value::Null);
-    }
-    let source_version = current["version"].as_i64().unwrap_or(0) as i32;
-    let mut active: derivation::ActiveModel = d.clone().into();
-    active.upstream_snapshot = sea_orm::ActiveValue::Set(synced);
-    active.upstream_version = sea_orm::ActiveValue::Set(source_version);
-    active.upstream_synced_at = sea_orm::ActiveValue::Set(tx.now);
-    let d = active.update(&tx.txn).await?;
+    let (d, source_version) = sync_derivation(&tx, d, &current, &selected).await?;
     let fields: Vec<&str> = selected.iter().map(|(_, s)| *s).collect();
     let revision = tx
         .record(
@@ -135,4 +81,85 @@ where
         .await?;
     tx.commit().await?;
     Ok((saved, d, revision))
+}
+
+/// The derivation of copy `id`; VALIDATION when the node is not a copy.
+async fn derivation_of(tx: &Tx, node: NodeType, id: Uuid) -> ApiResult<derivation::Model> {
+    derivation::Entity::find()
+        .filter(derivation::Column::NodeId.eq(id))
+        .one(&tx.txn)
+        .await?
+        .ok_or_else(|| {
+            ApiError::validation(
+                "input.id",
+                format!("this {} is not a copy of another", node.name()),
+            )
+        })
+}
+
+/// The upstream changes to act on, as (stored, schema) field names: all of `changed`, or those `fields`
+/// names. VALIDATION when the source has not changed since `upstream_version` or a named field did not.
+fn select_changes(
+    changed: Vec<(&'static str, &'static str)>,
+    upstream_version: i32,
+    fields: Option<&[String]>,
+) -> ApiResult<Vec<(&'static str, &'static str)>> {
+    if changed.is_empty() {
+        return Err(ApiError::validation(
+            "input.id",
+            format!(
+                "the source has not changed since version {upstream_version}: nothing to take in"
+            ),
+        ));
+    }
+    let Some(fields) = fields else {
+        return Ok(changed);
+    };
+    let mut out = Vec::new();
+    for (i, name) in fields.iter().enumerate() {
+        match changed.iter().find(|(_, schema)| schema == name) {
+            Some(field) => out.push(*field),
+            None => {
+                let names: Vec<&str> = changed.iter().map(|(_, s)| *s).collect();
+                return Err(ApiError::validation(
+                    format!("input.fields[{i}]"),
+                    format!(
+                        "{name:?} did not change upstream: the changed fields are {}",
+                        names.join(", ")
+                    ),
+                ));
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// Sets the `selected` fields of `json` to their values in `current`.
+fn take_fields(json: &mut Value, current: &Value, selected: &[(&str, &str)]) {
+    for (stored, _) in selected {
+        json[*stored] = current.get(*stored).cloned().unwrap_or(Value::Null);
+    }
+}
+
+/// Moves derivation `d` on to the source as it is now (`current`) for the `selected` fields and the
+/// bookkeeping fields; returns it and the source's version.
+async fn sync_derivation(
+    tx: &Tx,
+    d: derivation::Model,
+    current: &Value,
+    selected: &[(&str, &str)],
+) -> ApiResult<(derivation::Model, i32)> {
+    let mut synced = d.upstream_snapshot.clone();
+    take_fields(&mut synced, current, selected);
+    // Keep the rest of the snapshot in step with the source's bookkeeping fields.
+    for key in ["version", "updated_at", "status"] {
+        synced[key] = current.get(key).cloned().unwrap_or(Value::Null);
+    }
+    let source_version = current["version"].as_i64().unwrap_or(0) as i32;
+    let mut active: derivation::ActiveModel = d.into();
+    active.upstream_snapshot = sea_orm::ActiveValue::Set(synced);
+    active.upstream_version = sea_orm::ActiveValue::Set(source_version);
+    active.upstream_synced_at = sea_orm::ActiveValue::Set(tx.now);
+    let d = active.update(&tx.txn).await?;
+    Ok((d, source_version))
 }
