@@ -42,23 +42,7 @@ pub struct GoalUpdateInput {
     pub slug: Option<String>,
 }
 
-/// Result of `goalCreate`.
-#[derive(SimpleObject)]
-pub struct GoalCreatePayload {
-    /// The new goal (a draft).
-    pub goal: Goal,
-    /// The revision that records the creation.
-    pub revision: Revision,
-}
-
-/// Result of `goalUpdate`.
-#[derive(SimpleObject)]
-pub struct GoalUpdatePayload {
-    /// The goal after the change.
-    pub goal: Goal,
-    /// The revision that records the change.
-    pub revision: Revision,
-}
+content_payloads!(GoalCreatePayload, GoalUpdatePayload, goal: Goal);
 
 /// Create and update for goals.
 #[derive(Default)]
@@ -104,11 +88,7 @@ impl GoalMutation {
             async |_, _| Ok(()),
         )
         .await;
-        let (node, revision) = result?;
-        Ok(GoalCreatePayload {
-            goal: node.into(),
-            revision: revision.into(),
-        })
+        Ok(result?.into())
     }
 
     /// Changes a goal's fields.
@@ -140,10 +120,6 @@ impl GoalMutation {
             Ok(())
         })
         .await;
-        let (node, revision) = result?;
-        Ok(GoalUpdatePayload {
-            goal: node.into(),
-            revision: revision.into(),
-        })
+        Ok(result?.into())
     }
 }

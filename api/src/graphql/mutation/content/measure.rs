@@ -66,23 +66,7 @@ pub struct MeasureUpdateInput {
     pub language: Option<Language>,
 }
 
-/// Result of `measureCreate`.
-#[derive(SimpleObject)]
-pub struct MeasureCreatePayload {
-    /// The new measure (a draft).
-    pub measure: Measure,
-    /// The revision that records the creation.
-    pub revision: Revision,
-}
-
-/// Result of `measureUpdate`.
-#[derive(SimpleObject)]
-pub struct MeasureUpdatePayload {
-    /// The measure after the change.
-    pub measure: Measure,
-    /// The revision that records the change.
-    pub revision: Revision,
-}
+content_payloads!(MeasureCreatePayload, MeasureUpdatePayload, measure: Measure);
 
 fn measure_number(v: i32) -> ApiResult<i32> {
     if (1..=9999).contains(&v) {
@@ -171,11 +155,7 @@ impl MeasureMutation {
             async |_, _| Ok(()),
         )
         .await;
-        let (node, revision) = result?;
-        Ok(MeasureCreatePayload {
-            measure: node.into(),
-            revision: revision.into(),
-        })
+        Ok(result?.into())
     }
 
     /// Changes a measure's fields.
@@ -212,10 +192,6 @@ impl MeasureMutation {
                 Ok(())
             })
             .await;
-        let (node, revision) = result?;
-        Ok(MeasureUpdatePayload {
-            measure: node.into(),
-            revision: revision.into(),
-        })
+        Ok(result?.into())
     }
 }

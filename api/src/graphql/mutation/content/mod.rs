@@ -46,6 +46,46 @@ async fn check_unit_for(tx: &Tx, field: &str, unit: &ID, owners: &[Uuid]) -> Api
 
 // -------------------------------------------------------------------------------------------------- unit
 
+/// The create and update payloads of a content type, each with a `From` for what the write returns (the
+/// node and its revision).
+macro_rules! content_payloads {
+    ($Create:ident, $Update:ident, $field:ident: $Object:ident) => {
+        #[doc = concat!("Result of `", stringify!($field), "Create`.")]
+        #[derive(SimpleObject)]
+        pub struct $Create {
+            #[doc = concat!("The new ", stringify!($field), " (a draft).")]
+            pub $field: $Object,
+            /// The revision that records the creation.
+            pub revision: Revision,
+        }
+
+        #[doc = concat!("Result of `", stringify!($field), "Update`.")]
+        #[derive(SimpleObject)]
+        pub struct $Update {
+            #[doc = concat!("The ", stringify!($field), " after the change.")]
+            pub $field: $Object,
+            /// The revision that records the change.
+            pub revision: Revision,
+        }
+
+        content_payloads!(@from $Create, $field: $Object);
+        content_payloads!(@from $Update, $field: $Object);
+    };
+    (@from $Payload:ident, $field:ident: $Object:ident) => {
+        impl<M> From<(M, oppvekstgraf_entity::revision::Model)> for $Payload
+        where
+            $Object: From<M>,
+        {
+            fn from((node, revision): (M, oppvekstgraf_entity::revision::Model)) -> Self {
+                $Payload {
+                    $field: node.into(),
+                    revision: revision.into(),
+                }
+            }
+        }
+    };
+}
+
 mod goal;
 mod measure;
 mod plan;

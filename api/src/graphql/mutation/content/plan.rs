@@ -94,23 +94,7 @@ pub struct PlanUpdateInput {
     pub language: Option<Language>,
 }
 
-/// Result of `planCreate`.
-#[derive(SimpleObject)]
-pub struct PlanCreatePayload {
-    /// The new plan (a draft).
-    pub plan: Plan,
-    /// The revision that records the creation.
-    pub revision: Revision,
-}
-
-/// Result of `planUpdate`.
-#[derive(SimpleObject)]
-pub struct PlanUpdatePayload {
-    /// The plan after the change.
-    pub plan: Plan,
-    /// The revision that records the change.
-    pub revision: Revision,
-}
+content_payloads!(PlanCreatePayload, PlanUpdatePayload, plan: Plan);
 
 /// A parent plan the actor may edit, not the plan itself or one of its parts.
 async fn parent_plan(tx: &Tx, parent: &ID, child: Option<Uuid>) -> ApiResult<Uuid> {
@@ -262,11 +246,7 @@ impl PlanMutation {
             },
         )
         .await;
-        let (node, revision) = result?;
-        Ok(PlanCreatePayload {
-            plan: node.into(),
-            revision: revision.into(),
-        })
+        Ok(result?.into())
     }
 
     /// Changes a plan's fields.
@@ -334,10 +314,6 @@ impl PlanMutation {
             Ok(())
         })
         .await;
-        let (node, revision) = result?;
-        Ok(PlanUpdatePayload {
-            plan: node.into(),
-            revision: revision.into(),
-        })
+        Ok(result?.into())
     }
 }

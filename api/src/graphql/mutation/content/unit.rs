@@ -58,23 +58,7 @@ pub struct UnitUpdateInput {
     pub language: Option<Language>,
 }
 
-/// Result of `unitCreate`.
-#[derive(SimpleObject)]
-pub struct UnitCreatePayload {
-    /// The new unit (a draft).
-    pub unit: Unit,
-    /// The revision that records the creation.
-    pub revision: Revision,
-}
-
-/// Result of `unitUpdate`.
-#[derive(SimpleObject)]
-pub struct UnitUpdatePayload {
-    /// The unit after the change.
-    pub unit: Unit,
-    /// The revision that records the change.
-    pub revision: Revision,
-}
+content_payloads!(UnitCreatePayload, UnitUpdatePayload, unit: Unit);
 
 /// A parent unit in the same municipality (or national), not the unit itself or below it.
 async fn parent_unit(
@@ -159,11 +143,7 @@ impl UnitMutation {
             async |_, _| Ok(()),
         )
         .await;
-        let (node, revision) = result?;
-        Ok(UnitCreatePayload {
-            unit: node.into(),
-            revision: revision.into(),
-        })
+        Ok(result?.into())
     }
 
     /// Changes a unit's fields.
@@ -203,10 +183,6 @@ impl UnitMutation {
             Ok(())
         })
         .await;
-        let (node, revision) = result?;
-        Ok(UnitUpdatePayload {
-            unit: node.into(),
-            revision: revision.into(),
-        })
+        Ok(result?.into())
     }
 }
