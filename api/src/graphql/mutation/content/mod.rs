@@ -42,10 +42,6 @@ async fn check_unit_for(tx: &Tx, field: &str, unit: &ID, owners: &[Uuid]) -> Api
 
 // -------------------------------------------------------------------------------------------------- plan
 
-// -------------------------------------------------------------------------------------------------- goal
-
-// -------------------------------------------------------------------------------------------------- unit
-
 /// The create and update payloads of a content type, each with a `From` for what the write returns (the
 /// node and its revision).
 macro_rules! content_payloads {
@@ -68,21 +64,8 @@ macro_rules! content_payloads {
             pub revision: Revision,
         }
 
-        content_payloads!(@from $Create, $field: $Object);
-        content_payloads!(@from $Update, $field: $Object);
-    };
-    (@from $Payload:ident, $field:ident: $Object:ident) => {
-        impl<M> From<(M, oppvekstgraf_entity::revision::Model)> for $Payload
-        where
-            $Object: From<M>,
-        {
-            fn from((node, revision): (M, oppvekstgraf_entity::revision::Model)) -> Self {
-                $Payload {
-                    $field: node.into(),
-                    revision: revision.into(),
-                }
-            }
-        }
+        payload_from!($Create, $field: $Object);
+        payload_from!($Update, $field: $Object);
     };
 }
 

@@ -56,17 +56,7 @@ macro_rules! payloads {
             pub revision: Revision,
         }
 
-        impl<M> From<(M, oppvekstgraf_entity::revision::Model)> for $Payload
-        where
-            $Object: From<M>,
-        {
-            fn from((node, revision): (M, oppvekstgraf_entity::revision::Model)) -> Self {
-                $Payload {
-                    $field: node.into(),
-                    revision: revision.into(),
-                }
-            }
-        }
+        payload_from!($Payload, $field: $Object);
     )*};
 }
 
