@@ -123,28 +123,8 @@ fn write_field(out: &mut String, generated: &Generated) -> std::fmt::Result {
     writeln!(out, "        &self,")?;
     writeln!(out, "        ctx: &Context<'_>,")?;
     writeln!(out, "        {PAGING}")?;
-    let filter = match field.filter {
-        Filter::None => "&NoFilter".to_string(),
-        Filter::Search => {
-            writeln!(out, "        {NARROWS} filter: Option<SearchFilter>,")?;
-            format!("&NamedSearch(&filter, NodeType::{lists})")
-        }
-        Filter::Typed => {
-            writeln!(out, "        {NARROWS} filter: Option<{lists}Filter>,")?;
-            "&filter".to_string()
-        }
-    };
-    let order = match field.sort {
-        Sort::Argument(default) => {
-            writeln!(
-                out,
-                "        #[graphql(desc = \"Sort order (default: {default}).\")] order_by: Option<Order>,"
-            )?;
-            "order_by"
-        }
-        Sort::Fixed => "None",
-        Sort::ByName => "Some(Order::NameAsc)",
-    };
+    let filter = write_filter(out, field.filter, lists)?;
+    let order = write_order(out, field.sort)?;
     writeln!(out, "    ) -> Result<{}> {{", connection(generated))?;
     writeln!(out, "        const REL: Rel = {};", generated.rel)?;
     writeln!(
@@ -157,6 +137,36 @@ fn write_field(out: &mut String, generated: &Generated) -> std::fmt::Result {
         table(generated.lists)
     )?;
     writeln!(out, "    }}")
+}
+
+/// Writes the `filter` argument of a field listing `lists`, and returns the filter expression to pass on.
+fn write_filter(out: &mut String, filter: Filter, lists: &str) -> Result<String, std::fmt::Error> {
+    Ok(match filter {
+        Filter::None => "&NoFilter".to_string(),
+        Filter::Search => {
+            writeln!(out, "        {NARROWS} filter: Option<SearchFilter>,")?;
+            format!("&NamedSearch(&filter, NodeType::{lists})")
+        }
+        Filter::Typed => {
+            writeln!(out, "        {NARROWS} filter: Option<{lists}Filter>,")?;
+            "&filter".to_string()
+        }
+    })
+}
+
+/// Writes the `orderBy` argument of a field, if it has one, and returns the order expression to pass on.
+fn write_order(out: &mut String, sort: Sort) -> Result<&'static str, std::fmt::Error> {
+    Ok(match sort {
+        Sort::Argument(default) => {
+            writeln!(
+                out,
+                "        #[graphql(desc = \"Sort order (default: {default}).\")] order_by: Option<Order>,"
+            )?;
+            "order_by"
+        }
+        Sort::Fixed => "None",
+        Sort::ByName => "Some(Order::NameAsc)",
+    })
 }
 
 const PAGING: &str =

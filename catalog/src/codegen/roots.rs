@@ -3,8 +3,8 @@
 
 use std::fmt::Write;
 
-use super::{NARROWS, PAGING, snake, table};
-use crate::{Filter, Lookup, NodeDef, NodeType, Sort};
+use super::{PAGING, snake, table, write_filter, write_order};
+use crate::{Filter, Lookup, NodeDef, NodeType};
 
 /// The root query fields of every node type, as the file [`super::ROOTS_PATH`] holds them.
 pub fn root_fields() -> String {
@@ -85,29 +85,12 @@ fn write_root(out: &mut String, def: &NodeDef) -> std::fmt::Result {
             "        found.map(|m| m.map({name}::from)).map_err(Into::into)\n    }}\n"
         )?;
     }
-    let (filter_type, filter) = match def.root.filter {
-        Filter::Typed => (format!("{name}Filter"), "&filter".to_string()),
-        Filter::Search | Filter::None => (
-            "SearchFilter".to_string(),
-            format!("&NamedSearch(&filter, NodeType::{name})"),
-        ),
-    };
     writeln!(out, "    /// {}", def.root.doc)?;
     writeln!(out, "    async fn {}(", snake(def.root.list))?;
     writeln!(out, "        &self,\n        ctx: &Context<'_>,")?;
     writeln!(out, "        {PAGING}")?;
-    writeln!(out, "        {NARROWS} filter: Option<{filter_type}>,")?;
-    let order = match def.root.sort {
-        Sort::Argument(default) => {
-            writeln!(
-                out,
-                "        #[graphql(desc = \"Sort order (default: {default}).\")] order_by: Option<Order>,"
-            )?;
-            "order_by"
-        }
-        Sort::Fixed => "None",
-        Sort::ByName => "Some(Order::NameAsc)",
-    };
+    let filter = write_filter(out, def.root.filter, name)?;
+    let order = write_order(out, def.root.sort)?;
     writeln!(out, "    ) -> Result<{name}Connection> {{")?;
     writeln!(
         out,
