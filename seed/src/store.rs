@@ -6,6 +6,7 @@ mod law;
 mod links;
 mod municipal;
 mod order;
+mod owner;
 mod plans;
 mod registry;
 mod writer;

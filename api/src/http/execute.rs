@@ -10,11 +10,12 @@ use axum::{
 };
 
 use super::{
-    PREVIEW_HEADER, protocol,
+    protocol,
     protocol::Media,
     reply::request_id,
     reply::{NO_STORE, ResponseBody, VARY, error_response, unauthenticated},
     state::AppState,
+    viewer::PREVIEW_HEADER,
 };
 use crate::{
     auth::Viewer,

@@ -15,11 +15,12 @@ use tower_http::{
     set_header::SetResponseHeaderLayer,
 };
 
-use super::{PREVIEW_HEADER, REQUEST_ID_HEADER, refuse};
+pub use super::state::REQUEST_TIMEOUT;
+use super::{
+    reply::{REQUEST_ID_HEADER, refuse},
+    viewer::PREVIEW_HEADER,
+};
 use crate::{config::HttpConfig, error::RequestError};
-
-/// Longest time a request may take.
-pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// How long a browser may cache a CORS preflight answer.
 pub const CORS_MAX_AGE: Duration = Duration::from_secs(3600);

@@ -8,7 +8,10 @@ use axum::{
 };
 use serde_json::json;
 
-use super::{AppState, Media, protocol};
+use super::{
+    protocol::{self, Media},
+    state::AppState,
+};
 use crate::error::{ApiError, RequestError};
 
 /// The header that carries the request id (set on the request when the client sent none, copied to the

@@ -5,7 +5,6 @@ use std::{net::SocketAddr, sync::Arc, time::Duration};
 use axum::http::HeaderMap;
 use sea_orm::DatabaseConnection;
 
-use super::middleware::REQUEST_TIMEOUT;
 use crate::{
     cache::{CacheConfig, ResponseCache, persisted::PersistedQueries},
     config::{ConnectionConfig, HttpConfig},
@@ -16,6 +15,9 @@ use crate::{
     metrics::Metrics,
     rate::{Limiter, RateLimits},
 };
+
+/// Longest time a request may take.
+pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// What every handler can reach.
 #[derive(Clone)]

@@ -8,8 +8,8 @@ use uuid::Uuid;
 
 use super::{
     links::{plain, role},
-    municipal::Owner,
     order::parents_first,
+    owner::Owner,
     writer::{Writer, node_model},
 };
 use crate::{
