@@ -5,7 +5,7 @@ use sea_orm::{EntityTrait, IntoActiveModel, PrimaryKeyTrait};
 use serde::{Serialize, de::DeserializeOwned};
 use uuid::Uuid;
 
-use super::transaction::{Tx, Writable, snapshot};
+use super::transaction::{Tx, Writable, change_node, snapshot};
 use crate::{
     error::{ApiError, ApiResult},
     id::{GlobalId, NodeType},
@@ -56,29 +56,12 @@ where
         Serialize + DeserializeOwned + IntoActiveModel<<T as Writable>::Active>,
     <T::PrimaryKey as PrimaryKeyTrait>::ValueType: From<Uuid>,
 {
-    tx.claim(T::NODE, id, version).await?;
-    let mut model = tx.load::<T>(id).await?;
-    // The claim stored version + 1 already; the snapshot shows the node as the client saw it.
-    let seen_at = T::updated_at(&model);
-    T::stamp(&mut model, version, seen_at);
-    let before = snapshot(&model)?;
-    let (status, action) = transition.apply(T::status(&model), T::NODE)?;
-    // The claim already stored version + 1; keep the model in step with it.
-    T::set_status(&mut model, status);
-    T::stamp(&mut model, version + 1, tx.now);
-    let saved = tx.save::<T>(model).await?;
-    let revision = tx
-        .record(
-            T::NODE,
-            id,
-            version + 1,
-            action,
-            Some(before),
-            Some(snapshot(&saved)?),
-            None,
-        )
-        .await?;
-    Ok((saved, revision))
+    change_node::<T>(tx, id, version, async |_, model| {
+        let (status, action) = transition.apply(T::status(model), T::NODE)?;
+        T::set_status(model, status);
+        Ok(action)
+    })
+    .await
 }
 
 /// Brings node `id` back to the stored fields of `revision_id`, as a new version with a revision; nothing

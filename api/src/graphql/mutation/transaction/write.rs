@@ -58,13 +58,35 @@ where
     <T::PrimaryKey as PrimaryKeyTrait>::ValueType: From<Uuid>,
 {
     let tx = Tx::begin(ctx).await?;
+    let changed = change_node::<T>(&tx, id, version, async |tx, model| {
+        apply(tx, model).await?;
+        Ok(enums::RevisionAction::Update)
+    })
+    .await?;
+    tx.commit().await?;
+    Ok(changed)
+}
+
+/// Changes node `id` seen at `version` inside `tx`, as one new version: claims it, lets `change` change the
+/// row and say what the change was, saves it and records a revision with the row before and after.
+pub async fn change_node<T: Writable>(
+    tx: &Tx,
+    id: Uuid,
+    version: i32,
+    change: impl AsyncFnOnce(&Tx, &mut <T as NodeTable>::Model) -> ApiResult<enums::RevisionAction>,
+) -> ApiResult<(<T as NodeTable>::Model, revision::Model)>
+where
+    <T as NodeTable>::Model:
+        Serialize + DeserializeOwned + IntoActiveModel<<T as Writable>::Active>,
+    <T::PrimaryKey as PrimaryKeyTrait>::ValueType: From<Uuid>,
+{
     tx.claim(T::NODE, id, version).await?;
     let mut model = tx.load::<T>(id).await?;
     // The claim stored version + 1 already; the snapshot shows the node as the client saw it.
     let seen_at = T::updated_at(&model);
     T::stamp(&mut model, version, seen_at);
     let before = snapshot(&model)?;
-    apply(&tx, &mut model).await?;
+    let action = change(tx, &mut model).await?;
     T::stamp(&mut model, version + 1, tx.now);
     let saved = tx.save::<T>(model).await?;
     let revision = tx
@@ -72,12 +94,11 @@ where
             T::NODE,
             id,
             version + 1,
-            enums::RevisionAction::Update,
+            action,
             Some(before),
             Some(snapshot(&saved)?),
             None,
         )
         .await?;
-    tx.commit().await?;
     Ok((saved, revision))
 }
