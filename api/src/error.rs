@@ -94,16 +94,19 @@ impl ApiError {
         let body = serde_json::json!({
             "errors": [{ "message": self.message(), "extensions": { "code": self.code() } }]
         });
-        let status = self.status();
-        let mut response = (status, axum::Json(body)).into_response();
-        if status == StatusCode::UNAUTHORIZED {
-            response.headers_mut().insert(
-                header::WWW_AUTHENTICATE,
-                header::HeaderValue::from_static("Bearer"),
-            );
-        }
-        response
+        with_challenge((self.status(), axum::Json(body)).into_response())
     }
+}
+
+/// `response` with `WWW-Authenticate: Bearer` when it is a 401, as RFC 6750 asks of a bearer-token API.
+pub fn with_challenge(mut response: Response) -> Response {
+    if response.status() == StatusCode::UNAUTHORIZED {
+        response.headers_mut().insert(
+            header::WWW_AUTHENTICATE,
+            header::HeaderValue::from_static("Bearer"),
+        );
+    }
+    response
 }
 
 impl From<sea_orm::DbErr> for ApiError {

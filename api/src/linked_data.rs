@@ -191,14 +191,7 @@ fn error_response(headers: &HeaderMap, err: &ApiError) -> Response {
     let status = err.status();
     let request_id = crate::http::reply::request_id(headers);
     let body = crate::http::reply::error_body(&err.message(), err.code(), request_id.as_deref());
-    let mut response = (status, axum::Json(body)).into_response();
-    if status == StatusCode::UNAUTHORIZED {
-        response.headers_mut().insert(
-            header::WWW_AUTHENTICATE,
-            header::HeaderValue::from_static("Bearer"),
-        );
-    }
-    response
+    crate::error::with_challenge((status, axum::Json(body)).into_response())
 }
 
 /// The base of every URL: the configured public URL, or `http://` and the request's `Host` header when it is
