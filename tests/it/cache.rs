@@ -9,12 +9,10 @@ use crate::common;
 
 use axum::{
     body::Body,
-    http::{HeaderMap, Request, StatusCode, header},
+    http::{Request, StatusCode, header},
 };
-use common::TestApp;
-use http_body_util::BodyExt;
+use common::{TestApp, router::Response as Reply};
 use serde_json::{Value, json};
-use tower::ServiceExt;
 
 const RAUMA: &str = "{ municipality(number: \"1539\") { name measures(first: 20) { totalCount nodes { id title version } } } }";
 const MOSS: &str =
@@ -22,23 +20,6 @@ const MOSS: &str =
 const CITED_BY: &str = "query($id: ID!) { node(id: $id) { ... on LegalReference { citation measures(first: 50) { totalCount nodes { id } } } } }";
 const UPDATE: &str = "mutation($input: MeasureUpdateInput!) { measureUpdate(input: $input) { measure { id version title } } }";
 const LINK: &str = "mutation($input: MeasureLinkLegalReferenceInput!) { measureLinkLegalReference(input: $input) { measure { id } } }";
-
-/// A response: status, headers and the body as text.
-struct Reply {
-    status: StatusCode,
-    headers: HeaderMap,
-    body: String,
-}
-
-impl Reply {
-    fn json(&self) -> Value {
-        serde_json::from_str(&self.body).unwrap_or(Value::Null)
-    }
-
-    fn header(&self, name: &str) -> Option<&str> {
-        self.headers.get(name).and_then(|v| v.to_str().ok())
-    }
-}
 
 fn get_uri(query: &str, variables: &Value, extensions: Option<&Value>) -> String {
     let mut url = url::form_urlencoded::Serializer::new(String::new());
@@ -53,29 +34,14 @@ fn get_uri(query: &str, variables: &Value, extensions: Option<&Value>) -> String
 }
 
 async fn send(app: &TestApp, request: Request<Body>) -> Reply {
-    let response = app.router.clone().oneshot(request).await.expect("response");
-    let status = response.status();
-    let headers = response.headers().clone();
-    let bytes = response
-        .into_body()
-        .collect()
-        .await
-        .expect("body")
-        .to_bytes();
-    Reply {
-        status,
-        headers,
-        body: String::from_utf8_lossy(&bytes).into_owned(),
-    }
+    common::router::call(&app.router, request).await
 }
 
 /// GET /graphql with a query, optionally as a token holder and with extra headers.
 async fn get(app: &TestApp, query: &str, variables: Value, extra: &[(&str, &str)]) -> Reply {
-    let mut request = Request::get(get_uri(query, &variables, None))
+    let request = Request::get(get_uri(query, &variables, None))
         .header(header::ACCEPT, "application/graphql-response+json");
-    for (name, value) in extra {
-        request = request.header(*name, *value);
-    }
+    let request = common::router::with_headers(request, extra);
     send(app, request.body(Body::empty()).expect("request")).await
 }
 
@@ -92,7 +58,7 @@ async fn cost<F: std::future::Future<Output = Reply>>(app: &TestApp, f: F) -> (R
 }
 
 fn ok(reply: &Reply) -> Value {
-    assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.text());
     let body = reply.json();
     assert!(body.get("errors").is_none(), "{body:#}");
     body["data"].clone()
@@ -113,14 +79,10 @@ async fn fixtures(app: &TestApp, editor: &str) -> (String, i64, String) {
         )
         .await["data"]
         .clone();
-    let uncited = refs["legalReferences"]["nodes"]
-        .as_array()
-        .expect("references")
+    let uncited = common::nodes(&refs["legalReferences"], "references")
         .iter()
         .find(|r| {
-            !r["measures"]["nodes"]
-                .as_array()
-                .expect("measures")
+            !common::nodes(&r["measures"], "measures")
                 .iter()
                 .any(|m| m["id"] == json!(id))
         })

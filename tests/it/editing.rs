@@ -11,42 +11,22 @@ mod validation;
 
 use crate::common;
 
-use common::TestApp;
+use common::{Caller, TestApp, ok, who};
 use serde_json::{Value, json};
 
 const HANDLINGSDEL: &str = "rauma-handlingsdel-oppvekstplan-2023-2033";
 const JOINT_PLAN: &str = "mosseregionen-handlingsplan-vold-i-naere-relasjoner-2022-2025";
 
-/// Tokens of every role.
-struct Who {
-    rauma: String,
-    moss: String,
-    admin: String,
-}
-
-async fn who(app: &TestApp) -> Who {
-    Who {
-        rauma: app.token("editor", Some("1539")).await,
-        moss: app.token("editor", Some("3103")).await,
-        admin: app.token("admin", None).await,
-    }
-}
-
 /// `{ id version }` of a node found by a root lookup such as `measure(slug: "…")`.
-async fn node(app: &TestApp, token: Option<&str>, lookup: &str) -> (String, i64) {
+async fn node(app: &TestApp, lookup: &str) -> (String, i64) {
     let field = lookup
         .split('(')
         .next()
         .unwrap_or_default()
         .trim()
         .to_string();
-    let response = app
-        .gql_as(
-            token,
-            &format!("{{ {lookup} {{ id version }} }}"),
-            json!({}),
-        )
-        .await;
+    let query = format!("{{ {lookup} {{ id version }} }}");
+    let response = app.gql_as(None, &query, json!({})).await;
     let found = &response["data"][&field];
     assert!(!found.is_null(), "{lookup}: {response}");
     (
@@ -56,15 +36,10 @@ async fn node(app: &TestApp, token: Option<&str>, lookup: &str) -> (String, i64)
 }
 
 /// Runs a mutation that must fail with `code`, and checks that nothing changed.
-async fn refused(
-    app: &TestApp,
-    token: Option<&str>,
-    query: &str,
-    variables: Value,
-    code: &str,
-) -> Value {
+async fn refused(by: &Caller<'_>, query: &str, variables: Value, code: &str) -> Value {
+    let app = by.app;
     let before = app.dump().await;
-    let response = app.gql_as(token, query, variables).await;
+    let response = by.gql(query, variables).await;
     let error = &response["errors"][0];
     assert_eq!(
         error["extensions"]["code"], code,
@@ -78,17 +53,6 @@ async fn refused(
         app.backend
     );
     error.clone()
-}
-
-/// Runs a mutation that must succeed and returns its `data`.
-async fn ok(app: &TestApp, token: Option<&str>, query: &str, variables: Value) -> Value {
-    let response = app.gql_as(token, query, variables).await;
-    assert!(
-        response.get("errors").is_none(),
-        "[{:?}] {query}\n{response:#}",
-        app.backend
-    );
-    response["data"].clone()
 }
 
 const MEASURE_CREATE: &str = "mutation($input: MeasureCreateInput!) { measureCreate(input: $input) {

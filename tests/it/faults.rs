@@ -19,12 +19,7 @@ use std::{
     time::{Duration, Instant},
 };
 
-use axum::{
-    Router,
-    body::Body,
-    http::{Request, StatusCode, header},
-};
-use http_body_util::BodyExt;
+use axum::{Router, http::StatusCode};
 use oppvekstgraf_api::{AppState, config::DatabaseConfig, db, error::ApiError};
 use sea_orm::{ConnectionTrait, Database, DatabaseConnection, Statement};
 use serde_json::{Value, json};
@@ -52,26 +47,13 @@ async fn state_over(url: &str, configure: impl FnOnce(&mut DatabaseConfig)) -> A
 /// POSTs `query` to `router`; returns status, JSON body and how long it took.
 async fn post(router: &Router, query: &str) -> (StatusCode, Value, Duration) {
     let started = Instant::now();
-    let request = Request::post("/graphql")
-        .header(header::CONTENT_TYPE, "application/json")
-        .body(Body::from(json!({ "query": query }).to_string()))
-        .expect("request");
+    let request = common::query_post(query);
     let response = tokio::time::timeout(Duration::from_secs(30), router.clone().oneshot(request))
         .await
         .expect("an answer within 30 s")
         .expect("response");
-    let status = response.status();
-    let bytes = response
-        .into_body()
-        .collect()
-        .await
-        .expect("body")
-        .to_bytes();
-    (
-        status,
-        serde_json::from_slice(&bytes).unwrap_or(Value::Null),
-        started.elapsed(),
-    )
+    let response = common::router::read(response).await;
+    (response.status, response.json(), started.elapsed())
 }
 
 /// The first error's code, or None when the response has no errors.

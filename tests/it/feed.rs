@@ -6,7 +6,7 @@ mod subscription;
 
 use crate::common;
 
-use common::TestApp;
+use common::{Caller, TestApp, ok, preview};
 use serde_json::{Value, json};
 
 const HANDLINGSDEL: &str = "rauma-handlingsdel-oppvekstplan-2023-2033";
@@ -20,71 +20,23 @@ const FEED: &str = "query($after: String, $first: Int, $municipality: String, $t
       cursor hasMore changes { cursor action nodeType nodeId nodeVersion municipality { number }
         node { id ... on Measure { title version } } } } }";
 
-async fn ok(app: &TestApp, token: Option<&str>, query: &str, variables: Value) -> Value {
-    let response = app.gql_as(token, query, variables).await;
-    assert!(
-        response.get("errors").is_none(),
-        "[{:?}] {query}\n{response:#}",
-        app.backend
-    );
-    response["data"].clone()
-}
-
-async fn preview(app: &TestApp, token: &str, query: &str, variables: Value) -> Value {
-    let auth = format!("Bearer {token}");
-    let (_, body) = app
-        .gql_with(
-            &[("authorization", &auth), ("x-preview", "true")],
-            query,
-            variables,
-        )
-        .await;
-    assert!(
-        body.get("errors").is_none(),
-        "[{:?}] {query}\n{body:#}",
-        app.backend
-    );
-    body["data"].clone()
-}
-
 async fn plan_id(app: &TestApp) -> String {
-    let data = ok(
-        app,
-        None,
-        &format!("{{ plan(slug: \"{HANDLINGSDEL}\") {{ id }} }}"),
-        json!({}),
-    )
-    .await;
+    let query = format!("{{ plan(slug: \"{HANDLINGSDEL}\") {{ id }} }}");
+    let data = ok(&Caller::anonymous(app), &query, json!({})).await;
     data["plan"]["id"].as_str().expect("plan id").to_string()
 }
 
-/// Creates, updates and publishes one measure as `token`; returns its id.
-async fn create_update_publish(app: &TestApp, token: &str, plan: &str, title: &str) -> String {
-    let created = ok(
-        app,
-        Some(token),
-        CREATE,
-        json!({ "input": { "plan": plan, "title": title } }),
-    )
-    .await;
+/// Creates, updates and publishes one measure as `by`; returns its id.
+async fn create_update_publish(by: &Caller<'_>, plan: &str, title: &str) -> String {
+    let input = json!({ "input": { "plan": plan, "title": title } });
+    let created = ok(by, CREATE, input).await;
     let id = created["measureCreate"]["measure"]["id"]
         .as_str()
         .expect("id")
         .to_string();
-    ok(
-        app,
-        Some(token),
-        UPDATE,
-        json!({ "input": { "id": id, "version": 1, "summary": "Endret" } }),
-    )
-    .await;
-    ok(
-        app,
-        Some(token),
-        PUBLISH,
-        json!({ "i": { "id": id, "version": 2 } }),
-    )
-    .await;
+    let summary = json!({ "input": { "id": id, "version": 1, "summary": "Endret" } });
+    ok(by, UPDATE, summary).await;
+    ok(by, PUBLISH, json!({ "i": { "id": id, "version": 2 } })).await;
     id
 }
 

@@ -6,11 +6,9 @@ use axum::{
     body::Body,
     http::{Request, StatusCode, header},
 };
-use http_body_util::BodyExt;
 use serde_json::{Value, json};
-use tower::ServiceExt;
 
-use crate::common::{TestApp, node_values};
+use crate::common::{self, TestApp, node_values};
 
 const SAMFUNNSDEL: &str = "moss-kommuneplanens-samfunnsdel-2020-2030";
 const PORTAL_MEASURE: &str = "moss-samlet-oversikt-over-forebyggende-tiltak";
@@ -50,20 +48,9 @@ async fn ld(app: &TestApp, uri: &str) -> Value {
         .header(header::ACCEPT, "application/ld+json")
         .body(Body::empty())
         .expect("request");
-    let response = app.router.clone().oneshot(request).await.expect("response");
-    assert_eq!(
-        response.status(),
-        StatusCode::OK,
-        "[{:?}] {uri}",
-        app.backend
-    );
-    let bytes = response
-        .into_body()
-        .collect()
-        .await
-        .expect("body")
-        .to_bytes();
-    serde_json::from_slice(&bytes).expect("JSON-LD")
+    let response = common::router::call(&app.router, request).await;
+    assert_eq!(response.status, StatusCode::OK, "[{:?}] {uri}", app.backend);
+    serde_json::from_slice(&response.body).expect("JSON-LD")
 }
 
 on_both!(the_seed_links_moss_measures_to_the_samfunnsdel_goal);

@@ -14,9 +14,7 @@ use axum::{
     body::Body,
     http::{HeaderMap, Request, StatusCode},
 };
-use http_body_util::BodyExt;
 use serde_json::{Value, json};
-use tower::ServiceExt;
 
 const GRAPHQL_RESPONSE: &str = "application/graphql-response+json; charset=utf-8";
 const JSON: &str = "application/json; charset=utf-8";
@@ -64,17 +62,9 @@ impl Reply {
 }
 
 async fn call(router: &Router, request: Request<Body>) -> Reply {
-    let response = router.clone().oneshot(request).await.expect("response");
-    let status = response.status();
-    let headers = response.headers().clone();
-    let bytes = response
-        .into_body()
-        .collect()
-        .await
-        .expect("body")
-        .to_bytes();
-    let mut text = String::from_utf8_lossy(&bytes).into_owned();
-    let mut json: Value = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
+    let response = common::router::call(router, request).await;
+    let mut text = response.text();
+    let mut json = response.json();
     // The cost report (tested in tests/it/limits.rs) is left out so bodies compare exactly.
     if let Some(extensions) = json.get_mut("extensions").and_then(Value::as_object_mut)
         && extensions.remove("cost").is_some()
@@ -87,8 +77,8 @@ async fn call(router: &Router, request: Request<Body>) -> Reply {
         text = json.to_string();
     }
     Reply {
-        status,
-        headers,
+        status: response.status,
+        headers: response.headers,
         text,
         json,
     }
@@ -96,11 +86,22 @@ async fn call(router: &Router, request: Request<Body>) -> Reply {
 
 /// A POST to `/graphql` with these headers and body.
 fn post(headers: &[(&str, &str)], body: impl Into<Body>) -> Request<Body> {
-    let mut request = Request::post("/graphql");
-    for (name, value) in headers {
-        request = request.header(*name, *value);
-    }
-    request.body(body.into()).expect("request")
+    common::router::with_headers(Request::post("/graphql"), headers)
+        .body(body.into())
+        .expect("request")
+}
+
+/// A JSON POST to `/graphql` of `body`, accepting `accept`.
+fn post_accepting(accept: &str, body: impl Into<Body>) -> Request<Body> {
+    post(
+        &[("content-type", "application/json"), ("accept", accept)],
+        body,
+    )
+}
+
+/// A GET of `uri` without headers.
+fn bare_get(uri: &str) -> Request<Body> {
+    Request::get(uri).body(Body::empty()).expect("request")
 }
 
 /// A GET of `/graphql` with these parameters (percent-encoded here) and headers.
@@ -109,11 +110,10 @@ fn get(params: &[(&str, &str)], headers: &[(&str, &str)]) -> Request<Body> {
         .iter()
         .map(|(name, value)| format!("{name}={}", encode(value)))
         .collect();
-    let mut request = Request::get(format!("/graphql?{}", query.join("&")));
-    for (name, value) in headers {
-        request = request.header(*name, *value);
-    }
-    request.body(Body::empty()).expect("request")
+    let request = Request::get(format!("/graphql?{}", query.join("&")));
+    common::router::with_headers(request, headers)
+        .body(Body::empty())
+        .expect("request")
 }
 
 fn encode(text: &str) -> String {

@@ -89,20 +89,8 @@ async fn limits_are_settings(app: &TestApp) {
     let send = |query: &'static str| {
         let router = router.clone();
         async move {
-            let request = axum::http::Request::post("/graphql")
-                .header("content-type", "application/json")
-                .body(axum::body::Body::from(
-                    json!({ "query": query }).to_string(),
-                ))
-                .expect("request");
-            let response = tower::ServiceExt::oneshot(router, request)
-                .await
-                .expect("response");
-            let bytes = http_body_util::BodyExt::collect(response.into_body())
-                .await
-                .expect("body")
-                .to_bytes();
-            serde_json::from_slice::<Value>(&bytes).expect("json")
+            let response = common::router::call(&router, common::query_post(query)).await;
+            serde_json::from_slice::<Value>(&response.body).expect("json")
         }
     };
     let response = send(r#"{ municipality(number: "1539") { plans { nodes { title } } } }"#).await;

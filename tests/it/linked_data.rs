@@ -12,9 +12,7 @@ use axum::{
     body::Body,
     http::{HeaderMap, Request, StatusCode, header},
 };
-use http_body_util::BodyExt;
 use serde_json::{Value, json};
-use tower::ServiceExt;
 
 /// A response: status, headers and the body parsed as JSON (Null when it is not JSON).
 struct Got {
@@ -41,27 +39,14 @@ impl Got {
 
 /// GET `uri` on `router` with these headers.
 async fn get_on(router: &Router, uri: &str, headers: &[(&str, &str)]) -> Got {
-    let mut request = Request::get(uri).header(header::ACCEPT, "application/ld+json");
-    for (name, value) in headers {
-        request = request.header(*name, *value);
-    }
-    let response = router
-        .clone()
-        .oneshot(request.body(Body::empty()).expect("request"))
-        .await
-        .expect("response");
-    let status = response.status();
-    let headers = response.headers().clone();
-    let bytes = response
-        .into_body()
-        .collect()
-        .await
-        .expect("body")
-        .to_bytes();
+    let request = Request::get(uri).header(header::ACCEPT, "application/ld+json");
+    let request = common::router::with_headers(request, headers);
+    let response =
+        common::router::call(router, request.body(Body::empty()).expect("request")).await;
     Got {
-        status,
-        headers,
-        json: serde_json::from_slice(&bytes).unwrap_or(Value::Null),
+        json: response.json(),
+        status: response.status,
+        headers: response.headers,
     }
 }
 
@@ -90,9 +75,12 @@ fn path_of(url: &str) -> &str {
     url.find("/ld/").map_or(url, |at| &url[at..])
 }
 
-/// `uuid` and global `id` of the node a GraphQL query finds at `data.<field>`.
-async fn ids(app: &common::TestApp, query: &str, field: &str) -> (String, String) {
-    let data = app.data(query, json!({})).await;
+/// `uuid` and global `id` of the node a root lookup such as `measure(slug: "…")` finds.
+async fn ids(app: &common::TestApp, lookup: &str) -> (String, String) {
+    let field = lookup.split('(').next().unwrap_or_default().trim();
+    let data = app
+        .data(&format!("{{ {lookup} {{ uuid id }} }}"), json!({}))
+        .await;
     let node = &data[field];
     (
         node["uuid"].as_str().expect("uuid").to_string(),

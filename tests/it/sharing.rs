@@ -9,7 +9,7 @@ mod reference;
 
 use crate::common;
 
-use common::TestApp;
+use common::{Caller, TestApp, ok, preview, who};
 use serde_json::{Value, json};
 
 const MOSS_MEASURE: &str = "moss-samlet-oversikt-over-forebyggende-tiltak";
@@ -24,66 +24,23 @@ const ADOPT: &str = "mutation($input: MeasureAdoptInput!) { measureAdopt(input: 
       sourceMunicipality { number } source { id } }
     revision { action nodeType detail } } }";
 
-struct Who {
-    moss: String,
-    rade: String,
-    rauma: String,
-    admin: String,
-}
-
-async fn who(app: &TestApp) -> Who {
-    Who {
-        moss: app.token("editor", Some("3103")).await,
-        rade: app.token("editor", Some("3112")).await,
-        rauma: app.token("editor", Some("1539")).await,
-        admin: app.token("admin", None).await,
-    }
-}
-
-async fn ok(app: &TestApp, token: Option<&str>, query: &str, variables: Value) -> Value {
-    let response = app.gql_as(token, query, variables).await;
-    assert!(
-        response.get("errors").is_none(),
-        "[{:?}] {query}\n{response:#}",
-        app.backend
-    );
-    response["data"].clone()
-}
-
-async fn preview(app: &TestApp, token: &str, query: &str, variables: Value) -> Value {
-    let auth = format!("Bearer {token}");
-    let (_, body) = app
-        .gql_with(
-            &[("authorization", &auth), ("x-preview", "true")],
-            query,
-            variables,
-        )
-        .await;
-    assert!(
-        body.get("errors").is_none(),
-        "[{:?}] {query}\n{body:#}",
-        app.backend
-    );
-    body["data"].clone()
-}
-
 /// Runs `query` expecting one error with `code` (and `field`, for VALIDATION); checks nothing was written.
 async fn refused(
-    app: &TestApp,
-    token: Option<&str>,
+    by: &Caller<'_>,
     query: &str,
     variables: Value,
     code: &str,
-    field: Option<&str>,
+    field: impl Into<Option<&str>>,
 ) {
+    let app = by.app;
     let before = app.dump().await;
-    let response = app.gql_as(token, query, variables.clone()).await;
+    let response = by.gql(query, variables.clone()).await;
     assert_eq!(
         response["errors"][0]["extensions"]["code"], code,
         "[{:?}] {variables}\n{response:#}",
         app.backend
     );
-    if let Some(field) = field {
+    if let Some(field) = field.into() {
         assert_eq!(
             response["errors"][0]["extensions"]["field"], field,
             "{response:#}"
@@ -96,30 +53,20 @@ async fn refused(
     );
 }
 
-async fn measure(app: &TestApp, slug: &str) -> (String, i64) {
-    let data = ok(
-        app,
-        None,
-        "query($s: String) { measure(slug: $s) { id version } }",
-        json!({ "s": slug }),
-    )
-    .await;
+/// `(id, version)` of the published `measure` or `plan` with this slug.
+async fn lookup(app: &TestApp, field: &str, slug: &str) -> (String, i64) {
+    let query = format!("query($s: String) {{ {field}(slug: $s) {{ id version }} }}");
+    let data = ok(&Caller::anonymous(app), &query, json!({ "s": slug })).await;
     (
-        data["measure"]["id"].as_str().expect("id").to_string(),
-        data["measure"]["version"].as_i64().expect("version"),
+        data[field]["id"].as_str().expect("id").to_string(),
+        data[field]["version"].as_i64().expect("version"),
     )
 }
 
+async fn measure(app: &TestApp, slug: &str) -> (String, i64) {
+    lookup(app, "measure", slug).await
+}
+
 async fn plan(app: &TestApp, slug: &str) -> (String, i64) {
-    let data = ok(
-        app,
-        None,
-        "query($s: String) { plan(slug: $s) { id version } }",
-        json!({ "s": slug }),
-    )
-    .await;
-    (
-        data["plan"]["id"].as_str().expect("id").to_string(),
-        data["plan"]["version"].as_i64().expect("version"),
-    )
+    lookup(app, "plan", slug).await
 }

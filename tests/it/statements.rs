@@ -4,7 +4,10 @@
 use crate::common;
 
 use oppvekstgraf_entity as entity;
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter};
+use sea_orm::{
+    ActiveModelBehavior, ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait,
+    IntoActiveModel, QueryFilter,
+};
 use serde_json::json;
 use uuid::Uuid;
 
@@ -46,78 +49,68 @@ async fn multiply(app: &common::TestApp, copies: usize) {
             new_plan.id = Uuid::new_v4();
             new_plan.slug = format!("{}-copy-{copy}", plan.slug);
             new_plan.parent_id = None;
-            new_plan
-                .into_active_model()
-                .reset_all()
-                .insert(db)
-                .await
-                .expect("plan copy");
+            insert(db, new_plan, "plan copy").await;
             let new_plan_id = new_plan_id(db, &plan.slug, copy).await;
-            entity::plan_owner::Model {
+            let owner = entity::plan_owner::Model {
                 plan_id: new_plan_id,
                 municipality_id: rauma.id,
                 position: 0,
-            }
-            .into_active_model()
-            .reset_all()
-            .insert(db)
-            .await
-            .expect("owner");
+            };
+            insert(db, owner, "owner").await;
             let measures = entity::measure::Entity::find()
                 .filter(entity::measure::Column::PlanId.eq(plan.id))
                 .all(db)
                 .await
                 .expect("measures");
             for measure in measures {
-                let mut new_measure = measure.clone();
-                new_measure.id = Uuid::new_v4();
-                new_measure.slug = format!("{}-copy-{copy}", measure.slug);
-                new_measure.plan_id = Some(new_plan_id);
-                new_measure
-                    .clone()
-                    .into_active_model()
-                    .reset_all()
-                    .insert(db)
-                    .await
-                    .expect("measure copy");
-                for link in entity::measure_unit::Entity::find()
-                    .filter(entity::measure_unit::Column::MeasureId.eq(measure.id))
-                    .all(db)
-                    .await
-                    .expect("units")
-                {
-                    entity::measure_unit::Model {
-                        measure_id: new_measure.id,
-                        ..link
-                    }
-                    .into_active_model()
-                    .reset_all()
-                    .insert(db)
-                    .await
-                    .expect("unit link");
-                }
-                for link in entity::measure_legal_reference::Entity::find()
-                    .filter(entity::measure_legal_reference::Column::MeasureId.eq(measure.id))
-                    .all(db)
-                    .await
-                    .expect("references")
-                {
-                    entity::measure_legal_reference::Model {
-                        measure_id: new_measure.id,
-                        ..link
-                    }
-                    .into_active_model()
-                    .reset_all()
-                    .insert(db)
-                    .await
-                    .expect("reference link");
-                }
+                copy_measure(db, measure, new_plan_id, copy).await;
             }
         }
     }
 }
 
-async fn new_plan_id(db: &sea_orm::DatabaseConnection, slug: &str, copy: usize) -> Uuid {
+/// Copies `measure` (copy number `copy`) into the plan `plan_id`, with its links to units and legal
+/// references.
+async fn copy_measure(
+    db: &DatabaseConnection,
+    measure: entity::measure::Model,
+    plan_id: Uuid,
+    copy: usize,
+) {
+    let mut new_measure = measure.clone();
+    new_measure.id = Uuid::new_v4();
+    new_measure.slug = format!("{}-copy-{copy}", measure.slug);
+    new_measure.plan_id = Some(plan_id);
+    let new_id = new_measure.id;
+    insert(db, new_measure, "measure copy").await;
+    use entity::{measure_legal_reference as reference, measure_unit as unit};
+    let units = unit::Entity::find().filter(unit::Column::MeasureId.eq(measure.id));
+    for mut link in units.all(db).await.expect("units") {
+        link.measure_id = new_id;
+        insert(db, link, "unit link").await;
+    }
+    let references = reference::Entity::find().filter(reference::Column::MeasureId.eq(measure.id));
+    for mut link in references.all(db).await.expect("references") {
+        link.measure_id = new_id;
+        insert(db, link, "reference link").await;
+    }
+}
+
+/// Inserts `model` as a new row with every column set; `what` names it when that fails.
+async fn insert<A>(db: &DatabaseConnection, model: impl IntoActiveModel<A>, what: &str)
+where
+    A: ActiveModelTrait + ActiveModelBehavior + Send,
+    <A::Entity as EntityTrait>::Model: IntoActiveModel<A>,
+{
+    model
+        .into_active_model()
+        .reset_all()
+        .insert(db)
+        .await
+        .expect(what);
+}
+
+async fn new_plan_id(db: &DatabaseConnection, slug: &str, copy: usize) -> Uuid {
     entity::plan::Entity::find()
         .filter(entity::plan::Column::Slug.eq(format!("{slug}-copy-{copy}")))
         .one(db)

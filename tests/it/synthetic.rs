@@ -5,7 +5,6 @@
 use crate::common;
 
 use oppvekstgraf_seed::synthetic::{self, Outcome, Params};
-use sea_orm::{ConnectionTrait, Statement};
 use serde_json::{Value, json};
 
 /// 3 municipalities × 2 plans × 3 measures, 4 units each.
@@ -21,13 +20,7 @@ fn small() -> Params {
 
 /// The integer columns `columns` of every row `sql` returns.
 async fn ints(app: &common::TestApp, sql: &str, columns: &[&str]) -> Vec<Vec<i64>> {
-    let backend = app.state.db.get_database_backend();
-    let rows = app
-        .state
-        .db
-        .query_all_raw(Statement::from_string(backend, sql.to_string()))
-        .await
-        .expect("query");
+    let rows = app.query_all(sql).await.expect("query");
     rows.iter()
         .map(|row| {
             columns

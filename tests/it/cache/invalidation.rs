@@ -64,9 +64,9 @@ async fn anonymous_reads_are_cached_and_invalidated_precisely(app: &TestApp) {
     assert!(renamed.get("errors").is_none(), "{renamed:#}");
     let (after, statements, hits) = cost(app, get(app, RAUMA, json!({}), &[])).await;
     assert!(
-        after.body.contains("Omdøpt tiltak i hurtigbufferen"),
+        after.text().contains("Omdøpt tiltak i hurtigbufferen"),
         "{}",
-        after.body
+        after.text()
     );
     assert!(
         statements > 0 && hits == 0,
@@ -106,7 +106,7 @@ async fn anonymous_reads_are_cached_and_invalidated_precisely(app: &TestApp) {
         data["node"]["measures"]["totalCount"],
         json!(cited_before + 1)
     );
-    assert!(cited.body.contains(&measure));
+    assert!(cited.text().contains(&measure));
     let (_, statements, hits) = cost(app, get(app, MOSS, json!({}), &[])).await;
     assert_eq!((statements, hits), (0, 1), "Moss's plans are still cached");
 }
@@ -155,7 +155,7 @@ async fn no_process_serves_the_old_result(app: &TestApp) {
         .await;
     assert!(changed.get("errors").is_none(), "{changed:#}");
     // The writing process answers with the new title at once.
-    assert!(get(app, RAUMA, json!({}), &[]).await.body.contains(title));
+    assert!(get(app, RAUMA, json!({}), &[]).await.text().contains(title));
     // Every other process drops its old result as soon as the change reaches it (NOTIFY on PostgreSQL,
     // the feed poll on SQLite), and from then on never serves it again.
     let bound = match app.backend {

@@ -47,7 +47,7 @@ async fn editors_and_errors_are_never_cached(app: &TestApp) {
             reply.header("cache-control"),
             Some("private, no-store"),
             "{}",
-            reply.body
+            reply.text()
         );
         assert_eq!(hits, 0);
     }
@@ -64,10 +64,7 @@ async fn editors_and_errors_are_never_cached(app: &TestApp) {
     // An anonymous POST read shares the cache but tells browsers to revalidate.
     let (status, _) = app.gql_with(&[], MOSS, json!({})).await;
     assert_eq!(status, StatusCode::OK);
-    let request = Request::post("/graphql")
-        .header(header::CONTENT_TYPE, "application/json")
-        .body(Body::from(json!({ "query": MOSS }).to_string()))
-        .expect("request");
+    let request = common::query_post(MOSS);
     let (reply, statements, hits) = cost(app, send(app, request)).await;
     ok(&reply);
     assert_eq!(reply.header("cache-control"), Some("no-cache"));
@@ -98,26 +95,16 @@ async fn persisted_queries(app: &TestApp) {
     );
     // A hash that is not the document's: refused, nothing remembered.
     let wrong = json!({ "persistedQuery": { "version": 1, "sha256Hash": "0".repeat(64) } });
-    let request = Request::post("/graphql")
-        .header(header::CONTENT_TYPE, "application/json")
-        .body(Body::from(
-            json!({ "query": MOSS, "extensions": wrong }).to_string(),
-        ))
-        .expect("request");
+    let request = common::json_post(&json!({ "query": MOSS, "extensions": wrong }));
     let refused = send(app, request).await;
     assert_eq!(refused.status, StatusCode::BAD_REQUEST);
     assert_eq!(
         refused.json()["errors"][0]["extensions"]["code"],
         "BAD_REQUEST"
     );
-    assert!(refused.body.contains("sha256Hash"), "{}", refused.body);
+    assert!(refused.text().contains("sha256Hash"), "{}", refused.text());
     // Document and hash together: executed and remembered; then the hash alone is enough.
-    let request = Request::post("/graphql")
-        .header(header::CONTENT_TYPE, "application/json")
-        .body(Body::from(
-            json!({ "query": MOSS, "extensions": extensions }).to_string(),
-        ))
-        .expect("request");
+    let request = common::json_post(&json!({ "query": MOSS, "extensions": extensions }));
     let full = send(app, request).await;
     let expected = ok(&full);
     let short = send(app, by_hash()).await;
@@ -125,13 +112,9 @@ async fn persisted_queries(app: &TestApp) {
     assert!(short.header("etag").is_some());
     // A persisted mutation is still refused over GET.
     let mutation = "mutation { measureUpdate(input: {id: \"x\", version: 1}) { measure { id } } }";
-    let request = Request::post("/graphql")
-        .header(header::CONTENT_TYPE, "application/json")
-        .body(Body::from(
-            json!({ "query": mutation, "extensions": { "persistedQuery": { "version": 1, "sha256Hash": hex::encode(Sha256::digest(mutation.as_bytes())) } } })
-                .to_string(),
-        ))
-        .expect("request");
+    let request = common::json_post(
+        &json!({ "query": mutation, "extensions": { "persistedQuery": { "version": 1, "sha256Hash": hex::encode(Sha256::digest(mutation.as_bytes())) } } }),
+    );
     send(app, request).await;
     let over_get = Request::get(get_uri(
         "",
@@ -167,6 +150,6 @@ async fn metrics_are_exposed(app: &TestApp) {
         "oppvekstgraf_response_cache_misses_total 1",
         "oppvekstgraf_response_cache_entries 1",
     ] {
-        assert!(reply.body.contains(name), "{name} in\n{}", reply.body);
+        assert!(reply.text().contains(name), "{name} in\n{}", reply.text());
     }
 }

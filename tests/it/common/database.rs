@@ -2,17 +2,13 @@
 
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use axum::{
-    Router,
-    body::Body,
-    http::{Request, header},
-};
+use axum::{Router, body::Body, http::Request};
 use oppvekstgraf_api::{AppState, app, config::DatabaseConfig, db};
 use oppvekstgraf_migration::{Migrator, MigratorTrait};
-use sea_orm::{ConnectionTrait, Database, DatabaseConnection, Statement};
+use sea_orm::{ConnectionTrait, Database, DatabaseConnection, DbErr, QueryResult, Statement};
 use serde_json::{Value, json};
 
-use super::{Backend, graphql_post, send_via};
+use super::{Backend, graphql_post, graphql_post_with, send_via};
 
 /// Tables compared by [`TestApp::dump`]: every table of the catalog but tokens (using one records
 /// `last_used_at`).
@@ -241,13 +237,7 @@ impl TestApp {
         query: &str,
         variables: Value,
     ) -> (axum::http::StatusCode, Value) {
-        let body = json!({ "query": query, "variables": variables }).to_string();
-        let mut request =
-            Request::post("/graphql").header(header::CONTENT_TYPE, "application/json");
-        for (name, value) in headers {
-            request = request.header(*name, *value);
-        }
-        self.send(request.body(Body::from(body)).expect("request"))
+        self.send(graphql_post_with(headers, query, variables))
             .await
     }
 
@@ -281,11 +271,25 @@ impl TestApp {
 
     /// Runs raw SQL (test setup only).
     pub async fn execute(&self, sql: &str) {
-        let backend = self.state.db.get_database_backend();
         self.state
             .db
-            .execute_raw(Statement::from_string(backend, sql.to_string()))
+            .execute_raw(self.statement(sql))
             .await
             .expect("execute");
+    }
+
+    /// The first row raw SQL returns.
+    pub async fn query_one(&self, sql: impl Into<String>) -> Result<Option<QueryResult>, DbErr> {
+        self.state.db.query_one_raw(self.statement(sql)).await
+    }
+
+    /// Every row raw SQL returns.
+    pub async fn query_all(&self, sql: impl Into<String>) -> Result<Vec<QueryResult>, DbErr> {
+        self.state.db.query_all_raw(self.statement(sql)).await
+    }
+
+    /// `sql` as a raw statement for this app's database backend.
+    pub fn statement(&self, sql: impl Into<String>) -> Statement {
+        Statement::from_string(self.state.db.get_database_backend(), sql)
     }
 }

@@ -3,9 +3,14 @@
 #![allow(dead_code)]
 
 mod database;
+mod documents;
+mod editors;
 mod process;
+pub mod router;
 
 pub use database::{TestApp, postgres_base};
+pub use documents::fan_out;
+pub use editors::{Caller, Who, merged, ok, preview, who};
 pub use process::{ApiProcess, http_get, websocket};
 
 use axum::{
@@ -13,9 +18,7 @@ use axum::{
     body::Body,
     http::{Request, header},
 };
-use http_body_util::BodyExt;
 use serde_json::{Value, json};
-use tower::ServiceExt;
 
 /// Which engine a test runs on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -58,28 +61,51 @@ macro_rules! on_both {
 
 /// A GraphQL POST of `query` with `variables` to `/graphql`.
 pub fn graphql_post(query: &str, variables: Value) -> Request<Body> {
+    graphql_post_with(&[], query, variables)
+}
+
+/// [`graphql_post`] with these extra headers.
+pub fn graphql_post_with(headers: &[(&str, &str)], query: &str, variables: Value) -> Request<Body> {
     let body = json!({ "query": query, "variables": variables }).to_string();
+    let request = Request::post("/graphql").header(header::CONTENT_TYPE, "application/json");
+    router::with_headers(request, headers)
+        .body(Body::from(body))
+        .expect("request")
+}
+
+/// A POST of a bare `{ "query": … }` body (no variables) to `/graphql`.
+pub fn query_post(query: &str) -> Request<Body> {
+    json_post(&json!({ "query": query }))
+}
+
+/// A POST of `body`, a GraphQL request as JSON, to `/graphql`.
+pub fn json_post(body: &Value) -> Request<Body> {
     Request::post("/graphql")
         .header(header::CONTENT_TYPE, "application/json")
-        .body(Body::from(body))
+        .body(Body::from(body.to_string()))
         .expect("request")
 }
 
 /// Sends a request through `router` (for a router over a differently configured state) and returns status
 /// and JSON body (null when the body is not JSON).
 pub async fn send_via(router: Router, request: Request<Body>) -> (axum::http::StatusCode, Value) {
-    let response = router.oneshot(request).await.expect("response");
-    let status = response.status();
-    let bytes = response
-        .into_body()
-        .collect()
-        .await
-        .expect("body")
-        .to_bytes();
-    (
-        status,
-        serde_json::from_slice(&bytes).unwrap_or(Value::Null),
-    )
+    let response = router::call(&router, request).await;
+    (response.status, response.json())
+}
+
+/// Words of a failing query's database text (table, SQL, driver) that no response may show, after a test
+/// drops the `measure_theme` table under it.
+pub const DATABASE_TEXT: [&str; 5] = [
+    "measure_theme",
+    "select",
+    "no such table",
+    "does not exist",
+    "sqlx",
+];
+
+/// The `nodes` of a connection, which must be a list (the test fails naming `what` when it is not).
+pub fn nodes<'a>(connection: &'a Value, what: &str) -> &'a Vec<Value> {
+    connection["nodes"].as_array().expect(what)
 }
 
 /// `edges[].node.<field>` of a connection as strings.

@@ -10,18 +10,16 @@ use super::{HANDLINGSDEL, MEASURE_CREATE, MEASURE_UPDATE, node, ok, refused, who
 on_both!(versions_conflict_and_the_first_save_wins);
 async fn versions_conflict_and_the_first_save_wins(app: &TestApp) {
     let w = who(app).await;
-    let (id, version) = node(app, None, "measure(slug: \"rauma-arshjul\")").await;
+    let (id, version) = node(app, "measure(slug: \"rauma-arshjul\")").await;
     let first = ok(
-        app,
-        Some(&w.rauma),
+        &w.rauma,
         MEASURE_UPDATE,
         json!({ "input": { "id": id, "version": version, "title": "Første" } }),
     )
     .await;
     assert_eq!(first["measureUpdate"]["measure"]["version"], version + 1);
     let error = refused(
-        app,
-        Some(&w.rauma),
+        &w.rauma,
         MEASURE_UPDATE,
         json!({ "input": { "id": id, "version": version, "title": "Andre" } }),
         "CONFLICT",
@@ -35,14 +33,12 @@ async fn versions_conflict_and_the_first_save_wins(app: &TestApp) {
         "{error}"
     );
     // Two editors saving against the same version at once: exactly one wins.
-    let (id, version) = node(app, None, "measure(slug: \"rauma-arshjul\")").await;
-    let a = app.gql_as(
-        Some(&w.rauma),
+    let (id, version) = node(app, "measure(slug: \"rauma-arshjul\")").await;
+    let a = w.rauma.gql(
         MEASURE_UPDATE,
         json!({ "input": { "id": id, "version": version, "title": "A" } }),
     );
-    let b = app.gql_as(
-        Some(&w.admin),
+    let b = w.admin.gql(
         MEASURE_UPDATE,
         json!({ "input": { "id": id, "version": version, "title": "B" } }),
     );
@@ -61,7 +57,7 @@ async fn versions_conflict_and_the_first_save_wins(app: &TestApp) {
         app.backend
     );
     assert!(codes.contains(&json!("CONFLICT")), "{codes:?}");
-    let (_, now) = node(app, None, "measure(slug: \"rauma-arshjul\")").await;
+    let (_, now) = node(app, "measure(slug: \"rauma-arshjul\")").await;
     assert_eq!(now, version + 1);
 }
 
@@ -69,11 +65,11 @@ on_both!(concurrent_creates_all_land);
 /// Editors writing at the same time wait for each other; none of them gets an internal error.
 async fn concurrent_creates_all_land(app: &TestApp) {
     let w = who(app).await;
-    let (plan, _) = node(app, None, &format!("plan(slug: \"{HANDLINGSDEL}\")")).await;
+    let (plan, _) = node(app, &format!("plan(slug: \"{HANDLINGSDEL}\")")).await;
     let creates = (0..6).map(|i| {
         let input = json!({ "input": { "plan": plan, "title": format!("Samtidig {i}") } });
-        let token = w.rauma.clone();
-        async move { app.gql_as(Some(&token), MEASURE_CREATE, input).await }
+        let rauma = &w.rauma;
+        async move { rauma.gql(MEASURE_CREATE, input).await }
     });
     let results = futures_util::future::join_all(creates).await;
     for result in &results {
@@ -83,16 +79,12 @@ async fn concurrent_creates_all_land(app: &TestApp) {
             app.backend
         );
     }
-    let preview = app
-        .gql_with(
-            &[
-                ("authorization", &format!("Bearer {}", w.rauma)),
-                ("x-preview", "true"),
-            ],
+    let preview = w
+        .rauma
+        .gql_preview(
             r#"{ measures(filter: { search: "Samtidig" }) { totalCount } }"#,
             json!({}),
         )
-        .await
-        .1;
+        .await;
     assert_eq!(preview["data"]["measures"]["totalCount"], 6);
 }

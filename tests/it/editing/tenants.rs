@@ -2,7 +2,7 @@
 
 use crate::common;
 
-use common::TestApp;
+use common::{Caller, TestApp, merged};
 use serde_json::{Value, json};
 
 use super::{HANDLINGSDEL, JOINT_PLAN, MEASURE_CREATE, MEASURE_UPDATE, node, ok, refused, who};
@@ -22,170 +22,72 @@ async fn role_mutation_tenant_matrix(app: &TestApp) {
         "mutation($input: ThemeArchiveInput!) { themeArchive(input: $input) { theme { status } } }";
 
     // Update: own, other, registry — for anonymous, editors and admin.
-    for (token, own, other, registry) in [
-        (
-            None,
-            "UNAUTHENTICATED",
-            "UNAUTHENTICATED",
-            "UNAUTHENTICATED",
-        ),
-        (Some(w.rauma.as_str()), "OK", "FORBIDDEN", "FORBIDDEN"),
+    let denied = "UNAUTHENTICATED";
+    for (by, own, other, registry) in [
+        (&w.anonymous, denied, denied, denied),
+        (&w.rauma, "OK", "FORBIDDEN", "FORBIDDEN"),
     ] {
-        let (id, version) = node(app, None, rauma_measure).await;
-        check(app, token, MEASURE_UPDATE, update(&id, version), own).await;
-        let (id, version) = node(app, None, moss_measure).await;
-        check(app, token, MEASURE_UPDATE, update(&id, version), other).await;
-        let (id, version) = node(app, None, theme).await;
-        check(
-            app,
-            token,
-            THEME_UPDATE,
-            theme_update(&id, version),
-            registry,
-        )
-        .await;
+        let (id, version) = node(app, rauma_measure).await;
+        check(by, MEASURE_UPDATE, update(&id, version), own).await;
+        let (id, version) = node(app, moss_measure).await;
+        check(by, MEASURE_UPDATE, update(&id, version), other).await;
+        let (id, version) = node(app, theme).await;
+        check(by, THEME_UPDATE, theme_update(&id, version), registry).await;
     }
-    let (id, version) = node(app, None, theme).await;
-    check(
-        app,
-        Some(&w.admin),
-        THEME_UPDATE,
-        theme_update(&id, version),
-        "OK",
-    )
-    .await;
-    let (id, version) = node(app, None, moss_measure).await;
-    check(
-        app,
-        Some(&w.admin),
-        MEASURE_UPDATE,
-        update(&id, version),
-        "OK",
-    )
-    .await;
+    let (id, version) = node(app, theme).await;
+    check(&w.admin, THEME_UPDATE, theme_update(&id, version), "OK").await;
+    let (id, version) = node(app, moss_measure).await;
+    check(&w.admin, MEASURE_UPDATE, update(&id, version), "OK").await;
 
     // Publication states: the other municipality's editor is refused, the owner may.
-    let (id, version) = node(app, None, moss_measure).await;
-    check(
-        app,
-        Some(&w.rauma),
-        UNPUBLISH,
-        json!({ "input": { "id": id, "version": version } }),
-        "FORBIDDEN",
-    )
-    .await;
-    check(
-        app,
-        Some(&w.moss),
-        UNPUBLISH,
-        json!({ "input": { "id": id, "version": version } }),
-        "OK",
-    )
-    .await;
+    let (id, version) = node(app, moss_measure).await;
+    check(&w.rauma, UNPUBLISH, at(&id, version), "FORBIDDEN").await;
+    check(&w.moss, UNPUBLISH, at(&id, version), "OK").await;
     // Now a draft: to Rauma's editor it does not exist at all.
-    check(
-        app,
-        Some(&w.rauma),
-        UNPUBLISH,
-        json!({ "input": { "id": id, "version": version + 1 } }),
-        "NOT_FOUND",
-    )
-    .await;
-    let (id, version) = node(app, None, theme).await;
-    check(
-        app,
-        Some(&w.rauma),
-        THEME_ARCHIVE,
-        json!({ "input": { "id": id, "version": version } }),
-        "FORBIDDEN",
-    )
-    .await;
-    check(
-        app,
-        Some(&w.admin),
-        THEME_ARCHIVE,
-        json!({ "input": { "id": id, "version": version } }),
-        "OK",
-    )
-    .await;
+    check(&w.rauma, UNPUBLISH, at(&id, version + 1), "NOT_FOUND").await;
+    let (id, version) = node(app, theme).await;
+    check(&w.rauma, THEME_ARCHIVE, at(&id, version), "FORBIDDEN").await;
+    check(&w.admin, THEME_ARCHIVE, at(&id, version), "OK").await;
 
     // Create in the registry: admins only.
     const THEME_CREATE: &str = "mutation($input: ThemeCreateInput!) { themeCreate(input: $input) { theme { slug status } } }";
-    check(
-        app,
-        Some(&w.rauma),
-        THEME_CREATE,
-        json!({ "input": { "label": "Skolevegring" } }),
-        "FORBIDDEN",
-    )
-    .await;
-    check(
-        app,
-        Some(&w.admin),
-        THEME_CREATE,
-        json!({ "input": { "label": "Skolevegring" } }),
-        "OK",
-    )
-    .await;
+    let label = json!({ "input": { "label": "Skolevegring" } });
+    check(&w.rauma, THEME_CREATE, label.clone(), "FORBIDDEN").await;
+    check(&w.admin, THEME_CREATE, label, "OK").await;
 
     // Plans and units of another municipality, reached by their global IDs.
-    let (plan, version) = node(app, None, &format!("plan(slug: \"{JOINT_PLAN}\")")).await;
+    let (plan, version) = node(app, &format!("plan(slug: \"{JOINT_PLAN}\")")).await;
     const PLAN_UPDATE: &str = "mutation($input: PlanUpdateInput!) { planUpdate(input: $input) { plan { title version } } }";
-    check(
-        app,
-        Some(&w.rauma),
-        PLAN_UPDATE,
-        json!({ "input": { "id": plan, "version": version, "summary": "x" } }),
-        "FORBIDDEN",
-    )
-    .await;
+    let summary =
+        |text: &str| json!({ "input": { "id": plan, "version": version, "summary": text } });
+    check(&w.rauma, PLAN_UPDATE, summary("x"), "FORBIDDEN").await;
     // Every owner of a joint plan may edit it.
-    check(
-        app,
-        Some(&w.moss),
-        PLAN_UPDATE,
-        json!({ "input": { "id": plan, "version": version, "summary": "Felles plan" } }),
-        "OK",
-    )
-    .await;
-    let (unit, version) = node(app, None, "unit(slug: \"moss-helsestasjonen\")").await;
+    check(&w.moss, PLAN_UPDATE, summary("Felles plan"), "OK").await;
+    let (unit, version) = node(app, "unit(slug: \"moss-helsestasjonen\")").await;
     const UNIT_UPDATE: &str =
         "mutation($input: UnitUpdateInput!) { unitUpdate(input: $input) { unit { name } } }";
-    check(
-        app,
-        Some(&w.rauma),
-        UNIT_UPDATE,
-        json!({ "input": { "id": unit, "version": version, "name": "x" } }),
-        "FORBIDDEN",
-    )
-    .await;
+    let rename = json!({ "input": { "id": unit, "version": version, "name": "x" } });
+    check(&w.rauma, UNIT_UPDATE, rename, "FORBIDDEN").await;
     // A Moss ID where a Rauma plan is expected is still a Moss node.
-    let (rauma_plan, _) = node(app, None, &format!("plan(slug: \"{HANDLINGSDEL}\")")).await;
-    check(
-        app,
-        Some(&w.moss),
-        MEASURE_CREATE,
-        json!({ "input": { "plan": rauma_plan, "title": "Inntrenger" } }),
-        "FORBIDDEN",
-    )
-    .await;
+    let (rauma_plan, _) = node(app, &format!("plan(slug: \"{HANDLINGSDEL}\")")).await;
+    let intruder = json!({ "input": { "plan": rauma_plan, "title": "Inntrenger" } });
+    check(&w.moss, MEASURE_CREATE, intruder, "FORBIDDEN").await;
     // An ID of the wrong type is a validation error.
-    check(
-        app,
-        Some(&w.rauma),
-        MEASURE_UPDATE,
-        json!({ "input": { "id": unit, "version": 1, "title": "x" } }),
-        "VALIDATION",
-    )
-    .await;
+    let wrong_type = json!({ "input": { "id": unit, "version": 1, "title": "x" } });
+    check(&w.rauma, MEASURE_UPDATE, wrong_type, "VALIDATION").await;
+}
+
+/// `{ "input": { id, version } }`: the input of a mutation that changes a node's state.
+fn at(id: &str, version: i64) -> Value {
+    json!({ "input": { "id": id, "version": version } })
 }
 
 /// Checks one matrix cell: "OK" or an error code (with the database unchanged).
-async fn check(app: &TestApp, token: Option<&str>, query: &str, variables: Value, expect: &str) {
+async fn check(by: &Caller<'_>, query: &str, variables: Value, expect: &str) {
     if expect == "OK" {
-        ok(app, token, query, variables).await;
+        ok(by, query, variables).await;
     } else {
-        refused(app, token, query, variables, expect).await;
+        refused(by, query, variables, expect).await;
     }
 }
 
@@ -194,58 +96,39 @@ on_both!(create_and_update_across_tenants);
 async fn create_and_update_across_tenants(app: &TestApp) {
     let w = who(app).await;
     const UNIT_CREATE: &str = "mutation($input: UnitCreateInput!) { unitCreate(input: $input) { unit { slug status municipality { number } } } }";
-    let created = ok(
-        app,
-        Some(&w.rauma),
-        UNIT_CREATE,
-        json!({ "input": { "name": "Familieteamet", "kind": "SERVICE" } }),
-    )
-    .await;
+    let unit = |name: &str, kind: &str, extra: Value| {
+        let base = json!({ "name": name, "kind": kind });
+        json!({ "input": merged(base, extra) })
+    };
+    let team = unit("Familieteamet", "SERVICE", json!({}));
+    let created = ok(&w.rauma, UNIT_CREATE, team).await;
     assert_eq!(
         created["unitCreate"]["unit"]["municipality"]["number"],
         "1539"
     );
-    refused(
-        app,
-        Some(&w.rauma),
-        UNIT_CREATE,
-        json!({ "input": { "name": "X", "kind": "SERVICE", "municipality": "3103" } }),
-        "VALIDATION",
-    )
-    .await;
-    refused(
-        app,
-        Some(&w.rauma),
-        UNIT_CREATE,
-        json!({ "input": { "name": "X", "kind": "EXTERNAL_PARTNER", "national": true } }),
-        "FORBIDDEN",
-    )
-    .await;
-    let national = ok(app, Some(&w.admin), UNIT_CREATE, json!({ "input": { "name": "Statsforvalteren", "kind": "EXTERNAL_PARTNER", "national": true } })).await;
+    let moss_unit = unit("X", "SERVICE", json!({ "municipality": "3103" }));
+    refused(&w.rauma, UNIT_CREATE, moss_unit, "VALIDATION").await;
+    let partner = |name: &str| unit(name, "EXTERNAL_PARTNER", json!({ "national": true }));
+    refused(&w.rauma, UNIT_CREATE, partner("X"), "FORBIDDEN").await;
+    let national = ok(&w.admin, UNIT_CREATE, partner("Statsforvalteren")).await;
     assert_eq!(national["unitCreate"]["unit"]["municipality"], Value::Null);
     const GOAL_CREATE: &str = "mutation($input: GoalCreateInput!) { goalCreate(input: $input) { goal { position plan { slug } } } }";
     let (moss_plan, _) = node(
         app,
-        None,
         "plan(slug: \"moss-kommuneplanens-samfunnsdel-2020-2030\")",
     )
     .await;
-    refused(
-        app,
-        Some(&w.rauma),
-        GOAL_CREATE,
-        json!({ "input": { "plan": moss_plan, "focusArea": "X", "statement": "Y" } }),
-        "FORBIDDEN",
-    )
-    .await;
-    let goal = ok(app, Some(&w.moss), GOAL_CREATE, json!({ "input": { "plan": moss_plan, "focusArea": "Oppvekst", "statement": "Alle barn mestrer" } })).await;
+    let goal = |focus_area: &str, statement: &str| json!({ "input": { "plan": moss_plan, "focusArea": focus_area, "statement": statement } });
+    refused(&w.rauma, GOAL_CREATE, goal("X", "Y"), "FORBIDDEN").await;
+    let goal = ok(&w.moss, GOAL_CREATE, goal("Oppvekst", "Alle barn mestrer")).await;
     assert_eq!(
         goal["goalCreate"]["goal"]["position"], 3,
         "appended after the three goals"
     );
     const PLAN_CREATE: &str = "mutation($input: PlanCreateInput!) { planCreate(input: $input) { plan { owners { nodes { number } } } } }";
-    refused(app, Some(&w.rauma), PLAN_CREATE, json!({ "input": { "title": "Felles", "kind": "ACTION_PLAN", "owners": ["1539", "1506"] } }), "FORBIDDEN").await;
-    let joint = ok(app, Some(&w.admin), PLAN_CREATE, json!({ "input": { "title": "Felles", "kind": "ACTION_PLAN", "owners": ["1539", "1506"] } })).await;
+    let joint = json!({ "input": { "title": "Felles", "kind": "ACTION_PLAN", "owners": ["1539", "1506"] } });
+    refused(&w.rauma, PLAN_CREATE, joint.clone(), "FORBIDDEN").await;
+    let joint = ok(&w.admin, PLAN_CREATE, joint).await;
     assert_eq!(
         joint["planCreate"]["plan"]["owners"]["nodes"]
             .as_array()
@@ -253,46 +136,22 @@ async fn create_and_update_across_tenants(app: &TestApp) {
         Some(2)
     );
     // The registry and the municipalities themselves: admins only, even for your own municipality.
-    let (rauma, version) = node(app, None, "municipality(number: \"1539\")").await;
+    let (rauma, version) = node(app, "municipality(number: \"1539\")").await;
     const MUNICIPALITY: &str = "mutation($input: MunicipalityUpdateInput!) { municipalityUpdate(input: $input) { municipality { name version } } }";
-    refused(
-        app,
-        Some(&w.rauma),
-        MUNICIPALITY,
-        json!({ "input": { "id": rauma, "version": version, "name": "Rauma kommune" } }),
-        "FORBIDDEN",
-    )
-    .await;
-    ok(
-        app,
-        Some(&w.admin),
-        MUNICIPALITY,
-        json!({ "input": { "id": rauma, "version": version, "name": "Rauma kommune" } }),
-    )
-    .await;
+    let name = json!({ "input": { "id": rauma, "version": version, "name": "Rauma kommune" } });
+    refused(&w.rauma, MUNICIPALITY, name.clone(), "FORBIDDEN").await;
+    ok(&w.admin, MUNICIPALITY, name).await;
     const LAW: &str = "mutation($input: LawCreateInput!) { lawCreate(input: $input) { law { lovdataId status } } }";
     let law = json!({ "input": { "lovdataId": "LOV-2025-06-20-99", "shortTitle": "testloven", "title": "Lov om test", "kind": "ACT" } });
-    refused(app, Some(&w.rauma), LAW, law.clone(), "FORBIDDEN").await;
-    refused(app, None, LAW, law.clone(), "UNAUTHENTICATED").await;
-    let created = ok(app, Some(&w.admin), LAW, law).await;
+    refused(&w.rauma, LAW, law.clone(), "FORBIDDEN").await;
+    refused(&w.anonymous, LAW, law.clone(), "UNAUTHENTICATED").await;
+    let created = ok(&w.admin, LAW, law).await;
     assert_eq!(created["lawCreate"]["law"]["status"], "DRAFT");
-    let (concept, version) = node(app, None, "concept(slug: \"bekymring\")").await;
+    let (concept, version) = node(app, "concept(slug: \"bekymring\")").await;
     const CONCEPT: &str = "mutation($input: ConceptUpdateInput!) { conceptUpdate(input: $input) { concept { altLabels } } }";
-    refused(
-        app,
-        Some(&w.moss),
-        CONCEPT,
-        json!({ "input": { "id": concept, "version": version, "altLabels": ["Uro"] } }),
-        "FORBIDDEN",
-    )
-    .await;
-    let updated = ok(
-        app,
-        Some(&w.admin),
-        CONCEPT,
-        json!({ "input": { "id": concept, "version": version, "altLabels": ["Uro"] } }),
-    )
-    .await;
+    let labels = json!({ "input": { "id": concept, "version": version, "altLabels": ["Uro"] } });
+    refused(&w.moss, CONCEPT, labels.clone(), "FORBIDDEN").await;
+    let updated = ok(&w.admin, CONCEPT, labels).await;
     assert_eq!(
         updated["conceptUpdate"]["concept"]["altLabels"],
         json!(["Uro"])

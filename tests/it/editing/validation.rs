@@ -2,7 +2,7 @@
 
 use crate::common;
 
-use common::TestApp;
+use common::{TestApp, merged};
 use serde_json::{Value, json};
 
 use super::{HANDLINGSDEL, MEASURE_CREATE, node, ok, refused, who};
@@ -11,15 +11,12 @@ on_both!(validation_rules);
 /// Every validation rule, with a bad value (refused, naming the field, nothing written) and a good one.
 async fn validation_rules(app: &TestApp) {
     let w = who(app).await;
-    let (plan, _) = node(app, None, &format!("plan(slug: \"{HANDLINGSDEL}\")")).await;
+    let (plan, _) = node(app, &format!("plan(slug: \"{HANDLINGSDEL}\")")).await;
     let long = "x".repeat(501);
     const PLAN_CREATE: &str = "mutation($input: PlanCreateInput!) { planCreate(input: $input) { plan { slug owners { nodes { number } } } } }";
     let plan_input = |extra: Value| {
-        let mut input = json!({ "title": "Ny plan", "kind": "THEMATIC_PLAN" });
-        if let (Some(input), Some(extra)) = (input.as_object_mut(), extra.as_object()) {
-            input.extend(extra.clone());
-        }
-        json!({ "input": input })
+        let base = json!({ "title": "Ny plan", "kind": "THEMATIC_PLAN" });
+        json!({ "input": merged(base, extra) })
     };
     let cases: Vec<(&str, &str, Value, Value, &str)> = vec![
         (
@@ -115,22 +112,20 @@ async fn validation_rules(app: &TestApp) {
         ),
     ];
     for (name, query, bad, good, field) in cases {
-        let error = refused(app, Some(&w.rauma), query, bad, "VALIDATION").await;
+        let error = refused(&w.rauma, query, bad, "VALIDATION").await;
         assert_eq!(error["extensions"]["field"], field, "{name}: {error}");
-        ok(app, Some(&w.rauma), query, good).await;
+        ok(&w.rauma, query, good).await;
     }
     // Unknown enum values and wrong types are refused by GraphQL validation, before anything runs.
     refused(
-        app,
-        Some(&w.rauma),
+        &w.rauma,
         PLAN_CREATE,
         json!({ "input": { "title": "x", "kind": "NOPE" } }),
         "GRAPHQL_VALIDATION_FAILED",
     )
     .await;
     refused(
-        app,
-        Some(&w.rauma),
+        &w.rauma,
         PLAN_CREATE,
         json!({ "input": { "title": "x", "kind": "THEMATIC_PLAN", "adoptedOn": "2023-13-45" } }),
         "GRAPHQL_VALIDATION_FAILED",
@@ -138,16 +133,14 @@ async fn validation_rules(app: &TestApp) {
     .await;
     // Inputs cannot set server-owned fields.
     refused(
-        app,
-        Some(&w.rauma),
+        &w.rauma,
         MEASURE_CREATE,
         json!({ "input": { "plan": plan, "title": "x", "version": 7 } }),
         "GRAPHQL_VALIDATION_FAILED",
     )
     .await;
     refused(
-        app,
-        Some(&w.rauma),
+        &w.rauma,
         MEASURE_CREATE,
         json!({ "input": { "plan": plan, "title": "x", "createdAt": "2020-01-01T00:00:00Z" } }),
         "GRAPHQL_VALIDATION_FAILED",
@@ -200,16 +193,15 @@ async fn validation_rules(app: &TestApp) {
         ),
     ];
     for (name, query, bad, good, field) in admin_cases {
-        let error = refused(app, Some(&w.admin), query, bad, "VALIDATION").await;
+        let error = refused(&w.admin, query, bad, "VALIDATION").await;
         assert_eq!(error["extensions"]["field"], field, "{name}: {error}");
-        ok(app, Some(&w.admin), query, good).await;
+        ok(&w.admin, query, good).await;
     }
     // Section syntax, on a law that exists.
-    let (law, _) = node(app, None, "law(lovdataId: \"LOV-2021-06-18-97\")").await;
+    let (law, _) = node(app, "law(lovdataId: \"LOV-2021-06-18-97\")").await;
     const SECTION: &str = "mutation($input: LegalReferenceCreateInput!) { legalReferenceCreate(input: $input) { legalReference { citation } } }";
     let error = refused(
-        app,
-        Some(&w.admin),
+        &w.admin,
         SECTION,
         json!({ "input": { "law": law, "section": "§ 3-1" } }),
         "VALIDATION",
@@ -217,16 +209,14 @@ async fn validation_rules(app: &TestApp) {
     .await;
     assert_eq!(error["extensions"]["field"], "input.section");
     refused(
-        app,
-        Some(&w.admin),
+        &w.admin,
         SECTION,
         json!({ "input": { "law": law, "section": "15-1" } }),
         "VALIDATION",
     )
     .await;
     let created = ok(
-        app,
-        Some(&w.admin),
+        &w.admin,
         SECTION,
         json!({ "input": { "law": law, "section": "3-1", "paragraph": 2 } }),
     )

@@ -16,6 +16,16 @@ use super::{Api, HANDLINGSDEL, graphql, scalar_i64};
 const CREATE: &str =
     "mutation($input: MeasureCreateInput!) { measureCreate(input: $input) { measure { uuid } } }";
 
+/// The crash test's measures without a revision.
+const WITHOUT_REVISION: &str = "SELECT COUNT(*) FROM measure m WHERE m.title LIKE 'Krasjtest %' \
+     AND NOT EXISTS (SELECT 1 FROM revision r WHERE r.node_id = m.id)";
+/// The crash test's revisions without a measure.
+const ORPHAN_REVISIONS: &str = "SELECT COUNT(*) FROM revision r WHERE r.actor_name = 'Krasjtest' \
+     AND NOT EXISTS (SELECT 1 FROM measure m WHERE m.id = r.node_id)";
+/// The crash test's revisions without a change event.
+const WITHOUT_EVENT: &str = "SELECT COUNT(*) FROM revision r WHERE r.actor_name = 'Krasjtest' \
+     AND NOT EXISTS (SELECT 1 FROM change_event e WHERE e.revision_id = r.id)";
+
 /// Writers create measures as fast as they can while the process is SIGKILLed. Afterwards the file passes
 /// `integrity_check` and `foreign_key_check`, every acknowledged measure is there, every measure has its
 /// revision and change event (no half-written mutation), and the binary serves from the file again.
@@ -29,11 +39,8 @@ async fn sqlite_killed_mid_write_leaves_a_consistent_database() {
         .env("RUST_LOG", "warn")
         .output()
         .expect("token create");
-    assert!(
-        token.status.success(),
-        "{}",
-        String::from_utf8_lossy(&token.stderr)
-    );
+    let stderr = String::from_utf8_lossy(&token.stderr);
+    assert!(token.status.success(), "{stderr}");
     let token = String::from_utf8_lossy(&token.stdout).trim().to_string();
     let mut api = Api::start(&url, dir.path(), true, &[]).await;
     let plan = graphql(
@@ -135,27 +142,14 @@ async fn sqlite_killed_mid_write_leaves_a_consistent_database() {
             .expect("count");
         assert_eq!(found, 1, "acknowledged measure {uuid} is in the file");
     }
-    let without_revision = scalar_i64(
-        &db,
-        "SELECT COUNT(*) FROM measure m WHERE m.title LIKE 'Krasjtest %' \
-         AND NOT EXISTS (SELECT 1 FROM revision r WHERE r.node_id = m.id)",
-    )
-    .await;
-    assert_eq!(without_revision, 0, "every measure has its revision");
-    let orphan_revisions = scalar_i64(
-        &db,
-        "SELECT COUNT(*) FROM revision r WHERE r.actor_name = 'Krasjtest' \
-         AND NOT EXISTS (SELECT 1 FROM measure m WHERE m.id = r.node_id)",
-    )
-    .await;
-    assert_eq!(orphan_revisions, 0, "every revision has its measure");
-    let without_event = scalar_i64(
-        &db,
-        "SELECT COUNT(*) FROM revision r WHERE r.actor_name = 'Krasjtest' \
-         AND NOT EXISTS (SELECT 1 FROM change_event e WHERE e.revision_id = r.id)",
-    )
-    .await;
-    assert_eq!(without_event, 0, "every revision has its change event");
+    // No half-written mutation.
+    for (sql, what) in [
+        (WITHOUT_REVISION, "every measure has its revision"),
+        (ORPHAN_REVISIONS, "every revision has its measure"),
+        (WITHOUT_EVENT, "every revision has its change event"),
+    ] {
+        assert_eq!(scalar_i64(&db, sql).await, 0, "{what}");
+    }
     let revisions = scalar_i64(
         &db,
         "SELECT COUNT(*) FROM revision WHERE actor_name = 'Krasjtest'",

@@ -4,26 +4,27 @@ use crate::common;
 
 use std::{collections::HashSet, time::Duration};
 
-use common::TestApp;
+use common::{Caller, TestApp};
 use serde_json::{Value, json};
 
 use super::{CREATE, FEED, UPDATE, actions, create_update_publish, ok, plan_id, preview};
 
 on_both!(feed_lists_changes_in_order_with_visibility);
 async fn feed_lists_changes_in_order_with_visibility(app: &TestApp) {
-    let rauma = app.token("editor", Some("1539")).await;
-    let moss = app.token("editor", Some("3103")).await;
+    let rauma = Caller::new(app, app.token("editor", Some("1539")).await);
+    let moss = Caller::new(app, app.token("editor", Some("3103")).await);
+    let anyone = Caller::anonymous(app);
     let plan = plan_id(app).await;
     // Seeded content is the starting point, not a change.
-    let empty = ok(app, None, FEED, json!({})).await;
+    let empty = ok(&anyone, FEED, json!({})).await;
     assert_eq!(empty["changes"]["changes"], json!([]));
     assert_eq!(empty["changes"]["cursor"], Value::Null);
     assert_eq!(empty["changes"]["hasMore"], false);
 
-    let id = create_update_publish(app, &rauma, &plan, "Feedtiltak").await;
+    let id = create_update_publish(&rauma, &plan, "Feedtiltak").await;
 
     // The owner's preview sees all three events, in order, with the node as it is now.
-    let all = preview(app, &rauma, FEED, json!({})).await;
+    let all = preview(&rauma, FEED, json!({})).await;
     assert_eq!(
         actions(&all),
         vec![
@@ -46,17 +47,17 @@ async fn feed_lists_changes_in_order_with_visibility(app: &TestApp) {
     assert_eq!(all["changes"]["cursor"], events[2]["cursor"]);
 
     // Anonymous readers see only what touched published content: the publication.
-    let public = ok(app, None, FEED, json!({})).await;
+    let public = ok(&anyone, FEED, json!({})).await;
     assert_eq!(actions(&public), vec![("PUBLISH".to_string(), id.clone())]);
     // Another municipality's editor (preview) does not see Rauma's draft events either.
-    let other = preview(app, &moss, FEED, json!({})).await;
+    let other = preview(&moss, FEED, json!({})).await;
     assert_eq!(actions(&other), vec![("PUBLISH".to_string(), id.clone())]);
 
     // Paging: one at a time with the cursor, `hasMore` until the end; the last cursor stays put.
     let mut after = Value::Null;
     let mut seen = Vec::new();
     for _ in 0..10 {
-        let page = preview(app, &rauma, FEED, json!({ "after": after, "first": 1 })).await;
+        let page = preview(&rauma, FEED, json!({ "after": after, "first": 1 })).await;
         seen.extend(actions(&page));
         after = page["changes"]["cursor"].clone();
         if page["changes"]["hasMore"] == false {
@@ -64,16 +65,16 @@ async fn feed_lists_changes_in_order_with_visibility(app: &TestApp) {
         }
     }
     assert_eq!(seen, actions(&all));
-    let tail = preview(app, &rauma, FEED, json!({ "after": after })).await;
+    let tail = preview(&rauma, FEED, json!({ "after": after })).await;
     assert_eq!(tail["changes"]["changes"], json!([]));
     assert_eq!(tail["changes"]["cursor"], after);
 
     // Filters: by municipality and by type.
-    let moss_only = preview(app, &rauma, FEED, json!({ "municipality": "3103" })).await;
+    let moss_only = preview(&rauma, FEED, json!({ "municipality": "3103" })).await;
     assert_eq!(moss_only["changes"]["changes"], json!([]));
-    let rauma_only = preview(app, &rauma, FEED, json!({ "municipality": "1539" })).await;
+    let rauma_only = preview(&rauma, FEED, json!({ "municipality": "1539" })).await;
     assert_eq!(actions(&rauma_only).len(), 3);
-    let plans_only = preview(app, &rauma, FEED, json!({ "types": ["Plan"] })).await;
+    let plans_only = preview(&rauma, FEED, json!({ "types": ["Plan"] })).await;
     assert_eq!(plans_only["changes"]["changes"], json!([]));
 
     // Bad arguments name the field.
@@ -97,30 +98,29 @@ async fn feed_lists_changes_in_order_with_visibility(app: &TestApp) {
     }
 
     // A failed mutation writes no event.
-    let before = preview(app, &rauma, FEED, json!({})).await;
-    let stale = app
-        .gql_as(
-            Some(&rauma),
+    let before = preview(&rauma, FEED, json!({})).await;
+    let stale = rauma
+        .gql(
             UPDATE,
             json!({ "input": { "id": id, "version": 1, "title": "Gammel" } }),
         )
         .await;
     assert_eq!(stale["errors"][0]["extensions"]["code"], "CONFLICT");
-    assert_eq!(preview(app, &rauma, FEED, json!({})).await, before);
+    assert_eq!(preview(&rauma, FEED, json!({})).await, before);
 }
 
 on_both!(feed_has_no_gaps_under_concurrent_writers);
 async fn feed_has_no_gaps_under_concurrent_writers(app: &TestApp) {
     const WRITERS: usize = 6;
     const PER_WRITER: usize = 5;
-    let admin = app.token("admin", None).await;
+    let admin = Caller::new(app, app.token("admin", None).await);
     let plan = plan_id(app).await;
     let done = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
 
     // A reader follows the feed with its cursor while the writers run.
     let reader = {
         let router = app.router.clone();
-        let admin = admin.clone();
+        let auth = format!("Bearer {}", admin.secret());
         let done = done.clone();
         async move {
             let mut cursor = Value::Null;
@@ -129,22 +129,13 @@ async fn feed_has_no_gaps_under_concurrent_writers(app: &TestApp) {
             loop {
                 rounds += 1;
                 let finished = done.load(std::sync::atomic::Ordering::SeqCst);
-                let body = json!({ "query": FEED, "variables": { "after": cursor, "first": 7 } })
-                    .to_string();
-                let request = axum::http::Request::post("/graphql")
-                    .header("content-type", "application/json")
-                    .header("authorization", format!("Bearer {admin}"))
-                    .header("x-preview", "true")
-                    .body(axum::body::Body::from(body))
-                    .expect("request");
-                let response = tower::ServiceExt::oneshot(router.clone(), request)
-                    .await
-                    .expect("response");
-                let bytes = http_body_util::BodyExt::collect(response.into_body())
-                    .await
-                    .expect("body")
-                    .to_bytes();
-                let page: Value = serde_json::from_slice(&bytes).expect("json");
+                let request = common::graphql_post_with(
+                    &[("authorization", &auth), ("x-preview", "true")],
+                    FEED,
+                    json!({ "after": cursor, "first": 7 }),
+                );
+                let response = common::router::call(&router, request).await;
+                let page: Value = serde_json::from_slice(&response.body).expect("json");
                 assert!(page.get("errors").is_none(), "{page}");
                 for change in page["data"]["changes"]["changes"]
                     .as_array()
@@ -169,21 +160,16 @@ async fn feed_has_no_gaps_under_concurrent_writers(app: &TestApp) {
         let mut tasks = Vec::new();
         for w in 0..WRITERS {
             let router = app.router.clone();
-            let admin = admin.clone();
+            let auth = format!("Bearer {}", admin.secret());
             let plan = plan.clone();
             tasks.push(tokio::spawn(async move {
                 for i in 0..PER_WRITER {
-                    let body = json!({ "query": CREATE, "variables": { "input": {
-                        "plan": plan, "title": format!("Samtidig {w}-{i}"), "municipality": "1539" } } })
-                    .to_string();
-                    let request = axum::http::Request::post("/graphql")
-                        .header("content-type", "application/json")
-                        .header("authorization", format!("Bearer {admin}"))
-                        .body(axum::body::Body::from(body))
-                        .expect("request");
-                    let response = tower::ServiceExt::oneshot(router.clone(), request).await.expect("response");
-                    let bytes = http_body_util::BodyExt::collect(response.into_body()).await.expect("body").to_bytes();
-                    let page: Value = serde_json::from_slice(&bytes).expect("json");
+                    let variables = json!({ "input": {
+                        "plan": plan, "title": format!("Samtidig {w}-{i}"), "municipality": "1539" } });
+                    let request =
+                        common::graphql_post_with(&[("authorization", &auth)], CREATE, variables);
+                    let response = common::router::call(&router, request).await;
+                    let page: Value = serde_json::from_slice(&response.body).expect("json");
                     assert!(page.get("errors").is_none(), "{page}");
                 }
             }));
@@ -203,7 +189,7 @@ async fn feed_has_no_gaps_under_concurrent_writers(app: &TestApp) {
         expected,
         "events missed while following the feed"
     );
-    let all = preview(app, &admin, FEED, json!({ "first": 500 })).await;
+    let all = preview(&admin, FEED, json!({ "first": 500 })).await;
     let listed: Vec<String> = all["changes"]["changes"]
         .as_array()
         .expect("changes")
@@ -211,13 +197,7 @@ async fn feed_has_no_gaps_under_concurrent_writers(app: &TestApp) {
         .map(|c| c["cursor"].as_str().unwrap_or_default().to_string())
         .collect();
     assert_eq!(listed, seen);
-    let revisions = ok(
-        app,
-        Some(&admin),
-        "{ auditLog(first: 100) { totalCount } }",
-        json!({}),
-    )
-    .await;
+    let revisions = ok(&admin, "{ auditLog(first: 100) { totalCount } }", json!({})).await;
     assert_eq!(revisions["auditLog"]["totalCount"], expected);
 }
 

@@ -4,7 +4,7 @@ use crate::common;
 
 use std::time::Duration;
 
-use common::{Backend, TestApp};
+use common::{Backend, Caller, TestApp};
 use futures_util::{SinkExt, StreamExt};
 use serde_json::{Value, json};
 use tokio_tungstenite::tungstenite::Message;
@@ -69,7 +69,7 @@ const SUBSCRIPTION: &str = "subscription { changes(municipality: \"1539\") { act
 
 on_both!(subscription_delivers_events);
 async fn subscription_delivers_events(app: &TestApp) {
-    let rauma = app.token("editor", Some("1539")).await;
+    let rauma = Caller::new(app, app.token("editor", Some("1539")).await);
     let plan = plan_id(app).await;
     // On PostgreSQL the subscriber talks to a second API process; the change is made through this one.
     let (_process, addr) = match app.backend {
@@ -83,13 +83,13 @@ async fn subscription_delivers_events(app: &TestApp) {
     let mut anonymous = subscribe(addr, json!({}), SUBSCRIPTION).await;
     let mut editor = subscribe(
         addr,
-        json!({ "authorization": format!("Bearer {rauma}"), "preview": true }),
+        json!({ "authorization": format!("Bearer {}", rauma.secret()), "preview": true }),
         SUBSCRIPTION,
     )
     .await;
     // Give the subscriptions a moment to read the feed's head before the change.
     tokio::time::sleep(Duration::from_millis(300)).await;
-    let id = create_update_publish(app, &rauma, &plan, "Abonnert tiltak").await;
+    let id = create_update_publish(&rauma, &plan, "Abonnert tiltak").await;
 
     // The editor's preview gets every event, in order, with the node as it is now.
     let mut got = Vec::new();
@@ -117,8 +117,7 @@ async fn subscription_delivers_events(app: &TestApp) {
 
     // A later change shows the node's new state, not a cached one.
     ok(
-        app,
-        Some(&rauma),
+        &rauma,
         UPDATE,
         json!({ "input": { "id": id, "version": 3, "title": "Nytt navn" } }),
     )

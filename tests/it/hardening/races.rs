@@ -4,7 +4,6 @@ use crate::common;
 
 use common::TestApp;
 use futures_util::future::join_all;
-use sea_orm::{ConnectionTrait, Statement};
 use serde_json::{Value, json};
 
 const HANDLINGSDEL: &str = "rauma-handlingsdel-oppvekstplan-2023-2033";
@@ -13,14 +12,7 @@ const RACERS: usize = 20;
 
 /// One number from a `SELECT COUNT(*) AS n …`.
 async fn count(app: &TestApp, sql: &str) -> i64 {
-    let backend = app.state.db.get_database_backend();
-    let row = app
-        .state
-        .db
-        .query_one_raw(Statement::from_string(backend, sql.to_string()))
-        .await
-        .expect("count")
-        .expect("a row");
+    let row = app.query_one(sql).await.expect("count").expect("a row");
     row.try_get::<i64>("", "n")
         .or_else(|_| row.try_get::<i32>("", "n").map(i64::from))
         .expect("n")

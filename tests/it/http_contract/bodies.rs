@@ -6,7 +6,7 @@ use axum::{body::Body, http::StatusCode};
 use oppvekstgraf_api::config::HttpConfig;
 use serde_json::json;
 
-use super::{GRAPHQL_RESPONSE, JSON, THEME_CREATE_INLINE, body, call, post};
+use super::{GRAPHQL_RESPONSE, JSON, THEME_CREATE_INLINE, body, call, post, post_accepting};
 
 on_both!(malformed_bodies_are_400, empty);
 async fn malformed_bodies_are_400(app: &common::TestApp) {
@@ -49,14 +49,7 @@ async fn malformed_bodies_are_400(app: &common::TestApp) {
                 "`extensions` must be a JSON object or null",
             ),
         ] {
-            let reply = call(
-                &app.router,
-                post(
-                    &[("content-type", "application/json"), ("accept", accept)],
-                    body,
-                ),
-            )
-            .await;
+            let reply = call(&app.router, post_accepting(accept, body)).await;
             reply.assert_refusal(StatusCode::BAD_REQUEST, "BAD_REQUEST", message);
             assert_eq!(reply.content_type(), content_type, "{body}");
         }

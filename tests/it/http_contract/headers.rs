@@ -9,7 +9,7 @@ use axum::{
 use oppvekstgraf_api::{config::HttpConfig, http::middleware::API_CSP};
 use serde_json::json;
 
-use super::{RAUMA, body, call, get, post};
+use super::{RAUMA, bare_get, body, call, get, post};
 
 fn preflight(origin: &str, headers: &str) -> Request<Body> {
     Request::options("/graphql")
@@ -107,15 +107,9 @@ async fn security_headers_everywhere(app: &common::TestApp) {
             ),
             post(&[("content-type", "text/plain")], "x"),
             get(&[("query", "{ __typename }")], &[]),
-            Request::get("/healthz")
-                .body(Body::empty())
-                .expect("request"),
-            Request::get("/ld/municipality/00000000-0000-0000-0000-000000000000")
-                .body(Body::empty())
-                .expect("request"),
-            Request::get("/no-such-route")
-                .body(Body::empty())
-                .expect("request"),
+            bare_get("/healthz"),
+            bare_get("/ld/municipality/00000000-0000-0000-0000-000000000000"),
+            bare_get("/no-such-route"),
         ]
     };
     for request in requests() {
@@ -182,9 +176,7 @@ async fn request_id_in_every_error(app: &common::TestApp) {
             post(&[("content-type", "application/json")], "{"),
             post(&[("content-type", "text/plain")], "{}"),
             get(&[("query", "mutation { __typename }")], &[]),
-            Request::get("/ld/municipality/00000000-0000-0000-0000-000000000000")
-                .body(Body::empty())
-                .expect("request"),
+            bare_get("/ld/municipality/00000000-0000-0000-0000-000000000000"),
         ]
     };
     for request in errors() {

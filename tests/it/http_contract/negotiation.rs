@@ -5,7 +5,7 @@ use crate::common;
 use axum::http::StatusCode;
 use serde_json::json;
 
-use super::{GRAPHQL_RESPONSE, JSON, RAUMA, body, call, get, post};
+use super::{GRAPHQL_RESPONSE, JSON, RAUMA, body, call, get, post, post_accepting};
 
 on_both!(accept_negotiation, empty);
 async fn accept_negotiation(app: &common::TestApp) {
@@ -36,14 +36,7 @@ async fn accept_negotiation(app: &common::TestApp) {
     }
     // Neither media type acceptable: 406, answered in plain application/json.
     for accept in ["text/plain", "application/xml", "application/json;q=0"] {
-        let reply = call(
-            &app.router,
-            post(
-                &[("content-type", "application/json"), ("accept", accept)],
-                query.clone(),
-            ),
-        )
-        .await;
+        let reply = call(&app.router, post_accepting(accept, query.clone())).await;
         reply.assert_refusal(
             StatusCode::NOT_ACCEPTABLE,
             "NOT_ACCEPTABLE",
@@ -118,14 +111,7 @@ async fn request_errors_and_status_codes(app: &common::TestApp) {
         ("application/json", StatusCode::OK, JSON),
     ] {
         for (request, code) in &failing {
-            let reply = call(
-                &app.router,
-                post(
-                    &[("content-type", "application/json"), ("accept", media)],
-                    request.clone(),
-                ),
-            )
-            .await;
+            let reply = call(&app.router, post_accepting(media, request.clone())).await;
             assert_eq!(reply.status, status, "{media} {request}: {}", reply.text);
             assert_eq!(reply.content_type(), content_type);
             let object = reply.json.as_object().expect("an object");
@@ -146,9 +132,7 @@ async fn request_errors_and_status_codes(app: &common::TestApp) {
     for media in ["application/graphql-response+json", "application/json"] {
         let reply = call(
             &app.router,
-            post(
-                &[("content-type", "application/json"), ("accept", media)],
-                body(
+            post_accepting(media, body(
                     r#"{ ok: municipality(number: "1539") { name } bad: measures(first: 1000) { totalCount } }"#,
                     json!({}),
                 ),

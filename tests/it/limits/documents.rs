@@ -26,21 +26,11 @@ async fn refused_for(app: &TestApp, query: &str, variables: Value, limit: &str) 
     response
 }
 
-/// `n` fragments, each spreading the previous one `fan` times: expands to `fan^n` fields.
-fn fan_out(n: usize, fan: usize) -> String {
-    let mut doc = format!("query {{ ...F{n} }}\nfragment F0 on Query {{ __typename }}\n");
-    for i in 1..=n {
-        let spreads = vec![format!("...F{}", i - 1); fan].join(" ");
-        doc.push_str(&format!("fragment F{i} on Query {{ {spreads} }}\n"));
-    }
-    doc
-}
-
 on_both!(hostile_documents_are_refused_before_validation);
 async fn hostile_documents_are_refused_before_validation(app: &TestApp) {
     // Fragment fan-out: 10 fragments spreading the previous 10 times would expand to 10^10 fields. It is
     // refused at once (a guard against a hang, generous for slow machines; not a benchmark).
-    let bomb = fan_out(10, 10);
+    let bomb = common::fan_out(10, 10);
     assert!(
         bomb.len() < 1_200,
         "the document is small: {} bytes",

@@ -30,35 +30,20 @@ async fn rate_limits_charge_each_client_by_cost(app: &TestApp) {
     let send = |client: &'static str, token: Option<String>| {
         let router = router.clone();
         async move {
-            let mut request = axum::http::Request::post("/graphql")
-                .header("content-type", "application/json")
-                .header("x-forwarded-for", client);
-            if let Some(token) = token {
-                request = request.header("authorization", format!("Bearer {token}"));
-            }
+            let auth = token.map(|token| format!("Bearer {token}"));
+            let mut headers = vec![("x-forwarded-for", client)];
+            headers.extend(auth.as_deref().map(|auth| ("authorization", auth)));
+            let request =
+                axum::http::Request::post("/graphql").header("content-type", "application/json");
             let body =
                 json!({ "query": "{ municipalities(first: 10) { nodes { name } } }" }).to_string();
-            let response = tower::ServiceExt::oneshot(
-                router,
-                request.body(axum::body::Body::from(body)).expect("request"),
-            )
-            .await
-            .expect("response");
-            let status = response.status();
-            let retry = response
-                .headers()
-                .get("retry-after")
-                .and_then(|v| v.to_str().ok())
-                .map(str::to_string);
-            let bytes = http_body_util::BodyExt::collect(response.into_body())
-                .await
-                .expect("body")
-                .to_bytes();
-            (
-                status,
-                retry,
-                serde_json::from_slice::<Value>(&bytes).expect("json"),
-            )
+            let request = common::router::with_headers(request, &headers)
+                .body(axum::body::Body::from(body))
+                .expect("request");
+            let response = common::router::call(&router, request).await;
+            let retry = response.header("retry-after").map(str::to_string);
+            let body = serde_json::from_slice::<Value>(&response.body).expect("json");
+            (response.status, retry, body)
         }
     };
     // One client spends its burst (each query costs about 11) and is then refused with 429 and Retry-After.
@@ -98,17 +83,9 @@ async fn rate_limits_charge_each_client_by_cost(app: &TestApp) {
     // (their estimated cost, about 90000 each, would not).
     let router = oppvekstgraf_api::app(app.state.clone().with_rate_limits(RateLimits::default()));
     for i in 0..30 {
-        let request = axum::http::Request::post("/graphql")
-            .header("content-type", "application/json")
-            .body(axum::body::Body::from(
-                json!({ "query": INTROSPECTION }).to_string(),
-            ))
-            .expect("request");
-        let response = tower::ServiceExt::oneshot(router.clone(), request)
-            .await
-            .expect("response");
+        let response = common::router::call(&router, common::query_post(INTROSPECTION)).await;
         assert_eq!(
-            response.status(),
+            response.status,
             axum::http::StatusCode::OK,
             "schema fetch {i}"
         );

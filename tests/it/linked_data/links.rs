@@ -179,8 +179,6 @@ on_both!(every_declared_link_term_is_served);
 /// Every link the catalog gives a linked-data term is listed under that term in the documents of its end,
 /// for a published edge of the seed content.
 async fn every_declared_link_term_is_served(app: &common::TestApp) {
-    use sea_orm::{ConnectionTrait, Statement};
-    let backend = app.state.db.get_database_backend();
     let mut checked = 0;
     for link in oppvekstgraf_catalog::LINKS {
         let sides = [
@@ -200,9 +198,7 @@ async fn every_declared_link_term_is_served(app: &common::TestApp) {
                 this.column, other.column, link.table, this.column, other.column
             );
             let row = app
-                .state
-                .db
-                .query_one_raw(Statement::from_string(backend, sql))
+                .query_one(sql)
                 .await
                 .expect("query")
                 .unwrap_or_else(|| panic!("the seed has no published edge in {}", link.table));

@@ -9,12 +9,7 @@ use super::{doc, get, ids, links, path_of};
 
 on_both!(a_concept_is_skos_with_language_tags);
 async fn a_concept_is_skos_with_language_tags(app: &common::TestApp) {
-    let (uuid, _) = ids(
-        app,
-        r#"{ concept(slug: "bekymring") { uuid id } }"#,
-        "concept",
-    )
-    .await;
+    let (uuid, _) = ids(app, r#"concept(slug: "bekymring")"#).await;
     let concept = doc(app, &format!("/ld/concept/{uuid}")).await;
     assert_eq!(concept["@type"], "skos:Concept");
     assert_eq!(
@@ -47,12 +42,7 @@ async fn a_concept_is_skos_with_language_tags(app: &common::TestApp) {
     assert_eq!(concept["dct:created"]["@type"], "xsd:dateTime");
     assert!(concept["owl:versionInfo"].is_number());
     // The source is the guideline IS-2826, as a link that resolves to it.
-    let (guidance, _) = ids(
-        app,
-        r#"{ guidance(code: "IS-2826") { uuid id } }"#,
-        "guidance",
-    )
-    .await;
+    let (guidance, _) = ids(app, r#"guidance(code: "IS-2826")"#).await;
     let sources = links(&concept, "dct:source");
     assert_eq!(sources.len(), 1, "{concept}");
     assert!(sources[0].ends_with(&format!("/ld/guidance/{guidance}")));
@@ -62,12 +52,8 @@ async fn a_concept_is_skos_with_language_tags(app: &common::TestApp) {
     assert!(!links(&is_2826, "dct:publisher").is_empty(), "{is_2826}");
 
     // A theme is a SKOS concept matched to LOS.
-    let data = app
-        .data(
-            r#"{ themes(first: 100) { nodes { uuid losUri } } }"#,
-            json!({}),
-        )
-        .await;
+    let themes = r#"{ themes(first: 100) { nodes { uuid losUri } } }"#;
+    let data = app.data(themes, json!({})).await;
     let folkehelse = data["themes"]["nodes"]
         .as_array()
         .and_then(|nodes| {
@@ -96,8 +82,7 @@ on_both!(laws_and_sections_carry_eli_and_lovdata_uris);
 async fn laws_and_sections_carry_eli_and_lovdata_uris(app: &common::TestApp) {
     let (uuid, _) = ids(
         app,
-        r#"{ legalReference(lovdataId: "LOV-2021-06-18-97", section: "15-1") { uuid id } }"#,
-        "legalReference",
+        r#"legalReference(lovdataId: "LOV-2021-06-18-97", section: "15-1")"#,
     )
     .await;
     let section = doc(app, &format!("/ld/legal-reference/{uuid}")).await;
@@ -117,12 +102,7 @@ async fn laws_and_sections_carry_eli_and_lovdata_uris(app: &common::TestApp) {
     let law_url = section["eli:is_part_of"]["@id"]
         .as_str()
         .expect("is_part_of");
-    let (law_uuid, _) = ids(
-        app,
-        r#"{ law(lovdataId: "LOV-2021-06-18-97") { uuid id } }"#,
-        "law",
-    )
-    .await;
+    let (law_uuid, _) = ids(app, r#"law(lovdataId: "LOV-2021-06-18-97")"#).await;
     assert!(
         law_url.ends_with(&format!("/ld/law/{law_uuid}")),
         "{law_url}"
@@ -159,8 +139,7 @@ async fn laws_and_sections_carry_eli_and_lovdata_uris(app: &common::TestApp) {
     // A paragraph cites as people do and links to the section's page.
     let (paragraph, _) = ids(
         app,
-        r#"{ legalReference(lovdataId: "LOV-2021-06-18-97", section: "15-1", paragraph: 2) { uuid id } }"#,
-        "legalReference",
+        r#"legalReference(lovdataId: "LOV-2021-06-18-97", section: "15-1", paragraph: 2)"#,
     )
     .await;
     let paragraph = doc(app, &format!("/ld/legal-reference/{paragraph}")).await;
@@ -178,18 +157,8 @@ async fn laws_and_sections_carry_eli_and_lovdata_uris(app: &common::TestApp) {
     );
 
     // An old act without a serial number has no ELI, and says what replaces it.
-    let (old, _) = ids(
-        app,
-        r#"{ law(lovdataId: "LOV-1967-02-10") { uuid id } }"#,
-        "law",
-    )
-    .await;
-    let (new, _) = ids(
-        app,
-        r#"{ law(lovdataId: "LOV-2025-06-20-81") { uuid id } }"#,
-        "law",
-    )
-    .await;
+    let (old, _) = ids(app, r#"law(lovdataId: "LOV-1967-02-10")"#).await;
+    let (new, _) = ids(app, r#"law(lovdataId: "LOV-2025-06-20-81")"#).await;
     let old_law = doc(app, &format!("/ld/law/{old}")).await;
     assert_eq!(
         links(&old_law, "owl:sameAs"),
@@ -204,12 +173,7 @@ async fn laws_and_sections_carry_eli_and_lovdata_uris(app: &common::TestApp) {
 
 on_both!(a_municipality_is_the_geonorge_municipality);
 async fn a_municipality_is_the_geonorge_municipality(app: &common::TestApp) {
-    let (uuid, id) = ids(
-        app,
-        r#"{ municipality(number: "1539") { uuid id } }"#,
-        "municipality",
-    )
-    .await;
+    let (uuid, id) = ids(app, r#"municipality(number: "1539")"#).await;
     let rauma = doc(app, &format!("/ld/municipality/{uuid}")).await;
     assert_eq!(rauma["@type"], json!(["org:Organization", "dct:Location"]));
     assert_eq!(
@@ -239,12 +203,7 @@ async fn a_municipality_is_the_geonorge_municipality(app: &common::TestApp) {
     }
 
     // Moss is in Mosseregionen, with its neighbours; the region lists its members back.
-    let (moss, _) = ids(
-        app,
-        r#"{ municipality(number: "3103") { uuid id } }"#,
-        "municipality",
-    )
-    .await;
+    let (moss, _) = ids(app, r#"municipality(number: "3103")"#).await;
     let moss = doc(app, &format!("/ld/municipality/{moss}")).await;
     let regions = links(&moss, "org:memberOf");
     assert!(!regions.is_empty(), "{moss}");

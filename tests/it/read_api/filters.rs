@@ -38,20 +38,16 @@ async fn filters_and_ordering(app: &common::TestApp) {
         data["search"]["nodes"][0]["title"], "Oppvekstforum",
         "case-insensitive text match"
     );
+    // Whether every node of the connection `name` passes `test`.
+    let all =
+        |name: &str, test: fn(&Value) -> bool| common::nodes(&data[name], name).iter().all(test);
     assert!(
-        data["theme"]["nodes"]
-            .as_array()
-            .expect("theme")
+        common::nodes(&data["theme"], "theme")
             .iter()
             .any(|n| n["slug"] == "rauma-forhindre-vold-i-naere-relasjoner")
     );
-    assert!(
-        data["action"]["nodes"]
-            .as_array()
-            .expect("action")
-            .iter()
-            .all(|n| n["kind"] == "ACTION_PLAN" || n["kind"] == "ACTION_PART")
-    );
+    let action_kind = |n: &Value| n["kind"] == "ACTION_PLAN" || n["kind"] == "ACTION_PART";
+    assert!(all("action", action_kind));
     assert_eq!(data["joint"]["nodes"], json!([{ "slug": JOINT_PLAN }]));
     for plan in data["moss"]["nodes"].as_array().expect("moss") {
         assert!(
@@ -63,20 +59,8 @@ async fn filters_and_ordering(app: &common::TestApp) {
         );
         assert!(node_values(&json!({"edges": plan["owners"]["nodes"].as_array().expect("owners").iter().map(|n| json!({"node": n})).collect::<Vec<_>>()}), "number").contains(&"3103".to_string()));
     }
-    assert!(
-        data["forums"]["nodes"]
-            .as_array()
-            .expect("forums")
-            .iter()
-            .all(|n| n["kind"] == "FORUM")
-    );
-    assert!(
-        data["national"]["nodes"]
-            .as_array()
-            .expect("national")
-            .iter()
-            .all(|n| n["municipality"].is_null())
-    );
+    assert!(all("forums", |n| n["kind"] == "FORUM"));
+    assert!(all("national", |n| n["municipality"].is_null()));
     let asc: Vec<Value> = data["asc"]["nodes"].as_array().expect("asc").clone();
     let mut desc: Vec<Value> = data["desc"]["nodes"].as_array().expect("desc").clone();
     desc.reverse();
@@ -87,12 +71,7 @@ async fn filters_and_ordering(app: &common::TestApp) {
     );
     assert_eq!(data["county"]["totalCount"], 3);
     assert_eq!(data["region"]["totalCount"], 3);
-    assert!(
-        !data["nested"]["measures"]["nodes"]
-            .as_array()
-            .expect("nested")
-            .is_empty()
-    );
+    assert!(!common::nodes(&data["nested"]["measures"], "nested").is_empty());
     assert!(
         data["guidanceByPublisher"]["totalCount"]
             .as_i64()
@@ -104,42 +83,30 @@ async fn filters_and_ordering(app: &common::TestApp) {
         json!([{ "shortTitle": "Grunnloven" }])
     );
     assert!(
-        data["current"]["nodes"]
-            .as_array()
-            .expect("replaced")
+        common::nodes(&data["current"], "replaced")
             .iter()
             .all(|n| !n["replacedBy"].is_null())
     );
     // Bad filter values name the field.
-    let (code, error) = app
-        .error_code(
+    for (query, field) in [
+        (
             r#"{ measures(filter: { municipality: "15" }) { totalCount } }"#,
-            json!({}),
-        )
-        .await;
-    assert_eq!(code, "VALIDATION");
-    assert_eq!(error["extensions"]["field"], "filter.municipality");
-    let (code, error) = app
-        .error_code(
+            "filter.municipality",
+        ),
+        (
             r#"{ plans(filter: { law: "barnevernsloven" }) { totalCount } }"#,
-            json!({}),
-        )
-        .await;
+            "filter.law",
+        ),
+    ] {
+        let (code, error) = app.error_code(query, json!({})).await;
+        assert_eq!(code, "VALIDATION");
+        assert_eq!(error["extensions"]["field"], field);
+    }
+    let blank = r#"{ measures(filter: { search: "   " }) { totalCount } }"#;
+    let (code, _) = app.error_code(blank, json!({})).await;
     assert_eq!(code, "VALIDATION");
-    assert_eq!(error["extensions"]["field"], "filter.law");
-    let (code, _) = app
-        .error_code(
-            r#"{ measures(filter: { search: "   " }) { totalCount } }"#,
-            json!({}),
-        )
-        .await;
-    assert_eq!(code, "VALIDATION");
-    let (code, error) = app
-        .error_code(
-            r#"{ plans(filter: { kind: [NOPE] }) { totalCount } }"#,
-            json!({}),
-        )
-        .await;
+    let unknown = r#"{ plans(filter: { kind: [NOPE] }) { totalCount } }"#;
+    let (code, error) = app.error_code(unknown, json!({})).await;
     assert_eq!(
         code, "GRAPHQL_VALIDATION_FAILED",
         "unknown enum values are refused: {error}"

@@ -52,9 +52,7 @@ async fn root_connections_and_global_ids(app: &common::TestApp) {
                 json!({ "ids": ids }),
             )
             .await;
-        let returned: Vec<Value> = many["nodes"]
-            .as_array()
-            .expect("nodes")
+        let returned: Vec<Value> = common::nodes(&many, "nodes")
             .iter()
             .map(|n| n["id"].clone())
             .collect();

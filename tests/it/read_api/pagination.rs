@@ -42,12 +42,8 @@ async fn pagination_edges(app: &common::TestApp) {
     let empty = page(json!({ "first": 0 })).await;
     assert_eq!(empty["edges"], json!([]));
     assert_eq!(empty["totalCount"], 8);
-    let default = app
-        .data(
-            r#"{ legalReferences { edges { cursor } totalCount } }"#,
-            json!({}),
-        )
-        .await;
+    let unpaged = r#"{ legalReferences { edges { cursor } totalCount } }"#;
+    let default = app.data(unpaged, json!({})).await;
     let count = default["legalReferences"]["edges"]
         .as_array()
         .expect("edges")

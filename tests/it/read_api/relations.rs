@@ -57,48 +57,34 @@ async fn relations_both_ways(app: &common::TestApp) {
         assert!(!nodes.is_empty(), "the handlingsdel has {link}");
         for node in nodes {
             assert!(
-                node["plans"]["nodes"]
-                    .as_array()
-                    .expect("plans")
+                common::nodes(&node["plans"], "plans")
                     .iter()
                     .any(|p| p["slug"] == HANDLINGSDEL),
                 "{link} → plans"
             );
         }
     }
-    let members = data["region"]["members"]["nodes"]
-        .as_array()
-        .expect("members");
+    let members = common::nodes(&data["region"]["members"], "members");
     assert_eq!(members.len(), 3);
     for m in members {
         assert_eq!(m["regions"]["nodes"][0]["slug"], "mosseregionen");
         for n in m["neighbours"]["nodes"].as_array().expect("neighbours") {
             assert!(
-                n["neighbours"]["nodes"]
-                    .as_array()
-                    .expect("back")
+                common::nodes(&n["neighbours"], "back")
                     .iter()
                     .any(|b| b["number"] == m["number"]),
                 "neighbours are symmetric"
             );
         }
     }
-    for p in data["concept"]["plans"]["nodes"]
-        .as_array()
-        .expect("concept plans")
-    {
+    for p in common::nodes(&data["concept"]["plans"], "concept plans") {
         assert!(
-            p["concepts"]["nodes"]
-                .as_array()
-                .expect("concepts")
+            common::nodes(&p["concepts"], "concepts")
                 .iter()
                 .any(|c| c["slug"] == "bekymring")
         );
     }
-    for p in data["unit"]["adoptedPlans"]["nodes"]
-        .as_array()
-        .expect("adopted")
-    {
+    for p in common::nodes(&data["unit"]["adoptedPlans"], "adopted") {
         assert_eq!(p["adoptedBy"]["slug"], "rauma-kommunestyret");
     }
 }

@@ -2,7 +2,7 @@
 
 use crate::common;
 
-use common::TestApp;
+use common::{TestApp, Who};
 use serde_json::{Value, json};
 
 use super::{ADOPT, MOSS_MEASURE, RAUMA_PLAN, measure, ok, plan, preview, refused, who};
@@ -17,33 +17,16 @@ async fn adopting_by_copy_and_following_upstream(app: &TestApp) {
     let w = who(app).await;
     let (source, version) = measure(app, MOSS_MEASURE).await;
     let (rauma_plan, _) = plan(app, RAUMA_PLAN).await;
-    let source_links = ok(
-        app,
-        None,
-        "query($s: String) { measure(slug: $s) { legalReferences { totalCount } themes { totalCount } units { totalCount } } }",
-        json!({ "s": MOSS_MEASURE }),
-    )
-    .await;
+    const LINKS: &str = "query($s: String) { measure(slug: $s) { legalReferences { totalCount } themes { totalCount } units { totalCount } } }";
+    let source_links = ok(&w.anonymous, LINKS, json!({ "s": MOSS_MEASURE })).await;
     // Another municipality's plan is refused as the copy's plan.
     let (moss_plan, _) = plan(app, "moss-oppvekstportal").await;
-    refused(
-        app,
-        Some(&w.rauma),
-        ADOPT,
-        json!({ "input": { "source": source, "kind": "COPY", "plan": moss_plan } }),
-        "FORBIDDEN",
-        None,
-    )
-    .await;
+    let into_moss_plan =
+        json!({ "input": { "source": source, "kind": "COPY", "plan": moss_plan } });
+    refused(&w.rauma, ADOPT, into_moss_plan, "FORBIDDEN", None).await;
 
-    let copied = ok(
-        app,
-        Some(&w.rauma),
-        ADOPT,
-        json!({ "input": { "source": source, "kind": "COPY", "mode": "ADAPTED", "plan": rauma_plan } }),
-    )
-    .await["measureAdopt"]
-        .clone();
+    let adapted = json!({ "input": { "source": source, "kind": "COPY", "mode": "ADAPTED", "plan": rauma_plan } });
+    let copied = ok(&w.rauma, ADOPT, adapted).await["measureAdopt"].clone();
     let copy = copied["measure"]["id"]
         .as_str()
         .expect("copy id")
@@ -82,40 +65,32 @@ async fn adopting_by_copy_and_following_upstream(app: &TestApp) {
 
     // reusedBy: the draft copy shows to its owner's preview, not to anonymous readers.
     let reused = "query($s: String) { measure(slug: $s) { reusedBy { kind mode municipality { number } copy { id } } } }";
-    let anonymous = ok(app, None, reused, json!({ "s": MOSS_MEASURE })).await;
+    let anonymous = ok(&w.anonymous, reused, json!({ "s": MOSS_MEASURE })).await;
     assert_eq!(anonymous["measure"]["reusedBy"], json!([]));
-    let owner = preview(app, &w.rauma, reused, json!({ "s": MOSS_MEASURE })).await;
+    let owner = preview(&w.rauma, reused, json!({ "s": MOSS_MEASURE })).await;
     assert_eq!(
         owner["measure"]["reusedBy"],
         json!([{ "kind": "COPY", "mode": "ADAPTED", "municipality": { "number": "1539" }, "copy": { "id": copy } }])
     );
 
+    follow_upstream(&w, &source, version, &copy).await;
+}
+
+/// Rauma adapts its copy of Moss's measure `source` (at `version`), Moss changes the source, and Rauma
+/// takes in part of the change and dismisses the rest; then Moss archives the source.
+async fn follow_upstream(w: &Who<'_>, source: &str, version: i64, copy: &str) {
+    let at = |id: &str, version: i64| json!({ "i": { "id": id, "version": version } });
     // Rauma adapts its copy; then Moss changes the source's title and body.
     let update =
         "mutation($i: MeasureUpdateInput!) { measureUpdate(input: $i) { measure { version } } }";
-    ok(
-        app,
-        Some(&w.rauma),
-        update,
-        json!({ "i": { "id": copy, "version": 1, "summary": "Raumas egen tekst" } }),
-    )
-    .await;
-    let original_title = ok(
-        app,
-        None,
-        "query($s: String) { measure(slug: $s) { title } }",
-        json!({ "s": MOSS_MEASURE }),
-    )
-    .await["measure"]["title"]
-        .clone();
-    ok(
-        app,
-        Some(&w.moss),
-        update,
-        json!({ "i": { "id": source, "version": version, "title": "Samlet oversikt (revidert)", "body": "Ny tekst fra Moss" } }),
-    )
-    .await;
-    let state = preview(app, &w.rauma, DERIVATION, json!({ "id": copy })).await;
+    let own_text = json!({ "i": { "id": copy, "version": 1, "summary": "Raumas egen tekst" } });
+    ok(&w.rauma, update, own_text).await;
+    const TITLE: &str = "query($s: String) { measure(slug: $s) { title } }";
+    let original_title =
+        ok(&w.anonymous, TITLE, json!({ "s": MOSS_MEASURE })).await["measure"]["title"].clone();
+    let revised = json!({ "i": { "id": source, "version": version, "title": "Samlet oversikt (revidert)", "body": "Ny tekst fra Moss" } });
+    ok(&w.moss, update, revised).await;
+    let state = preview(&w.rauma, DERIVATION, json!({ "id": copy })).await;
     let d = &state["node"]["derivation"];
     assert_eq!(d["upstreamChanged"], true);
     assert_eq!(
@@ -129,50 +104,15 @@ async fn adopting_by_copy_and_following_upstream(app: &TestApp) {
     // Taking in only the title: the local summary stays, the body change is still pending.
     let accept = "mutation($i: UpstreamInput!) { measureUpstreamAccept(input: $i) { measure { version title summary body }
         derivation { upstreamVersion upstreamChanged upstreamDiff { field } } revision { action detail } } }";
-    refused(
-        app,
-        Some(&w.rauma),
-        accept,
-        json!({ "i": { "id": copy, "version": 2, "fields": ["frequency"] } }),
-        "VALIDATION",
-        Some("input.fields[0]"),
-    )
-    .await;
-    refused(
-        app,
-        Some(&w.rauma),
-        accept,
-        json!({ "i": { "id": copy, "version": 1 } }),
-        "CONFLICT",
-        None,
-    )
-    .await;
-    refused(
-        app,
-        Some(&w.moss),
-        accept,
-        json!({ "i": { "id": copy, "version": 2 } }),
-        "NOT_FOUND",
-        None,
-    )
-    .await;
-    refused(
-        app,
-        Some(&w.moss),
-        accept,
-        json!({ "i": { "id": source, "version": version + 1 } }),
-        "VALIDATION",
-        Some("input.id"),
-    )
-    .await;
-    let taken = ok(
-        app,
-        Some(&w.rauma),
-        accept,
-        json!({ "i": { "id": copy, "version": 2, "fields": ["title"] } }),
-    )
-    .await["measureUpstreamAccept"]
-        .clone();
+    let fields = |names: Value| json!({ "i": { "id": copy, "version": 2, "fields": names } });
+    let frequency = fields(json!(["frequency"]));
+    refused(&w.rauma, accept, frequency, "VALIDATION", "input.fields[0]").await;
+    refused(&w.rauma, accept, at(copy, 1), "CONFLICT", None).await;
+    refused(&w.moss, accept, at(copy, 2), "NOT_FOUND", None).await;
+    let the_source = at(source, version + 1);
+    refused(&w.moss, accept, the_source, "VALIDATION", "input.id").await;
+    let taken =
+        ok(&w.rauma, accept, fields(json!(["title"]))).await["measureUpstreamAccept"].clone();
     assert_eq!(taken["measure"]["title"], "Samlet oversikt (revidert)");
     assert_eq!(taken["measure"]["summary"], "Raumas egen tekst");
     assert_eq!(taken["measure"]["body"], Value::Null);
@@ -189,69 +129,42 @@ async fn adopting_by_copy_and_following_upstream(app: &TestApp) {
     // Dismissing the rest: the copy keeps its body, and is no longer behind.
     let dismiss = "mutation($i: UpstreamInput!) { measureUpstreamDismiss(input: $i) { measure { version body }
         derivation { upstreamChanged upstreamDiff { field } } revision { action } } }";
-    let dismissed = ok(
-        app,
-        Some(&w.rauma),
-        dismiss,
-        json!({ "i": { "id": copy, "version": 3 } }),
-    )
-    .await["measureUpstreamDismiss"]
-        .clone();
+    let dismissed = ok(&w.rauma, dismiss, at(copy, 3)).await["measureUpstreamDismiss"].clone();
     assert_eq!(dismissed["measure"]["body"], Value::Null);
     assert_eq!(dismissed["measure"]["version"], 4);
     assert_eq!(dismissed["derivation"]["upstreamChanged"], false);
     assert_eq!(dismissed["revision"]["action"], "UPSTREAM_DISMISS");
-    refused(
-        app,
-        Some(&w.rauma),
-        dismiss,
-        json!({ "i": { "id": copy, "version": 4 } }),
-        "VALIDATION",
-        Some("input.id"),
-    )
-    .await;
+    refused(&w.rauma, dismiss, at(copy, 4), "VALIDATION", "input.id").await;
 
     // Moss archives the source: the copy is unaffected and shows where it came from.
-    ok(
-        app,
-        Some(&w.moss),
-        "mutation($i: MeasureArchiveInput!) { measureArchive(input: $i) { measure { status } } }",
-        json!({ "i": { "id": source, "version": version + 1 } }),
-    )
-    .await;
-    let state = preview(app, &w.rauma, DERIVATION, json!({ "id": copy })).await;
+    const ARCHIVE: &str =
+        "mutation($i: MeasureArchiveInput!) { measureArchive(input: $i) { measure { status } } }";
+    ok(&w.moss, ARCHIVE, at(source, version + 1)).await;
+    let state = preview(&w.rauma, DERIVATION, json!({ "id": copy })).await;
     assert_eq!(state["node"]["title"], "Samlet oversikt (revidert)");
     assert_eq!(state["node"]["derivation"]["sourceStatus"], "ARCHIVED");
     assert_eq!(state["node"]["derivation"]["source"]["id"], json!(source));
     // A later upstream change to the archived source is still visible to the copy.
-    ok(
-        app,
-        Some(&w.admin),
-        "mutation($i: MeasureRestoreInput!) { measureRestore(input: $i) { measure { status } } }",
-        json!({ "i": { "id": source, "version": version + 2 } }),
-    )
-    .await;
+    const RESTORE: &str =
+        "mutation($i: MeasureRestoreInput!) { measureRestore(input: $i) { measure { status } } }";
+    ok(&w.admin, RESTORE, at(source, version + 2)).await;
 }
 
 on_both!(a_copy_carries_its_provenance_as_linked_data);
 async fn a_copy_carries_its_provenance_as_linked_data(app: &TestApp) {
     let w = who(app).await;
     let (source, version) = measure(app, MOSS_MEASURE).await;
-    let copied = ok(
-        app,
-        Some(&w.rauma),
-        ADOPT,
-        json!({ "input": { "source": source, "kind": "COPY", "mode": "TRANSLATED" } }),
-    )
-    .await;
+    let translated = json!({ "input": { "source": source, "kind": "COPY", "mode": "TRANSLATED" } });
+    let copied = ok(&w.rauma, ADOPT, translated).await;
     let copy = copied["measureAdopt"]["measure"]["id"]
         .as_str()
         .expect("copy")
         .to_string();
+    const PUBLISH: &str =
+        "mutation($i: MeasurePublishInput!) { measurePublish(input: $i) { measure { status } } }";
     ok(
-        app,
-        Some(&w.rauma),
-        "mutation($i: MeasurePublishInput!) { measurePublish(input: $i) { measure { status } } }",
+        &w.rauma,
+        PUBLISH,
         json!({ "i": { "id": copy, "version": 1 } }),
     )
     .await;

@@ -198,20 +198,9 @@ async fn round_trip_into_an_empty_database(a: &TestApp) {
     // No revisions were written; the change feed has one event per imported node, in write order.
     let dump = full_dump(&b).await;
     assert!(dump["revision"].is_empty());
-    let events = b
-        .gql_with(
-            &[
-                (
-                    "authorization",
-                    &format!("Bearer {}", b.token("admin", None).await),
-                ),
-                ("x-preview", "true"),
-            ],
-            "{ changes(first: 500) { changes { action nodeType nodeId } } }",
-            serde_json::json!({}),
-        )
-        .await
-        .1;
+    let admin = b.token("admin", None).await;
+    let changes = "{ changes(first: 500) { changes { action nodeType nodeId } } }";
+    let events = b.gql_preview(&admin, changes, serde_json::json!({})).await;
     let events = events["data"]["changes"]["changes"]
         .as_array()
         .expect("events")
