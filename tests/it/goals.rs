@@ -159,3 +159,47 @@ async fn editors_link_and_unlink_the_goals_their_measures_serve(app: &TestApp) {
         "{again}"
     );
 }
+
+on_both!(measures_filter_by_the_goal_they_serve);
+/// `measures(filter: { goal })` keeps the measures linked to that goal, a goal without measures keeps none,
+/// and an ID of another type is refused naming the field.
+async fn measures_filter_by_the_goal_they_serve(app: &TestApp) {
+    let query = "query($filter: MeasureFilter) { measures(first: 100, filter: $filter) { totalCount edges { node { slug } } } }";
+    let (goal, _) = ids(app, &format!("goal(slug: \"{SAMFUNNSDEL}-mal-1\")")).await;
+    let data = app.data(query, json!({ "filter": { "goal": goal } })).await;
+    let mut slugs = node_values(&data["measures"], "slug");
+    slugs.sort();
+    assert_eq!(
+        slugs,
+        [
+            "moss-slt-samarbeid",
+            "mosseregionen-samordnet-innsats-mot-vold-i-naere-relasjoner"
+        ],
+        "[{:?}]",
+        app.backend
+    );
+    // Combined with another key, both must hold.
+    let both = json!({ "filter": { "goal": goal, "theme": "rusforebygging" } });
+    let data = app.data(query, both).await;
+    assert_eq!(
+        node_values(&data["measures"], "slug"),
+        ["moss-slt-samarbeid"]
+    );
+    let (other_goal, _) = ids(app, &format!("goal(slug: \"{SAMFUNNSDEL}-mal-2\")")).await;
+    let data = app
+        .data(query, json!({ "filter": { "goal": other_goal } }))
+        .await;
+    assert_eq!(data["measures"]["totalCount"], 0, "{data}");
+    let (measure, _) = ids(app, &format!("measure(slug: \"{PORTAL_MEASURE}\")")).await;
+    let body = app
+        .gql(query, json!({ "filter": { "goal": measure } }))
+        .await;
+    assert_eq!(
+        body["errors"][0]["extensions"]["code"], "VALIDATION",
+        "{body}"
+    );
+    assert_eq!(
+        body["errors"][0]["extensions"]["field"], "filter.goal",
+        "{body}"
+    );
+}
