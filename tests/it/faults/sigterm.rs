@@ -81,6 +81,8 @@ async fn sigterm_drains_in_flight_requests_then_exits() {
     loop {
         match tokio::net::TcpStream::connect(api.addr).await {
             Err(err) if err.kind() == std::io::ErrorKind::ConnectionRefused => break,
+            // The listener closed during this handshake: the next attempt finds it gone.
+            Err(err) if err.kind() == std::io::ErrorKind::ConnectionReset => {}
             Err(err) => panic!("unexpected connect error {err}"),
             Ok(_) => {}
         }
