@@ -10,10 +10,10 @@ use super::super::{
     content::{owner_for, plan_for_measure},
     transaction::{Tx, snapshot},
 };
-use super::reference::{adopt_reference, reusable_source};
+use super::reference::{adopt_reference, copy_only, reusable_source};
 use super::{MeasureAdoptInput, MeasureAdoptPayload};
 use crate::{
-    error::{ApiError, ApiResult},
+    error::ApiResult,
     graphql::{
         enums::{DerivationMode, Language},
         object::sharing::ReuseKind,
@@ -182,19 +182,12 @@ pub(super) async fn measure_adopt(
     let source = tx.load::<entity::measure::Entity>(source_id).await?;
     let payload = match input.kind {
         ReuseKind::Reference => {
-            for (set, field) in [
+            copy_only(&[
                 (input.mode.is_some(), "input.mode"),
                 (input.plan.is_some(), "input.plan"),
                 (input.slug.is_some(), "input.slug"),
                 (input.language.is_some(), "input.language"),
-            ] {
-                if set {
-                    return Err(ApiError::validation(
-                        field,
-                        "only a COPY takes this: a REFERENCE adopts the source as it is",
-                    ));
-                }
-            }
+            ])?;
             let (adoption, revision) =
                 adopt_reference(&tx, NodeType::Measure, source_id, source.version, adopter).await?;
             MeasureAdoptPayload {

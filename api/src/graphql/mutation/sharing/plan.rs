@@ -11,10 +11,10 @@ use super::super::{
     transaction::{Tx, snapshot},
 };
 use super::copy::{copy_links, copy_measure, copy_slug, derive};
-use super::reference::{adopt_reference, reusable_source};
+use super::reference::{adopt_reference, copy_only, reusable_source};
 use super::{PlanAdoptInput, PlanAdoptPayload};
 use crate::{
-    error::{ApiError, ApiResult},
+    error::ApiResult,
     graphql::{
         enums::{DerivationMode, Language},
         object::sharing::ReuseKind,
@@ -50,19 +50,12 @@ async fn adopt_by_reference(
     source: entity::plan::Model,
     adopter: Uuid,
 ) -> ApiResult<PlanAdoptPayload> {
-    for (set, field) in [
+    copy_only(&[
         (input.mode.is_some(), "input.mode"),
         (input.with_measures.is_some(), "input.withMeasures"),
         (input.slug.is_some(), "input.slug"),
         (input.language.is_some(), "input.language"),
-    ] {
-        if set {
-            return Err(ApiError::validation(
-                field,
-                "only a COPY takes this: a REFERENCE adopts the source as it is",
-            ));
-        }
-    }
+    ])?;
     let (adoption, revision) =
         adopt_reference(tx, NodeType::Plan, source.id, source.version, adopter).await?;
     Ok(PlanAdoptPayload {

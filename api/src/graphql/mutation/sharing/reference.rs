@@ -51,6 +51,18 @@ pub(super) async fn reusable_source(
     Ok((id, source_owners))
 }
 
+/// Refuses, naming the first, the options of an adoption that only a copy takes: `given` pairs whether each
+/// was set with its input field.
+pub(super) fn copy_only(given: &[(bool, &str)]) -> ApiResult<()> {
+    match given.iter().find(|(set, _)| *set) {
+        Some(&(_, field)) => Err(ApiError::validation(
+            field,
+            "only a COPY takes this: a REFERENCE adopts the source as it is",
+        )),
+        None => Ok(()),
+    }
+}
+
 pub(super) fn node_table(node: NodeType) -> &'static str {
     if node == NodeType::Plan {
         "plan"
