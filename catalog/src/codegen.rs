@@ -7,9 +7,11 @@
 
 use std::{collections::BTreeSet, fmt::Write};
 
+mod edits;
 mod mutations;
 mod roots;
 
+pub use edits::{EDITS_PATH, edit_mutations};
 pub use mutations::{lifecycle_mutations, link_mutations};
 pub use roots::root_fields;
 
@@ -247,12 +249,13 @@ use crate::{
 ";
 
 /// Every generated file: its path and what it holds.
-pub fn files() -> [(&'static str, String); 4] {
+pub fn files() -> [(&'static str, String); 5] {
     [
         (ROOTS_PATH, root_fields()),
         (RELATIONS_PATH, relation_fields()),
         (LINKS_PATH, link_mutations()),
         (LIFECYCLES_PATH, lifecycle_mutations()),
+        (EDITS_PATH, edit_mutations()),
     ]
 }
 

@@ -8,11 +8,13 @@
 
 mod build;
 pub mod codegen;
+mod fields;
 mod graph;
 mod relation;
 mod root;
 mod tables;
 
+pub use fields::{Editing, Editor, FieldDef, Kind, Languages, Max, Update};
 pub use graph::{LINKS, RELATIONS};
 pub use relation::{Field, Filter, Listing, OWN_ORDER, RelationDef, Sort, Via};
 pub use root::{Lookup, Root};
@@ -100,6 +102,8 @@ pub struct NodeDef {
     pub owner: Owner,
     /// Its root query fields.
     pub root: Root,
+    /// Its create and update mutations.
+    pub editor: Editor,
 }
 
 /// Which municipalities own a node of a type.

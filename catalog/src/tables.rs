@@ -1,6 +1,13 @@
 //! The node tables and the other tables of the graph (the relations are in `graph.rs`).
 
-use crate::{Filter, Lookup, NodeDef, NodeType::*, OWN_ORDER, Owner, RecordDef, Root, Sort};
+use crate::{
+    Editor, Filter, Lookup, NodeDef, NodeType::*, OWN_ORDER, Owner, RecordDef, Root, Sort, fields,
+};
+
+/// Municipal content's create and update: who owns a node, its plan and its place among its siblings are
+/// rules of their own.
+const CONTENT_EDITOR: Editor =
+    Editor::ByHand("municipal content: ownership, its plan and its place among its siblings");
 
 /// The node types, referenced tables first (the order the migrations created them in).
 pub const NODES: &[NodeDef] = &[
@@ -16,6 +23,7 @@ pub const NODES: &[NodeDef] = &[
             filter: Filter::Typed,
             sort: Sort::Argument("by kommunenummer"),
         },
+        editor: Editor::Fields(&fields::MUNICIPALITY),
     },
     NodeDef {
         node: Region,
@@ -29,6 +37,7 @@ pub const NODES: &[NodeDef] = &[
             filter: Filter::Search,
             sort: OWN_ORDER,
         },
+        editor: Editor::Fields(&fields::REGION),
     },
     NodeDef {
         node: Publisher,
@@ -42,6 +51,7 @@ pub const NODES: &[NodeDef] = &[
             filter: Filter::Search,
             sort: OWN_ORDER,
         },
+        editor: Editor::Fields(&fields::PUBLISHER),
     },
     NodeDef {
         node: Theme,
@@ -55,6 +65,7 @@ pub const NODES: &[NodeDef] = &[
             filter: Filter::Search,
             sort: OWN_ORDER,
         },
+        editor: Editor::Fields(&fields::THEME),
     },
     NodeDef {
         node: TargetGroup,
@@ -68,6 +79,7 @@ pub const NODES: &[NodeDef] = &[
             filter: Filter::Search,
             sort: OWN_ORDER,
         },
+        editor: Editor::Fields(&fields::TARGET_GROUP),
     },
     NodeDef {
         node: Law,
@@ -81,6 +93,7 @@ pub const NODES: &[NodeDef] = &[
             filter: Filter::Typed,
             sort: OWN_ORDER,
         },
+        editor: Editor::Fields(&fields::LAW),
     },
     NodeDef {
         node: LegalReference,
@@ -96,6 +109,9 @@ pub const NODES: &[NodeDef] = &[
             filter: Filter::Typed,
             sort: OWN_ORDER,
         },
+        editor: Editor::ByHand(
+            "its natural key is made from the law's Lovdata id, the section and the paragraph",
+        ),
     },
     NodeDef {
         node: Guidance,
@@ -109,6 +125,7 @@ pub const NODES: &[NodeDef] = &[
             filter: Filter::Typed,
             sort: OWN_ORDER,
         },
+        editor: Editor::Fields(&fields::GUIDANCE),
     },
     NodeDef {
         node: Concept,
@@ -122,6 +139,7 @@ pub const NODES: &[NodeDef] = &[
             filter: Filter::Search,
             sort: OWN_ORDER,
         },
+        editor: Editor::Fields(&fields::CONCEPT),
     },
     NodeDef {
         node: Unit,
@@ -135,6 +153,7 @@ pub const NODES: &[NodeDef] = &[
             filter: Filter::Typed,
             sort: OWN_ORDER,
         },
+        editor: CONTENT_EDITOR,
     },
     NodeDef {
         node: Plan,
@@ -148,6 +167,7 @@ pub const NODES: &[NodeDef] = &[
             filter: Filter::Typed,
             sort: OWN_ORDER,
         },
+        editor: CONTENT_EDITOR,
     },
     NodeDef {
         node: Goal,
@@ -164,6 +184,7 @@ pub const NODES: &[NodeDef] = &[
             filter: Filter::Search,
             sort: OWN_ORDER,
         },
+        editor: CONTENT_EDITOR,
     },
     NodeDef {
         node: Measure,
@@ -177,6 +198,7 @@ pub const NODES: &[NodeDef] = &[
             filter: Filter::Typed,
             sort: OWN_ORDER,
         },
+        editor: CONTENT_EDITOR,
     },
 ];
 

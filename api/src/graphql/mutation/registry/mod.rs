@@ -1,14 +1,26 @@
 //! Create and update for the shared national registry — laws, legal references, guidance, publishers,
 //! concepts, themes, target groups — and for regions and municipalities. Admins only.
 
-use async_graphql::{ID, MergedObject};
+use async_graphql::{
+    Context, ID, InputObject, MaybeUndefined, MergedObject, Object, Result, SimpleObject,
+};
+use chrono::NaiveDate;
+use oppvekstgraf_entity::{self as entity, enums};
 use uuid::Uuid;
 
-use super::transaction::Tx;
+use super::transaction::{Tx, create_node, maybe, maybe_text, maybe_url, node_id, update_node};
 use crate::{
     error::{ApiError, ApiResult},
+    graphql::{
+        common::check_municipality_number,
+        enums::{GuidanceKind, Language, LawKind},
+        object::{
+            Concept, Guidance, Law, Municipality, Publisher, Region, TargetGroup, Theme,
+            law::check_lovdata_id, revision::Revision,
+        },
+    },
     id::NodeType,
-    validate::{self, MAX_TITLE, check_organization_number},
+    validate::{self, MAX_TEXT, MAX_TITLE, check_organization_number},
 };
 
 /// Only admins change the shared registry.
@@ -23,9 +35,52 @@ fn admin(tx: &Tx, what: &str) -> ApiResult<()> {
 }
 
 fn org(field: &str, value: Option<&str>) -> ApiResult<Option<String>> {
-    value
-        .map(|v| check_organization_number(field, v.trim()).map(|_| v.trim().to_string()))
-        .transpose()
+    value.map(|v| org_number(field, v)).transpose()
+}
+
+/// An organisation number, trimmed and checked.
+fn org_number(field: &str, value: impl AsRef<str>) -> ApiResult<String> {
+    let value = value.as_ref().trim();
+    check_organization_number(field, value)?;
+    Ok(value.to_string())
+}
+
+/// An identifier, trimmed and checked by `check`.
+fn key(field: &str, value: &str, check: fn(&str, &str) -> ApiResult<()>) -> ApiResult<String> {
+    let value = value.trim();
+    check(field, value)?;
+    Ok(value.to_string())
+}
+
+/// An optional reference to another visible node of type `node`.
+async fn opt_ref(
+    tx: &Tx,
+    field: &str,
+    id: Option<&ID>,
+    node: NodeType,
+    me: Option<Uuid>,
+) -> ApiResult<Option<Uuid>> {
+    match id {
+        Some(id) => Ok(Some(other(tx, field, id, node, me).await?)),
+        None => Ok(None),
+    }
+}
+
+/// Applies an optional reference of node `me` to another visible node of type `node`.
+async fn maybe_ref(
+    tx: &Tx,
+    field: &str,
+    id: &MaybeUndefined<ID>,
+    current: &mut Option<Uuid>,
+    node: NodeType,
+    me: Uuid,
+) -> ApiResult<()> {
+    match id {
+        MaybeUndefined::Undefined => {}
+        MaybeUndefined::Null => *current = None,
+        MaybeUndefined::Value(id) => *current = Some(other(tx, field, id, node, Some(me)).await?),
+    }
+    Ok(())
 }
 
 async fn unique(
@@ -60,7 +115,9 @@ macro_rules! payloads {
     )*};
 }
 
-fn ages(min: Option<i32>, max: Option<i32>) -> ApiResult<()> {
+/// A target group's ages: each from 0 to 120, the highest not below the lowest.
+fn target_group_ages(group: &entity::target_group::Model) -> ApiResult<()> {
+    let (min, max) = (group.min_age, group.max_age);
     if let Some(v) = min {
         validate::age("input.minAge", v)?;
     }
@@ -117,26 +174,19 @@ fn alt_labels(labels: Option<&[String]>) -> ApiResult<Vec<String>> {
         .collect()
 }
 
-mod concept;
-mod guidance;
-mod law;
+mod edits;
 mod legal_reference;
-mod municipality;
-mod publisher;
-mod region;
-mod target_group;
-mod theme;
 
 /// Create and update for the shared registry, regions and municipalities (admins).
 #[derive(MergedObject, Default)]
 pub struct RegistryMutation(
-    law::LawMutation,
+    edits::LawMutation,
     legal_reference::LegalReferenceMutation,
-    guidance::GuidanceMutation,
-    publisher::PublisherMutation,
-    concept::ConceptMutation,
-    theme::ThemeMutation,
-    target_group::TargetGroupMutation,
-    region::RegionMutation,
-    municipality::MunicipalityMutation,
+    edits::GuidanceMutation,
+    edits::PublisherMutation,
+    edits::ConceptMutation,
+    edits::ThemeMutation,
+    edits::TargetGroupMutation,
+    edits::RegionMutation,
+    edits::MunicipalityMutation,
 );
