@@ -9,10 +9,12 @@ use std::{collections::BTreeSet, fmt::Write};
 
 mod edits;
 mod mutations;
+mod objects;
 mod roots;
 
 pub use edits::{EDITS_PATH, edit_mutations};
 pub use mutations::{lifecycle_mutations, link_mutations};
+pub use objects::{OBJECTS_PATH, object_fields};
 pub use roots::root_fields;
 
 use crate::{Field, Filter, Listing, NodeType, RELATIONS, RelationDef, Sort, Via};
@@ -249,13 +251,14 @@ use crate::{
 ";
 
 /// Every generated file: its path and what it holds.
-pub fn files() -> [(&'static str, String); 5] {
+pub fn files() -> [(&'static str, String); 6] {
     [
         (ROOTS_PATH, root_fields()),
         (RELATIONS_PATH, relation_fields()),
         (LINKS_PATH, link_mutations()),
         (LIFECYCLES_PATH, lifecycle_mutations()),
         (EDITS_PATH, edit_mutations()),
+        (OBJECTS_PATH, object_fields()),
     ]
 }
 

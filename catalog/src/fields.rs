@@ -1,11 +1,16 @@
 //! The fields of a node type that editors write, declared once: their columns, how each is checked, and
 //! what the create and update inputs say of them. The create and update mutations of the node types that
 //! declare them are generated from here (`codegen/edits.rs`); the others are written by hand, for the
-//! reason their [`Editor::ByHand`] gives.
+//! reason their [`Editor::ByHand`] gives. So are the structs of these fields that the object types
+//! flatten (`codegen/objects.rs`).
 
+mod places;
 mod registry;
+mod sources;
 
-pub use registry::{CONCEPT, GUIDANCE, LAW, MUNICIPALITY, PUBLISHER, REGION, TARGET_GROUP, THEME};
+pub use places::{MUNICIPALITY, REGION};
+pub use registry::{CONCEPT, PUBLISHER, TARGET_GROUP, THEME};
+pub use sources::{GUIDANCE, LAW};
 
 /// How a node type's create and update mutations come about.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -30,6 +35,18 @@ pub struct Editing {
     pub check: Option<&'static str>,
     /// The fields, in the order of the inputs.
     pub fields: &'static [FieldDef],
+    /// The object type's struct of these fields (`LawFields`).
+    pub object: Object,
+}
+
+/// The struct of an object type's declared fields, which its GraphQL type flattens.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Object {
+    /// The columns in the object type's order, where it differs from the inputs' (as the schema first
+    /// published them).
+    pub order: Option<&'static [&'static str]>,
+    /// Whether the object module adds fields of its own to the struct (`#[graphql(complex)]`).
+    pub complex: bool,
 }
 
 /// Which inputs take a `language`.
@@ -46,6 +63,9 @@ pub struct FieldDef {
     /// The column, which also names the input field (camel-cased, without `_id` for a reference).
     pub column: &'static str,
     pub kind: Kind,
+    /// What the object type says of it (a reference is not a field of the struct, but of its object
+    /// module, which resolves the node).
+    pub read: &'static str,
     /// What the create input says of it.
     pub doc: &'static str,
     /// What the update input says of it.
@@ -109,3 +129,49 @@ pub enum Update {
     /// It identifies the node and does not change.
     Fixed,
 }
+
+/// A field as the object type, the create input and the update input (without its closing ", or null."
+/// or ".") say it.
+const fn field(
+    column: &'static str,
+    kind: Kind,
+    [read, doc, update]: [&'static str; 3],
+) -> FieldDef {
+    FieldDef {
+        column,
+        kind,
+        read,
+        doc,
+        update: Update::Doc(update),
+        unique: false,
+    }
+}
+
+/// A reference to another node: its object module resolves it, so the object says nothing of it here.
+const fn reference(
+    column: &'static str,
+    node: crate::NodeType,
+    [doc, update]: [&'static str; 2],
+) -> FieldDef {
+    field(column, Kind::OptRef(node), ["", doc, update])
+}
+
+/// A field no two nodes of the type share a value of.
+const fn unique(field: FieldDef) -> FieldDef {
+    FieldDef {
+        unique: true,
+        ..field
+    }
+}
+
+const ORGANIZATION_NUMBER: [&str; 3] = [
+    "Organisation number in Enhetsregisteret (9 digits).",
+    "Organisation number (9 digits, mod-11 checked).",
+    "New organisation number",
+];
+
+/// The struct of a type whose object module adds no fields of its own.
+const PLAIN: Object = Object {
+    order: None,
+    complex: false,
+};

@@ -14,7 +14,7 @@ mod relation;
 mod root;
 mod tables;
 
-pub use fields::{Editing, Editor, FieldDef, Kind, Languages, Max, Update};
+pub use fields::{Editing, Editor, FieldDef, Kind, Languages, Max, Object, Update};
 pub use graph::{LINKS, RELATIONS};
 pub use relation::{Field, Filter, Listing, OWN_ORDER, RelationDef, Sort, Via};
 pub use root::{Lookup, Root};

@@ -34,7 +34,7 @@ pub fn edit_mutations() -> String {
 }
 
 /// Formats generated code as `cargo fmt` would, so that the checked-in file passes `cargo fmt --check`.
-fn rustfmt(code: &str) -> String {
+pub(super) fn rustfmt(code: &str) -> String {
     let child = Command::new("rustfmt")
         .args(["--edition", "2024", "--emit", "stdout", "--quiet"])
         .stdin(Stdio::piped())

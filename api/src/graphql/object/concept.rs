@@ -1,9 +1,8 @@
 //! `Concept`: a defined term (begrep).
 
-use crate::graphql::node_fields::{NodeFields, node_fields};
-use async_graphql::{ComplexObject, Context, Result, SimpleObject};
+use super::fields::ConceptFields;
+use async_graphql::{ComplexObject, Context, Result};
 use oppvekstgraf_entity::{self as entity, concept::Model};
-use uuid::Uuid;
 
 use super::*;
 use crate::{graphql::common::connection, loader::load_node};
@@ -11,41 +10,6 @@ use crate::{graphql::common::connection, loader::load_node};
 crate::graphql::common::with_relations! {
     /// A defined term (begrep, SKOS concept), e.g. "Utsatte barn og unge". Shared by every municipality.
     Concept(ConceptFields)
-}
-
-/// The fields of a concept written by hand; its relation fields are generated from the catalog
-/// (`relations.rs`).
-#[derive(SimpleObject, Clone)]
-#[graphql(complex)]
-pub struct ConceptFields {
-    #[graphql(flatten)]
-    pub node: NodeFields,
-    /// The preferred term (prefLabel), e.g. "Bekymring".
-    pub term: String,
-    /// The definition.
-    pub definition: String,
-    /// Alternative terms (altLabel).
-    pub alt_labels: Vec<String>,
-    /// Notes on how the term is used (scopeNote).
-    pub scope_note: Option<String>,
-    /// Where the definition comes from, as cited.
-    pub source: Option<String>,
-    #[graphql(skip)]
-    pub source_guidance_id: Option<Uuid>,
-}
-
-impl From<Model> for ConceptFields {
-    fn from(m: Model) -> Self {
-        ConceptFields {
-            node: node_fields!(Concept, m),
-            term: m.term,
-            definition: m.definition,
-            alt_labels: serde_json::from_value(m.alt_labels).unwrap_or_default(),
-            scope_note: m.scope_note,
-            source: m.source,
-            source_guidance_id: m.source_guidance_id,
-        }
-    }
 }
 
 connection!(ConceptConnection, ConceptEdge, Concept, Model, "concepts");

@@ -1,11 +1,10 @@
 //! `Guidance`: national guidance (guideline, guide, circular, white paper, programme …).
 
-use crate::graphql::node_fields::{NodeFields, node_fields};
+use super::fields::GuidanceFields;
 use crate::graphql::relation::Filter;
-use async_graphql::{ComplexObject, Context, ID, Object, Result, SimpleObject};
+use async_graphql::{ComplexObject, Context, ID, Object, Result};
 use oppvekstgraf_catalog::LinkDef;
 use oppvekstgraf_entity::{self as entity, guidance::Model};
-use uuid::Uuid;
 
 use crate::{
     error::{ApiError, ApiResult},
@@ -22,50 +21,6 @@ use crate::{
 crate::graphql::common::with_relations! {
     /// A national guidance document: a guideline (nasjonal faglig retningslinje), guide (veileder), circular (rundskriv), white paper (stortingsmelding), national programme and the like. Shared by every municipality.
     Guidance(GuidanceFields)
-}
-
-/// The fields of a guidance written by hand; its relation fields are generated from the catalog
-/// (`relations.rs`).
-#[derive(SimpleObject, Clone)]
-#[graphql(complex)]
-pub struct GuidanceFields {
-    #[graphql(flatten)]
-    pub node: NodeFields,
-    /// Publisher's code, e.g. "IS-2826".
-    pub code: Option<String>,
-    /// ISBN, e.g. "978-82-8081-601-6".
-    pub isbn: Option<String>,
-    /// Title.
-    pub title: String,
-    /// Kind of guidance.
-    pub kind: GuidanceKind,
-    /// Where it can be read.
-    pub url: Option<String>,
-    /// Short summary.
-    pub summary: Option<String>,
-    /// The topic a portal lists it under, e.g. "Forebygging og tidlig innsats".
-    pub topic_group: Option<String>,
-    /// Year of publication.
-    pub published_year: Option<i32>,
-    #[graphql(skip)]
-    pub replaces_id: Option<Uuid>,
-}
-
-impl From<Model> for GuidanceFields {
-    fn from(m: Model) -> Self {
-        GuidanceFields {
-            node: node_fields!(Guidance, m),
-            code: m.code,
-            isbn: m.isbn,
-            title: m.title,
-            kind: m.kind.into(),
-            url: m.url,
-            summary: m.summary,
-            topic_group: m.topic_group,
-            published_year: m.published_year,
-            replaces_id: m.replaces_id,
-        }
-    }
 }
 
 connection!(

@@ -1,10 +1,9 @@
 //! `Law`: an act or regulation, identified by its Lovdata id.
 
-use crate::graphql::node_fields::{NodeFields, node_fields};
+use super::fields::LawFields;
 use crate::graphql::relation::Filter;
-use async_graphql::{ComplexObject, Context, ID, Object, Result, SimpleObject};
+use async_graphql::{ComplexObject, Context, ID, Object, Result};
 use oppvekstgraf_entity::{self as entity, law::Model};
-use uuid::Uuid;
 
 use crate::{
     error::{ApiError, ApiResult},
@@ -21,44 +20,6 @@ use crate::{
 crate::graphql::common::with_relations! {
     /// An act or regulation (lov / forskrift), identified by its Lovdata id. Shared by every municipality.
     Law(LawFields)
-}
-
-/// The fields of a law written by hand; its relation fields are generated from the catalog
-/// (`relations.rs`).
-#[derive(SimpleObject, Clone)]
-#[graphql(complex)]
-pub struct LawFields {
-    #[graphql(flatten)]
-    pub node: NodeFields,
-    /// Lovdata id, e.g. "LOV-2021-06-18-97" (acts) or "FOR-2011-12-16-1256" (regulations).
-    pub lovdata_id: String,
-    /// Short title, e.g. "barnevernsloven".
-    pub short_title: String,
-    /// Full title, e.g. "Lov om barnevern".
-    pub title: String,
-    /// Kind of act.
-    pub kind: LawKind,
-    /// When the law entered into force.
-    pub in_force_from: Option<chrono::NaiveDate>,
-    /// Editorial note (for example on amendments or a coming replacement).
-    pub note: Option<String>,
-    #[graphql(skip)]
-    pub replaced_by_id: Option<Uuid>,
-}
-
-impl From<Model> for LawFields {
-    fn from(m: Model) -> Self {
-        LawFields {
-            node: node_fields!(Law, m),
-            lovdata_id: m.lovdata_id,
-            short_title: m.short_title,
-            title: m.title,
-            kind: m.kind.into(),
-            in_force_from: m.in_force_from,
-            note: m.note,
-            replaced_by_id: m.replaced_by_id,
-        }
-    }
 }
 
 connection!(LawConnection, LawEdge, Law, Model, "laws");

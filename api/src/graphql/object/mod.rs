@@ -2,6 +2,8 @@
 
 pub mod change;
 pub mod concept;
+#[rustfmt::skip]
+mod fields;
 pub mod goal;
 pub mod guidance;
 pub mod law;

@@ -1,6 +1,6 @@
 //! `Municipality`: the tenant, identified by its kommunenummer.
 
-use crate::graphql::node_fields::{NodeFields, node_fields};
+use super::fields::MunicipalityFields;
 use crate::graphql::relation::Filter;
 use crate::graphql::relation::{Rel, load_rel};
 use async_graphql::{
@@ -31,38 +31,6 @@ crate::graphql::common::with_relations! {
     /// A municipality (kommune): the tenant that owns plans, measures and units. Identified by its 4-digit
     /// kommunenummer, which can change at mergers and county reforms (see `formerNumbers`).
     Municipality(MunicipalityFields)
-}
-
-/// The fields of a municipality written by hand; its relation fields are generated from the catalog
-/// (`relations.rs`).
-#[derive(SimpleObject, Clone)]
-#[graphql(complex)]
-pub struct MunicipalityFields {
-    #[graphql(flatten)]
-    pub node: NodeFields,
-    /// Current kommunenummer (4 digits), e.g. "1539".
-    pub number: String,
-    /// Name, e.g. "Rauma". Names are not unique (there are two Vålers); numbers are.
-    pub name: String,
-    /// Organisation number in Enhetsregisteret (9 digits).
-    pub organization_number: Option<String>,
-    /// County (fylke).
-    pub county: String,
-    /// When the current number took effect.
-    pub valid_from: Option<NaiveDate>,
-}
-
-impl From<Model> for MunicipalityFields {
-    fn from(m: Model) -> Self {
-        MunicipalityFields {
-            node: node_fields!(Municipality, m),
-            number: m.number,
-            name: m.name,
-            organization_number: m.organization_number,
-            county: m.county,
-            valid_from: m.valid_from,
-        }
-    }
 }
 
 connection!(
