@@ -126,17 +126,23 @@ pub fn search_condition(field: &str, column: &str, text: &str) -> ApiResult<Sql>
 
 /// `t.<column> IN (<statuses>)`.
 pub fn status_condition(statuses: &[Status]) -> Sql {
-    let values = statuses
+    enum_condition::<_, oppvekstgraf_entity::enums::Status>("status", statuses)
+}
+
+/// `t.<column> IN (…)`: the rows whose enum column holds one of `values`, given as their GraphQL enum `G`
+/// and stored as the entity's enum `E`.
+pub fn enum_condition<G, E>(column: &str, values: &[G]) -> Sql
+where
+    G: Copy,
+    E: sea_orm::ActiveEnum + From<G>,
+    sea_orm::Value: From<E::Value>,
+{
+    let values: Vec<sea_orm::Value> = values
         .iter()
-        .map(|s| {
-            use sea_orm::ActiveEnum;
-            oppvekstgraf_entity::enums::Status::from(*s)
-                .to_value()
-                .into()
-        })
-        .collect::<Vec<sea_orm::Value>>();
+        .map(|v| E::from(*v).to_value().into())
+        .collect();
     Sql::with(
-        format!("t.status IN ({})", Sql::placeholders(values.len())),
+        format!("t.{column} IN ({})", Sql::placeholders(values.len())),
         values,
     )
 }

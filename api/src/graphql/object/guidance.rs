@@ -8,6 +8,7 @@ use oppvekstgraf_entity::{self as entity, guidance::Model};
 
 use crate::{
     error::{ApiError, ApiResult},
+    graphql::common::enum_condition,
     graphql::common::{key_select, linked_condition, search_condition, status_condition},
     graphql::{
         common::{connection, find_by_slug_or_id},
@@ -70,14 +71,8 @@ impl Filter for GuidanceFilter {
             out.push(search_condition("filter.search", "title", text)?);
         }
         if let Some(kinds) = &self.kind {
-            use sea_orm::ActiveEnum;
-            let values: Vec<sea_orm::Value> = kinds
-                .iter()
-                .map(|k| entity::enums::GuidanceKind::from(*k).to_value().into())
-                .collect();
-            out.push(Sql::with(
-                format!("t.kind IN ({})", Sql::placeholders(values.len())),
-                values,
+            out.push(enum_condition::<_, entity::enums::GuidanceKind>(
+                "kind", kinds,
             ));
         }
         if let Some(slug) = &self.publisher {

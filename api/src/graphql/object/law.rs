@@ -7,6 +7,7 @@ use oppvekstgraf_entity::{self as entity, law::Model};
 
 use crate::{
     error::{ApiError, ApiResult},
+    graphql::common::enum_condition,
     graphql::common::{search_condition, status_condition},
     graphql::{
         common::{connection, find_by_slug_or_id},
@@ -114,15 +115,7 @@ impl Filter for LawFilter {
             out.push(search_condition("filter.search", "short_title", text)?);
         }
         if let Some(kinds) = &self.kind {
-            use sea_orm::ActiveEnum;
-            let values: Vec<sea_orm::Value> = kinds
-                .iter()
-                .map(|k| entity::enums::LawKind::from(*k).to_value().into())
-                .collect();
-            out.push(Sql::with(
-                format!("t.kind IN ({})", Sql::placeholders(values.len())),
-                values,
-            ));
+            out.push(enum_condition::<_, entity::enums::LawKind>("kind", kinds));
         }
         if let Some(current) = self.current {
             out.push(Sql::raw(if current {

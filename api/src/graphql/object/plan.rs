@@ -13,6 +13,7 @@ use uuid::Uuid;
 use super::unit::Unit;
 use crate::{
     error::ApiResult,
+    graphql::common::enum_condition,
     graphql::{
         common::{
             check_municipality_number, connection, id_select, key_select, linked_condition,
@@ -214,15 +215,7 @@ impl Filter for PlanFilter {
             ));
         }
         if let Some(kinds) = &self.kind {
-            use sea_orm::ActiveEnum;
-            let values: Vec<sea_orm::Value> = kinds
-                .iter()
-                .map(|k| entity::enums::PlanKind::from(*k).to_value().into())
-                .collect();
-            out.push(Sql::with(
-                format!("t.kind IN ({})", Sql::placeholders(values.len())),
-                values,
-            ));
+            out.push(enum_condition::<_, entity::enums::PlanKind>("kind", kinds));
         }
         if let Some(slug) = &self.theme {
             out.push(linked_condition(

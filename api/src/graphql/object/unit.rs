@@ -9,6 +9,7 @@ use uuid::Uuid;
 use super::{measure::Measure, municipality::Municipality};
 use crate::{
     error::ApiResult,
+    graphql::common::enum_condition,
     graphql::{
         common::{connection, municipality_condition, search_condition, status_condition},
         enums::{MembershipRole, ResponsibilityRole, Status, UnitKind},
@@ -126,15 +127,7 @@ impl Filter for UnitFilter {
             )?);
         }
         if let Some(kinds) = &self.kind {
-            use sea_orm::ActiveEnum;
-            let values: Vec<sea_orm::Value> = kinds
-                .iter()
-                .map(|k| entity::enums::UnitKind::from(*k).to_value().into())
-                .collect();
-            out.push(Sql::with(
-                format!("t.kind IN ({})", Sql::placeholders(values.len())),
-                values,
-            ));
+            out.push(enum_condition::<_, entity::enums::UnitKind>("kind", kinds));
         }
         if let Some(national) = self.national {
             out.push(Sql::raw(if national {
