@@ -147,6 +147,27 @@ const fn field(
     }
 }
 
+/// A field the object type and the create input say alike.
+const fn alike(column: &'static str, kind: Kind, [doc, update]: [&'static str; 2]) -> FieldDef {
+    field(column, kind, [doc, doc, update])
+}
+
+/// The editing of a type with no language, no check of the whole row and a plain struct.
+const fn editing(
+    what: &'static str,
+    slug_from: &'static str,
+    fields: &'static [FieldDef],
+) -> Editing {
+    Editing {
+        what,
+        slug_from,
+        language: Languages::Neither,
+        check: None,
+        fields,
+        object: PLAIN,
+    }
+}
+
 /// A reference to another node: its object module resolves it, so the object says nothing of it here.
 const fn reference(
     column: &'static str,

@@ -1,6 +1,8 @@
 //! The fields of municipalities and regions.
 
-use super::{Editing, Kind::*, Languages, Max, ORGANIZATION_NUMBER, Object, PLAIN, field, unique};
+use super::{
+    Editing, Kind::*, Languages, Max, ORGANIZATION_NUMBER, Object, alike, editing, field, unique,
+};
 
 pub const MUNICIPALITY: Editing = Editing {
     what: "a municipality",
@@ -26,10 +28,10 @@ pub const MUNICIPALITY: Editing = Editing {
                 "New name",
             ],
         ),
-        field(
+        alike(
             "county",
             Text(Max::Chars(100)),
-            ["County (fylke).", "County (fylke).", "New county"],
+            ["County (fylke).", "New county"],
         ),
         field("organization_number", OptOrg, ORGANIZATION_NUMBER),
         field(
@@ -54,30 +56,19 @@ pub const MUNICIPALITY: Editing = Editing {
     },
 };
 
-pub const REGION: Editing = Editing {
-    what: "a region",
-    slug_from: "name",
-    language: Languages::Neither,
-    check: None,
-    fields: &[
-        field(
+pub const REGION: Editing = editing(
+    "a region",
+    "name",
+    &[
+        alike(
             "name",
             Text(Max::Title),
-            [
-                "Name, e.g. \"Mosseregionen\".",
-                "Name, e.g. \"Mosseregionen\".",
-                "New name",
-            ],
+            ["Name, e.g. \"Mosseregionen\".", "New name"],
         ),
-        field(
+        alike(
             "description",
             OptText(Max::Text),
-            [
-                "What the region is.",
-                "What the region is.",
-                "New description",
-            ],
+            ["What the region is.", "New description"],
         ),
     ],
-    object: PLAIN,
-};
+);

@@ -1,33 +1,24 @@
 //! The fields of the shared registry's vocabularies: publishers, themes, target groups and concepts.
 
 use super::{
-    Editing, Kind::*, Languages, Max, ORGANIZATION_NUMBER, Object, PLAIN, field, reference,
+    Editing, Kind::*, Languages, Max, ORGANIZATION_NUMBER, Object, PLAIN, alike, editing, field,
+    reference,
 };
 use crate::NodeType;
 
-pub const PUBLISHER: Editing = Editing {
-    what: "a publisher",
-    slug_from: "name",
-    language: Languages::Neither,
-    check: None,
-    fields: &[
-        field(
+pub const PUBLISHER: Editing = editing(
+    "a publisher",
+    "name",
+    &[
+        alike(
             "name",
             Text(Max::Title),
-            [
-                "Name, e.g. \"Helsedirektoratet\".",
-                "Name, e.g. \"Helsedirektoratet\".",
-                "New name",
-            ],
+            ["Name, e.g. \"Helsedirektoratet\".", "New name"],
         ),
-        field(
+        alike(
             "short_name",
             OptText(Max::Chars(50)),
-            [
-                "Short name, e.g. \"Hdir\".",
-                "Short name, e.g. \"Hdir\".",
-                "New short name",
-            ],
+            ["Short name, e.g. \"Hdir\".", "New short name"],
         ),
         field("organization_number", OptOrg, ORGANIZATION_NUMBER),
         field(
@@ -40,32 +31,21 @@ pub const PUBLISHER: Editing = Editing {
             ],
         ),
     ],
-    object: PLAIN,
-};
+);
 
-pub const THEME: Editing = Editing {
-    what: "a theme",
-    slug_from: "label",
-    language: Languages::Neither,
-    check: None,
-    fields: &[
-        field(
+pub const THEME: Editing = editing(
+    "a theme",
+    "label",
+    &[
+        alike(
             "label",
             Text(Max::Title),
-            [
-                "Label, e.g. \"Vold i nære relasjoner\".",
-                "Label, e.g. \"Vold i nære relasjoner\".",
-                "New label",
-            ],
+            ["Label, e.g. \"Vold i nære relasjoner\".", "New label"],
         ),
-        field(
+        alike(
             "description",
             OptText(Max::Text),
-            [
-                "What the theme covers.",
-                "What the theme covers.",
-                "New description",
-            ],
+            ["What the theme covers.", "New description"],
         ),
         field(
             "los_uri",
@@ -77,8 +57,7 @@ pub const THEME: Editing = Editing {
             ],
         ),
     ],
-    object: PLAIN,
-};
+);
 
 pub const TARGET_GROUP: Editing = Editing {
     what: "a target group",
@@ -86,14 +65,10 @@ pub const TARGET_GROUP: Editing = Editing {
     language: Languages::Neither,
     check: Some("target_group_ages"),
     fields: &[
-        field(
+        alike(
             "label",
             Text(Max::Title),
-            [
-                "Label, e.g. \"Barn og unge 0-24 år\".",
-                "Label, e.g. \"Barn og unge 0-24 år\".",
-                "New label",
-            ],
+            ["Label, e.g. \"Barn og unge 0-24 år\".", "New label"],
         ),
         field(
             "min_age",
@@ -113,10 +88,10 @@ pub const TARGET_GROUP: Editing = Editing {
                 "New highest age",
             ],
         ),
-        field(
+        alike(
             "description",
             OptText(Max::Text),
-            ["Who the group is.", "Who the group is.", "New description"],
+            ["Who the group is.", "New description"],
         ),
     ],
     object: PLAIN,
@@ -137,10 +112,10 @@ pub const CONCEPT: Editing = Editing {
                 "New term",
             ],
         ),
-        field(
+        alike(
             "definition",
             Text(Max::Text),
-            ["The definition.", "The definition.", "New definition"],
+            ["The definition.", "New definition"],
         ),
         field(
             "alt_labels",
@@ -160,14 +135,10 @@ pub const CONCEPT: Editing = Editing {
                 "New scope note",
             ],
         ),
-        field(
+        alike(
             "source",
             OptText(Max::Title),
-            [
-                "Where the definition comes from, as cited.",
-                "Where the definition comes from, as cited.",
-                "New source",
-            ],
+            ["Where the definition comes from, as cited.", "New source"],
         ),
         reference(
             "source_guidance_id",

@@ -1,7 +1,7 @@
 //! The fields of laws and guidance, the sources municipal content cites.
 
 use super::{
-    Editing, FieldDef, Kind::*, Languages, Max, Object, Update::*, field, reference, unique,
+    Editing, FieldDef, Kind::*, Languages, Max, Object, Update::*, alike, field, reference, unique,
 };
 use crate::NodeType;
 
@@ -23,29 +23,17 @@ pub const LAW: Editing = Editing {
                 ],
             ))
         },
-        field(
+        alike(
             "short_title",
             Text(Max::Title),
-            [
-                "Short title, e.g. \"barnevernsloven\".",
-                "Short title, e.g. \"barnevernsloven\".",
-                "New short title",
-            ],
+            ["Short title, e.g. \"barnevernsloven\".", "New short title"],
         ),
-        field(
+        alike(
             "title",
             Text(Max::Title),
-            [
-                "Full title, e.g. \"Lov om barnevern\".",
-                "Full title, e.g. \"Lov om barnevern\".",
-                "New full title",
-            ],
+            ["Full title, e.g. \"Lov om barnevern\".", "New full title"],
         ),
-        field(
-            "kind",
-            Enum("LawKind"),
-            ["Kind of act.", "Kind of act.", "New kind"],
-        ),
+        alike("kind", Enum("LawKind"), ["Kind of act.", "New kind"]),
         field(
             "in_force_from",
             OptDate,
@@ -82,11 +70,11 @@ pub const GUIDANCE: Editing = Editing {
     language: Languages::Both,
     check: None,
     fields: &[
-        field("title", Text(Max::Title), ["Title.", "Title.", "New title"]),
-        field(
+        alike("title", Text(Max::Title), ["Title.", "New title"]),
+        alike(
             "kind",
             Enum("GuidanceKind"),
-            ["Kind of guidance.", "Kind of guidance.", "New kind"],
+            ["Kind of guidance.", "New kind"],
         ),
         unique(field(
             "code",
@@ -111,10 +99,10 @@ pub const GUIDANCE: Editing = Editing {
                 "New URL",
             ],
         ),
-        field(
+        alike(
             "summary",
             OptText(Max::Text),
-            ["Short summary.", "Short summary.", "New summary"],
+            ["Short summary.", "New summary"],
         ),
         field(
             "topic_group",
