@@ -23,18 +23,24 @@ use super::*;
 
 /// The create and update mutations of every node type that declares its fields, formatted by rustfmt.
 pub fn edit_mutations() -> String {
-    let mut out = String::from(HEADER);
+    per_declared_type(HEADER, node_edits)
+}
+
+/// `header`, then what `write` makes of every node type that declares its fields (in the order of
+/// [`NodeType::ALL`]), formatted by rustfmt.
+pub(super) fn per_declared_type(header: &str, write: fn(&NodeDef, &Editing) -> String) -> String {
+    let mut out = String::from(header);
     for def in NodeType::ALL.into_iter().filter_map(NodeType::def) {
         if let Editor::Fields(editing) = def.editor {
             out.push('\n');
-            out.push_str(&node_edits(def, editing));
+            out.push_str(&write(def, editing));
         }
     }
     rustfmt(&out)
 }
 
 /// Formats generated code as `cargo fmt` would, so that the checked-in file passes `cargo fmt --check`.
-pub(super) fn rustfmt(code: &str) -> String {
+fn rustfmt(code: &str) -> String {
     let child = Command::new("rustfmt")
         .args(["--edition", "2024", "--emit", "stdout", "--quiet"])
         .stdin(Stdio::piped())

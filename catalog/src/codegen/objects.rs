@@ -2,8 +2,8 @@
 //! ([`crate::Editor::Fields`]), which their GraphQL object types flatten, as the file [`OBJECTS_PATH`]
 //! holds them.
 
-use super::edits::rustfmt;
-use crate::{Editing, Editor, FieldDef, Kind, NodeDef, NodeType};
+use super::edits::per_declared_type;
+use crate::{Editing, FieldDef, Kind, NodeDef};
 
 /// The file the structs are written to.
 pub const OBJECTS_PATH: &str = concat!(
@@ -28,14 +28,7 @@ use crate::graphql::{
 
 /// The structs of every node type that declares its fields, formatted by rustfmt.
 pub fn object_fields() -> String {
-    let mut out = String::from(HEADER);
-    for def in NodeType::ALL.into_iter().filter_map(NodeType::def) {
-        if let Editor::Fields(editing) = def.editor {
-            out.push('\n');
-            out.push_str(&object(def, editing));
-        }
-    }
-    rustfmt(&out)
+    per_declared_type(HEADER, object)
 }
 
 /// The declared fields in the object type's order.
