@@ -5,7 +5,7 @@ use sea_orm::{EntityTrait, IntoActiveModel, PrimaryKeyTrait};
 use serde::{Serialize, de::DeserializeOwned};
 use uuid::Uuid;
 
-use super::transaction::{Tx, Writable, change_node, snapshot};
+use super::transaction::{Tx, Writable, change_node, save_change, snapshot};
 use crate::{
     error::{ApiError, ApiResult},
     id::{GlobalId, NodeType},
@@ -108,22 +108,10 @@ where
     })?;
     // Content comes back; the publication state and the creation time stay as they are.
     T::keep_bookkeeping(&mut restored, &current);
-    T::stamp(&mut restored, version + 1, tx.now);
     let before = snapshot(&current)?;
-    let saved = tx.save::<T>(restored).await?;
     let detail = serde_json::json!({ "restoredRevision": GlobalId::new(NodeType::Revision, revision_id).encode() });
-    let revision = tx
-        .record(
-            T::NODE,
-            id,
-            version + 1,
-            RevisionAction::RestoreRevision,
-            Some(before),
-            Some(snapshot(&saved)?),
-            Some(detail),
-        )
-        .await?;
-    Ok((saved, revision))
+    let action = RevisionAction::RestoreRevision;
+    save_change::<T>(tx, restored, version + 1, action, before, Some(detail)).await
 }
 
 /// Defines the publication-state mutations of one node type.

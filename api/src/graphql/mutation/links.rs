@@ -6,7 +6,7 @@ use sea_orm::{IntoActiveModel, PrimaryKeyTrait};
 use serde::{Serialize, de::DeserializeOwned};
 use uuid::Uuid;
 
-use super::transaction::{Tx, Writable, ensure_writable, node_id, owners, snapshot};
+use super::transaction::{Tx, Writable, ensure_writable, node_id, owners, save_change, snapshot};
 use crate::{
     error::{ApiError, ApiResult},
     id::{GlobalId, NodeType},
@@ -218,23 +218,10 @@ where
         Serialize + DeserializeOwned + IntoActiveModel<<T as Writable>::Active>,
     <T::PrimaryKey as PrimaryKeyTrait>::ValueType: From<Uuid>,
 {
-    let mut model = tx.load::<T>(left).await?;
+    let model = tx.load::<T>(left).await?;
     let version = T::version(&model);
     let before = snapshot(&model)?;
-    T::stamp(&mut model, version + 1, tx.now);
-    let saved = tx.save::<T>(model).await?;
-    let revision = tx
-        .record(
-            T::NODE,
-            left,
-            version + 1,
-            action,
-            Some(before),
-            Some(snapshot(&saved)?),
-            Some(detail),
-        )
-        .await?;
-    Ok((saved, revision))
+    save_change::<T>(tx, model, version + 1, action, before, Some(detail)).await
 }
 
 /// Defines `link…` / `unlink…` mutations for one relation.

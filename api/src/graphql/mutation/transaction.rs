@@ -34,7 +34,7 @@ use access::status_of;
 pub use access::{actor, database, ensure_writable, owners};
 pub use input::{maybe, maybe_text, maybe_url};
 pub use writable::Writable;
-pub use write::{change_node, create_node, update_node};
+pub use write::{change_node, create_node, save_change, update_node};
 
 /// A running mutation: its transaction, actor and clock.
 pub struct Tx {

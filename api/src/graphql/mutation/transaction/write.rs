@@ -87,17 +87,37 @@ where
     T::stamp(&mut model, version, seen_at);
     let before = snapshot(&model)?;
     let action = change(tx, &mut model).await?;
-    T::stamp(&mut model, version + 1, tx.now);
+    save_change::<T>(tx, model, version + 1, action, before, None).await
+}
+
+/// Saves `model` as `version` of its node and records the change from `before` (with `detail`): the last
+/// step of every change to an existing node.
+pub async fn save_change<T: Writable>(
+    tx: &Tx,
+    mut model: <T as NodeTable>::Model,
+    version: i32,
+    action: enums::RevisionAction,
+    before: serde_json::Value,
+    detail: Option<serde_json::Value>,
+) -> ApiResult<(<T as NodeTable>::Model, revision::Model)>
+where
+    <T as NodeTable>::Model:
+        Serialize + DeserializeOwned + IntoActiveModel<<T as Writable>::Active>,
+    <T::PrimaryKey as PrimaryKeyTrait>::ValueType: From<Uuid>,
+{
+    let id = T::id(&model);
+    T::stamp(&mut model, version, tx.now);
     let saved = tx.save::<T>(model).await?;
+    let after = snapshot(&saved)?;
     let revision = tx
         .record(
             T::NODE,
             id,
-            version + 1,
+            version,
             action,
             Some(before),
-            Some(snapshot(&saved)?),
-            None,
+            Some(after),
+            detail,
         )
         .await?;
     Ok((saved, revision))
