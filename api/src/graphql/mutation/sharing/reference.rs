@@ -108,23 +108,35 @@ pub(super) async fn adopt_reference(
     adoption::Entity::insert(model.clone().into_active_model())
         .exec_without_returning(&tx.txn)
         .await?;
+    let detail = json!({
+        "relation": "adoptions",
+        "target": GlobalId::new(node, source).encode(),
+        "sourceVersion": source_version,
+    });
+    let (_, revision) = record_adoptions(tx, adopter, enums::RevisionAction::Adopt, detail).await?;
+    Ok((model, revision))
+}
+
+/// Records a change to `adopter`'s adoptions as a revision of the municipality (its version stays).
+async fn record_adoptions(
+    tx: &Tx,
+    adopter: Uuid,
+    action: enums::RevisionAction,
+    detail: serde_json::Value,
+) -> ApiResult<(entity::municipality::Model, entity::revision::Model)> {
     let municipality = tx.load::<entity::municipality::Entity>(adopter).await?;
     let revision = tx
         .record(
             NodeType::Municipality,
             adopter,
             municipality.version,
-            enums::RevisionAction::Adopt,
+            action,
             None,
             None,
-            Some(json!({
-                "relation": "adoptions",
-                "target": GlobalId::new(node, source).encode(),
-                "sourceVersion": source_version,
-            })),
+            Some(detail),
         )
         .await?;
-    Ok((model, revision))
+    Ok((municipality, revision))
 }
 
 /// Gives up `adopter`'s adoption by reference of `source`.
@@ -150,20 +162,9 @@ pub(super) async fn unadopt(
             ),
         ));
     }
-    let municipality = tx.load::<entity::municipality::Entity>(adopter).await?;
-    let revision = tx
-        .record(
-            NodeType::Municipality,
-            adopter,
-            municipality.version,
-            enums::RevisionAction::Unadopt,
-            None,
-            None,
-            Some(
-                json!({ "relation": "adoptions", "target": GlobalId::new(node, source).encode() }),
-            ),
-        )
-        .await?;
+    let detail = json!({ "relation": "adoptions", "target": GlobalId::new(node, source).encode() });
+    let (municipality, revision) =
+        record_adoptions(&tx, adopter, enums::RevisionAction::Unadopt, detail).await?;
     tx.commit().await?;
     Ok(UnadoptPayload {
         municipality: municipality.into(),
