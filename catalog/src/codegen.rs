@@ -5,7 +5,12 @@
 //! stale, as `schema --check` does for the SDL. It lives here, beside the declaration, so that it runs even
 //! when the API crate does not build for want of it.
 
-use std::{collections::BTreeSet, fmt::Write};
+use std::{
+    collections::BTreeSet,
+    fmt::Write,
+    io::Write as _,
+    process::{Command, Stdio},
+};
 
 mod edits;
 mod mutations;
@@ -17,7 +22,9 @@ pub use mutations::{lifecycle_mutations, link_mutations};
 pub use objects::{OBJECTS_PATH, object_fields};
 pub use roots::root_fields;
 
-use crate::{Field, Filter, Listing, NodeType, RELATIONS, RelationDef, Sort, Via};
+use crate::{
+    Editing, Editor, Field, Filter, Listing, NodeDef, NodeType, RELATIONS, RelationDef, Sort, Via,
+};
 
 /// The file the link mutations are written to.
 pub const LINKS_PATH: &str = concat!(
@@ -133,7 +140,7 @@ fn write_field(out: &mut String, generated: &Generated) -> std::fmt::Result {
     writeln!(out, "        const REL: Rel = {};", generated.rel)?;
     writeln!(
         out,
-        "        let args = PageArgs {{ first, after, last, before }};"
+        "        let args = PageArgs::new(first, after, last, before);"
     )?;
     writeln!(
         out,
@@ -249,6 +256,40 @@ use crate::{
     page::PageArgs,
 };
 ";
+
+/// `header`, then what `write` makes of every node type that declares its fields (in the order of
+/// [`NodeType::ALL`]), formatted by rustfmt.
+fn per_declared_type(header: &str, write: fn(&NodeDef, &Editing) -> String) -> String {
+    let mut out = String::from(header);
+    for def in NodeType::ALL.into_iter().filter_map(NodeType::def) {
+        if let Editor::Fields(editing) = def.editor {
+            out.push('\n');
+            out.push_str(&write(def, editing));
+        }
+    }
+    rustfmt(&out)
+}
+
+/// Formats generated code as `cargo fmt` would, so that the checked-in file passes `cargo fmt --check`.
+fn rustfmt(code: &str) -> String {
+    let child = Command::new("rustfmt")
+        .args(["--edition", "2024", "--emit", "stdout", "--quiet"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn();
+    let Ok(mut child) = child else {
+        return format!("// rustfmt could not be started\n{code}");
+    };
+    if let Some(mut stdin) = child.stdin.take() {
+        let _ = stdin.write_all(code.as_bytes());
+    }
+    match child.wait_with_output() {
+        Ok(output) if output.status.success() => {
+            String::from_utf8_lossy(&output.stdout).into_owned()
+        }
+        _ => format!("// rustfmt failed on this code\n{code}"),
+    }
+}
 
 /// Every generated file: its path and what it holds.
 pub fn files() -> [(&'static str, String); 6] {

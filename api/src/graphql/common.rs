@@ -109,6 +109,22 @@ macro_rules! connection {
 }
 pub(crate) use connection;
 
+/// The conditions of a typed filter, begun with its `search` on `t.<column>`; the filter adds its own.
+pub fn search_conditions(column: &str, search: &Option<String>) -> ApiResult<Vec<Sql>> {
+    match search {
+        Some(text) => Ok(vec![search_condition("filter.search", column, text)?]),
+        None => Ok(Vec::new()),
+    }
+}
+
+/// A typed filter's conditions, ended with its `status`.
+pub fn with_status(mut conditions: Vec<Sql>, status: &Option<Vec<Status>>) -> Vec<Sql> {
+    if let Some(statuses) = status {
+        conditions.push(status_condition(statuses));
+    }
+    conditions
+}
+
 /// A case-insensitive substring match on `t.<column>`.
 pub fn search_condition(field: &str, column: &str, text: &str) -> ApiResult<Sql> {
     let text = text.trim();

@@ -50,12 +50,7 @@ impl NodeFields {
             let db = super::mutation::transaction::database(ctx)?;
             super::mutation::transaction::ensure_writable(db, &actor, gid.node_type, gid.uuid)
                 .await?;
-            let args = PageArgs {
-                first,
-                after,
-                last,
-                before,
-            };
+            let args = PageArgs::new(first, after, last, before);
             let rel = &super::object::revision::NODE_REVISIONS;
             let page = load_rel::<oppvekstgraf_entity::revision::Entity>(
                 ctx, rel, gid.uuid, args, &NoFilter, None,

@@ -1,12 +1,7 @@
 //! The generated create and update mutations of the node types whose fields the catalog declares
 //! ([`crate::Editor::Fields`]), as the file [`EDITS_PATH`] holds them.
 
-use std::{
-    io::Write,
-    process::{Command, Stdio},
-};
-
-use crate::{Editing, Editor, FieldDef, Kind, Languages, Max, NodeDef, NodeType, Update};
+use crate::{Editing, FieldDef, Kind, Languages, Max, NodeDef, Update};
 
 /// The file the generated create and update mutations are written to.
 pub const EDITS_PATH: &str = concat!(
@@ -23,41 +18,7 @@ use super::*;
 
 /// The create and update mutations of every node type that declares its fields, formatted by rustfmt.
 pub fn edit_mutations() -> String {
-    per_declared_type(HEADER, node_edits)
-}
-
-/// `header`, then what `write` makes of every node type that declares its fields (in the order of
-/// [`NodeType::ALL`]), formatted by rustfmt.
-pub(super) fn per_declared_type(header: &str, write: fn(&NodeDef, &Editing) -> String) -> String {
-    let mut out = String::from(header);
-    for def in NodeType::ALL.into_iter().filter_map(NodeType::def) {
-        if let Editor::Fields(editing) = def.editor {
-            out.push('\n');
-            out.push_str(&write(def, editing));
-        }
-    }
-    rustfmt(&out)
-}
-
-/// Formats generated code as `cargo fmt` would, so that the checked-in file passes `cargo fmt --check`.
-fn rustfmt(code: &str) -> String {
-    let child = Command::new("rustfmt")
-        .args(["--edition", "2024", "--emit", "stdout", "--quiet"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn();
-    let Ok(mut child) = child else {
-        return format!("// rustfmt could not be started\n{code}");
-    };
-    if let Some(mut stdin) = child.stdin.take() {
-        let _ = stdin.write_all(code.as_bytes());
-    }
-    match child.wait_with_output() {
-        Ok(output) if output.status.success() => {
-            String::from_utf8_lossy(&output.stdout).into_owned()
-        }
-        _ => format!("// rustfmt failed on this code\n{code}"),
-    }
+    super::per_declared_type(HEADER, node_edits)
 }
 
 /// `short_title` → `shortTitle`.
@@ -95,13 +56,9 @@ fn max(max: Max) -> String {
 
 fn create_type(kind: Kind) -> String {
     match kind {
-        Kind::Text(_) | Kind::Key(_) => "String".into(),
-        Kind::OptText(_) | Kind::OptUrl | Kind::OptOrg => "Option<String>".into(),
-        Kind::Enum(name) => name.into(),
-        Kind::OptDate => "Option<NaiveDate>".into(),
-        Kind::OptInt | Kind::OptYear => "Option<i32>".into(),
         Kind::OptRef(_) => "Option<ID>".into(),
         Kind::Labels => "Option<Vec<String>>".into(),
+        _ => super::objects::rust_type(kind),
     }
 }
 

@@ -2,7 +2,7 @@
 //! ([`crate::Editor::Fields`]), which their GraphQL object types flatten, as the file [`OBJECTS_PATH`]
 //! holds them.
 
-use super::edits::per_declared_type;
+use super::per_declared_type;
 use crate::{Editing, FieldDef, Kind, NodeDef};
 
 /// The file the structs are written to.
@@ -42,7 +42,9 @@ fn in_order(editing: &Editing) -> Vec<&'static FieldDef> {
     }
 }
 
-fn rust_type(kind: Kind) -> String {
+/// The Rust type of a declared field on the object's struct (and, but for references and lists, in the
+/// create input).
+pub(super) fn rust_type(kind: Kind) -> String {
     match kind {
         Kind::Text(_) | Kind::Key(_) => "String".into(),
         Kind::OptText(_) | Kind::OptUrl | Kind::OptOrg => "Option<String>".into(),

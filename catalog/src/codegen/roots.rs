@@ -94,7 +94,7 @@ fn write_root(out: &mut String, def: &NodeDef) -> std::fmt::Result {
     writeln!(out, "    ) -> Result<{name}Connection> {{")?;
     writeln!(
         out,
-        "        let args = PageArgs {{ first, after, last, before }};"
+        "        let args = PageArgs::new(first, after, last, before);"
     )?;
     writeln!(
         out,

@@ -9,7 +9,7 @@ use oppvekstgraf_entity::{self as entity, guidance::Model};
 use crate::{
     error::{ApiError, ApiResult},
     graphql::common::enum_condition,
-    graphql::common::{key_select, linked_condition, search_condition, status_condition},
+    graphql::common::{key_select, linked_condition, search_conditions, with_status},
     graphql::{
         common::{connection, find_by_slug_or_id},
         enums::*,
@@ -66,10 +66,7 @@ pub struct GuidanceFilter {
 
 impl Filter for GuidanceFilter {
     fn conditions(&self) -> ApiResult<Vec<Sql>> {
-        let mut out = Vec::new();
-        if let Some(text) = &self.search {
-            out.push(search_condition("filter.search", "title", text)?);
-        }
+        let mut out = search_conditions("title", &self.search)?;
         if let Some(kinds) = &self.kind {
             out.push(enum_condition::<_, entity::enums::GuidanceKind>(
                 "kind", kinds,
@@ -98,10 +95,7 @@ impl Filter for GuidanceFilter {
                 select,
             ));
         }
-        if let Some(statuses) = &self.status {
-            out.push(status_condition(statuses));
-        }
-        Ok(out)
+        Ok(with_status(out, &self.status))
     }
 }
 

@@ -8,7 +8,7 @@ use oppvekstgraf_entity::{self as entity, law::Model};
 use crate::{
     error::{ApiError, ApiResult},
     graphql::common::enum_condition,
-    graphql::common::{search_condition, status_condition},
+    graphql::common::{search_conditions, with_status},
     graphql::{
         common::{connection, find_by_slug_or_id},
         enums::*,
@@ -110,10 +110,7 @@ pub struct LawFilter {
 
 impl Filter for LawFilter {
     fn conditions(&self) -> ApiResult<Vec<Sql>> {
-        let mut out = Vec::new();
-        if let Some(text) = &self.search {
-            out.push(search_condition("filter.search", "short_title", text)?);
-        }
+        let mut out = search_conditions("short_title", &self.search)?;
         if let Some(kinds) = &self.kind {
             out.push(enum_condition::<_, entity::enums::LawKind>("kind", kinds));
         }
@@ -124,10 +121,7 @@ impl Filter for LawFilter {
                 "t.replaced_by_id IS NOT NULL"
             }));
         }
-        if let Some(statuses) = &self.status {
-            out.push(status_condition(statuses));
-        }
-        Ok(out)
+        Ok(with_status(out, &self.status))
     }
 }
 

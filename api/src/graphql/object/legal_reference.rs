@@ -12,7 +12,7 @@ use super::*;
 use crate::loader::Via;
 use crate::{
     error::{ApiError, ApiResult},
-    graphql::common::{search_condition, status_condition},
+    graphql::common::{search_condition, with_status},
     graphql::{
         common::{connection, find_by_slug_or_id},
         enums::*,
@@ -136,12 +136,7 @@ impl LegalReferenceFields {
             Order,
         >,
     ) -> Result<MeasureConnection> {
-        let args = PageArgs {
-            first,
-            after,
-            last,
-            before,
-        };
+        let args = PageArgs::new(first, after, last, before);
         let page = load_rel::<entity::measure::Entity>(
             ctx,
             &MEASURES,
@@ -169,12 +164,7 @@ impl LegalReferenceFields {
             Order,
         >,
     ) -> Result<PlanConnection> {
-        let args = PageArgs {
-            first,
-            after,
-            last,
-            before,
-        };
+        let args = PageArgs::new(first, after, last, before);
         let page =
             load_rel::<entity::plan::Entity>(ctx, &PLANS, self.node.uuid, args, &filter, order_by)
                 .await;
@@ -263,10 +253,7 @@ impl Filter for LegalReferenceFilter {
         if let Some(text) = &self.search {
             out.push(search_condition("filter.search", "heading", text)?);
         }
-        if let Some(statuses) = &self.status {
-            out.push(status_condition(statuses));
-        }
-        Ok(out)
+        Ok(with_status(out, &self.status))
     }
 }
 

@@ -13,7 +13,7 @@ use crate::{
     graphql::{
         common::{
             connection, id_select, key_select, linked_condition, municipality_condition,
-            search_condition, status_condition,
+            search_conditions, with_status,
         },
         enums::Status,
     },
@@ -131,10 +131,7 @@ pub struct MeasureFilter {
 
 impl Filter for MeasureFilter {
     fn conditions(&self) -> ApiResult<Vec<Sql>> {
-        let mut out = Vec::new();
-        if let Some(text) = &self.search {
-            out.push(search_condition("filter.search", "title", text)?);
-        }
+        let mut out = search_conditions("title", &self.search)?;
         if let Some(number) = &self.municipality {
             out.push(municipality_condition(
                 "filter.municipality",
@@ -200,9 +197,6 @@ impl Filter for MeasureFilter {
                 select,
             ));
         }
-        if let Some(statuses) = &self.status {
-            out.push(status_condition(statuses));
-        }
-        Ok(out)
+        Ok(with_status(out, &self.status))
     }
 }

@@ -18,7 +18,7 @@ use super::{
 use crate::{
     error::{ApiError, ApiResult},
     graphql::{
-        common::{check_municipality_number, connection, search_condition, status_condition},
+        common::{check_municipality_number, connection, search_condition, with_status},
         enums::{Order, Status},
     },
     id::{GlobalId, NodeType},
@@ -111,12 +111,7 @@ impl MunicipalityFields {
         )]
         include_adopted: bool,
     ) -> Result<PlanConnection> {
-        let args = PageArgs {
-            first,
-            after,
-            last,
-            before,
-        };
+        let args = PageArgs::new(first, after, last, before);
         let order = Some(order_by.unwrap_or(Order::NameAsc));
         let rel = if include_adopted {
             &PLANS_WITH_ADOPTED
@@ -137,12 +132,7 @@ impl MunicipalityFields {
         #[graphql(desc = "Returns the last n edges (0-100).")] last: Option<i32>,
         #[graphql(desc = "Returns the edges before this cursor.")] before: Option<String>,
     ) -> Result<PlanConnection> {
-        let args = PageArgs {
-            first,
-            after,
-            last,
-            before,
-        };
+        let args = PageArgs::new(first, after, last, before);
         let filter = PlanFilter {
             joint: Some(true),
             ..Default::default()
@@ -175,12 +165,7 @@ impl MunicipalityFields {
         )]
         include_adopted: bool,
     ) -> Result<MeasureConnection> {
-        let args = PageArgs {
-            first,
-            after,
-            last,
-            before,
-        };
+        let args = PageArgs::new(first, after, last, before);
         let page = load_rel::<entity::measure::Entity>(
             ctx,
             if include_adopted {
@@ -264,10 +249,7 @@ impl Filter for MunicipalityFilter {
                 vec![region.as_str().into()],
             ));
         }
-        if let Some(statuses) = &self.status {
-            out.push(status_condition(statuses));
-        }
-        Ok(out)
+        Ok(with_status(out, &self.status))
     }
 }
 

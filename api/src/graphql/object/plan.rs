@@ -17,7 +17,7 @@ use crate::{
     graphql::{
         common::{
             check_municipality_number, connection, id_select, key_select, linked_condition,
-            search_condition, status_condition,
+            search_conditions, with_status,
         },
         enums::{PlanKind, Status},
         object::legal_reference::legal_reference_select,
@@ -202,10 +202,7 @@ pub struct PlanFilter {
 
 impl Filter for PlanFilter {
     fn conditions(&self) -> ApiResult<Vec<Sql>> {
-        let mut out = Vec::new();
-        if let Some(text) = &self.search {
-            out.push(search_condition("filter.search", "title", text)?);
-        }
+        let mut out = search_conditions("title", &self.search)?;
         if let Some(number) = &self.municipality {
             check_municipality_number("filter.municipality", number)?;
             let select = key_select("municipality", "number", number);
@@ -256,9 +253,6 @@ impl Filter for PlanFilter {
                 "(SELECT COUNT(*) FROM plan_owner jo WHERE jo.plan_id = t.id) {op} 1"
             )));
         }
-        if let Some(statuses) = &self.status {
-            out.push(status_condition(statuses));
-        }
-        Ok(out)
+        Ok(with_status(out, &self.status))
     }
 }

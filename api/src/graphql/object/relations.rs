@@ -40,7 +40,7 @@ impl Municipality {
         #[graphql(desc = "Sort order (default: name).")] order_by: Option<Order>,
     ) -> Result<UnitConnection> {
         const REL: Rel = Rel::right_field(RelationDef::of_column(NodeType::Unit, "municipality_id"));
-        let args = PageArgs { first, after, last, before };
+        let args = PageArgs::new(first, after, last, before);
         related::<entity::unit::Entity, _>(ctx, &REL, self.node.uuid, args, &filter, order_by).await
     }
 
@@ -54,7 +54,7 @@ impl Municipality {
         #[graphql(desc = "Returns the edges before this cursor.")] before: Option<String>,
     ) -> Result<MunicipalityConnection> {
         const REL: Rel = Rel::left_field(RelationDef::of_link("municipality_neighbour"));
-        let args = PageArgs { first, after, last, before };
+        let args = PageArgs::new(first, after, last, before);
         related::<entity::municipality::Entity, _>(ctx, &REL, self.node.uuid, args, &NoFilter, Some(Order::NameAsc)).await
     }
 
@@ -68,7 +68,7 @@ impl Municipality {
         #[graphql(desc = "Returns the edges before this cursor.")] before: Option<String>,
     ) -> Result<RegionConnection> {
         const REL: Rel = Rel::right_field(RelationDef::of_link("region_member"));
-        let args = PageArgs { first, after, last, before };
+        let args = PageArgs::new(first, after, last, before);
         related::<entity::region::Entity, _>(ctx, &REL, self.node.uuid, args, &NoFilter, None).await
     }
 }
@@ -88,7 +88,7 @@ impl Region {
         #[graphql(desc = "Sort order (default: the relation's own order).")] order_by: Option<Order>,
     ) -> Result<MunicipalityConnection> {
         const REL: Rel = Rel::left_field(RelationDef::of_link("region_member"));
-        let args = PageArgs { first, after, last, before };
+        let args = PageArgs::new(first, after, last, before);
         related::<entity::municipality::Entity, _>(ctx, &REL, self.node.uuid, args, &filter, order_by).await
     }
 
@@ -105,7 +105,7 @@ impl Region {
         #[graphql(desc = "Sort order (default: by municipality, then plan order).")] order_by: Option<Order>,
     ) -> Result<MeasureConnection> {
         const REL: Rel = Rel::left_field(RelationDef::of_derived("region_measure"));
-        let args = PageArgs { first, after, last, before };
+        let args = PageArgs::new(first, after, last, before);
         related::<entity::measure::Entity, _>(ctx, &REL, self.node.uuid, args, &filter, order_by).await
     }
 }
@@ -124,7 +124,7 @@ impl Plan {
         #[graphql(desc = "Sort order (default: the relation's own order).")] order_by: Option<Order>,
     ) -> Result<MunicipalityConnection> {
         const REL: Rel = Rel::left_field(RelationDef::of_link("plan_owner"));
-        let args = PageArgs { first, after, last, before };
+        let args = PageArgs::new(first, after, last, before);
         related::<entity::municipality::Entity, _>(ctx, &REL, self.node.uuid, args, &NoFilter, order_by).await
     }
 
@@ -140,7 +140,7 @@ impl Plan {
         #[graphql(desc = "Sort order (default: the relation's own order).")] order_by: Option<Order>,
     ) -> Result<PlanConnection> {
         const REL: Rel = Rel::right_field(RelationDef::of_column(NodeType::Plan, "parent_id"));
-        let args = PageArgs { first, after, last, before };
+        let args = PageArgs::new(first, after, last, before);
         related::<entity::plan::Entity, _>(ctx, &REL, self.node.uuid, args, &filter, order_by).await
     }
 
@@ -155,7 +155,7 @@ impl Plan {
         #[graphql(desc = "Sort order (default: the relation's own order).")] order_by: Option<Order>,
     ) -> Result<GoalConnection> {
         const REL: Rel = Rel::right_field(RelationDef::of_column(NodeType::Goal, "plan_id"));
-        let args = PageArgs { first, after, last, before };
+        let args = PageArgs::new(first, after, last, before);
         related::<entity::goal::Entity, _>(ctx, &REL, self.node.uuid, args, &NoFilter, order_by).await
     }
 
@@ -171,7 +171,7 @@ impl Plan {
         #[graphql(desc = "Sort order (default: the relation's own order).")] order_by: Option<Order>,
     ) -> Result<MeasureConnection> {
         const REL: Rel = Rel::right_field(RelationDef::of_column(NodeType::Measure, "plan_id"));
-        let args = PageArgs { first, after, last, before };
+        let args = PageArgs::new(first, after, last, before);
         related::<entity::measure::Entity, _>(ctx, &REL, self.node.uuid, args, &filter, order_by).await
     }
 
@@ -187,7 +187,7 @@ impl Plan {
         #[graphql(desc = "Sort order (default: the relation's own order).")] order_by: Option<Order>,
     ) -> Result<MeasureConnection> {
         const REL: Rel = Rel::right_field(RelationDef::of_link("measure_related_plan"));
-        let args = PageArgs { first, after, last, before };
+        let args = PageArgs::new(first, after, last, before);
         related::<entity::measure::Entity, _>(ctx, &REL, self.node.uuid, args, &filter, order_by).await
     }
 
@@ -202,7 +202,7 @@ impl Plan {
         #[graphql(desc = "Sort order (default: the relation's own order).")] order_by: Option<Order>,
     ) -> Result<LegalReferenceConnection> {
         const REL: Rel = Rel::left_field(RelationDef::of_link("plan_legal_reference"));
-        let args = PageArgs { first, after, last, before };
+        let args = PageArgs::new(first, after, last, before);
         related::<entity::legal_reference::Entity, _>(ctx, &REL, self.node.uuid, args, &NoFilter, order_by).await
     }
 
@@ -218,7 +218,7 @@ impl Plan {
         #[graphql(desc = "Sort order (default: the relation's own order).")] order_by: Option<Order>,
     ) -> Result<GuidanceConnection> {
         const REL: Rel = Rel::left_field(RelationDef::of_link("plan_guidance"));
-        let args = PageArgs { first, after, last, before };
+        let args = PageArgs::new(first, after, last, before);
         related::<entity::guidance::Entity, _>(ctx, &REL, self.node.uuid, args, &NamedSearch(&filter, NodeType::Guidance), order_by).await
     }
 
@@ -233,7 +233,7 @@ impl Plan {
         #[graphql(desc = "Sort order (default: the relation's own order).")] order_by: Option<Order>,
     ) -> Result<ThemeConnection> {
         const REL: Rel = Rel::left_field(RelationDef::of_link("plan_theme"));
-        let args = PageArgs { first, after, last, before };
+        let args = PageArgs::new(first, after, last, before);
         related::<entity::theme::Entity, _>(ctx, &REL, self.node.uuid, args, &NoFilter, order_by).await
     }
 
@@ -248,7 +248,7 @@ impl Plan {
         #[graphql(desc = "Sort order (default: the relation's own order).")] order_by: Option<Order>,
     ) -> Result<TargetGroupConnection> {
         const REL: Rel = Rel::left_field(RelationDef::of_link("plan_target_group"));
-        let args = PageArgs { first, after, last, before };
+        let args = PageArgs::new(first, after, last, before);
         related::<entity::target_group::Entity, _>(ctx, &REL, self.node.uuid, args, &NoFilter, order_by).await
     }
 
@@ -263,7 +263,7 @@ impl Plan {
         #[graphql(desc = "Sort order (default: the relation's own order).")] order_by: Option<Order>,
     ) -> Result<ConceptConnection> {
         const REL: Rel = Rel::left_field(RelationDef::of_link("plan_concept"));
-        let args = PageArgs { first, after, last, before };
+        let args = PageArgs::new(first, after, last, before);
         related::<entity::concept::Entity, _>(ctx, &REL, self.node.uuid, args, &NoFilter, order_by).await
     }
 }
@@ -283,7 +283,7 @@ impl Goal {
         #[graphql(desc = "Sort order (default: the relation's own order).")] order_by: Option<Order>,
     ) -> Result<MeasureConnection> {
         const REL: Rel = Rel::right_field(RelationDef::of_link("measure_goal"));
-        let args = PageArgs { first, after, last, before };
+        let args = PageArgs::new(first, after, last, before);
         related::<entity::measure::Entity, _>(ctx, &REL, self.node.uuid, args, &filter, order_by).await
     }
 }
@@ -302,7 +302,7 @@ impl Measure {
         #[graphql(desc = "Sort order (default: the relation's own order).")] order_by: Option<Order>,
     ) -> Result<MeasureUnitConnection> {
         const REL: Rel = Rel::left_field(RelationDef::of_link("measure_unit"));
-        let args = PageArgs { first, after, last, before };
+        let args = PageArgs::new(first, after, last, before);
         related::<entity::unit::Entity, _>(ctx, &REL, self.node.uuid, args, &NoFilter, order_by).await
     }
 
@@ -317,7 +317,7 @@ impl Measure {
         #[graphql(desc = "Sort order (default: the relation's own order).")] order_by: Option<Order>,
     ) -> Result<LegalReferenceConnection> {
         const REL: Rel = Rel::left_field(RelationDef::of_link("measure_legal_reference"));
-        let args = PageArgs { first, after, last, before };
+        let args = PageArgs::new(first, after, last, before);
         related::<entity::legal_reference::Entity, _>(ctx, &REL, self.node.uuid, args, &NoFilter, order_by).await
     }
 
@@ -333,7 +333,7 @@ impl Measure {
         #[graphql(desc = "Sort order (default: the relation's own order).")] order_by: Option<Order>,
     ) -> Result<GuidanceConnection> {
         const REL: Rel = Rel::left_field(RelationDef::of_link("measure_guidance"));
-        let args = PageArgs { first, after, last, before };
+        let args = PageArgs::new(first, after, last, before);
         related::<entity::guidance::Entity, _>(ctx, &REL, self.node.uuid, args, &NamedSearch(&filter, NodeType::Guidance), order_by).await
     }
 
@@ -348,7 +348,7 @@ impl Measure {
         #[graphql(desc = "Sort order (default: the relation's own order).")] order_by: Option<Order>,
     ) -> Result<ThemeConnection> {
         const REL: Rel = Rel::left_field(RelationDef::of_link("measure_theme"));
-        let args = PageArgs { first, after, last, before };
+        let args = PageArgs::new(first, after, last, before);
         related::<entity::theme::Entity, _>(ctx, &REL, self.node.uuid, args, &NoFilter, order_by).await
     }
 
@@ -363,7 +363,7 @@ impl Measure {
         #[graphql(desc = "Sort order (default: the relation's own order).")] order_by: Option<Order>,
     ) -> Result<TargetGroupConnection> {
         const REL: Rel = Rel::left_field(RelationDef::of_link("measure_target_group"));
-        let args = PageArgs { first, after, last, before };
+        let args = PageArgs::new(first, after, last, before);
         related::<entity::target_group::Entity, _>(ctx, &REL, self.node.uuid, args, &NoFilter, order_by).await
     }
 
@@ -379,7 +379,7 @@ impl Measure {
         #[graphql(desc = "Sort order (default: the relation's own order).")] order_by: Option<Order>,
     ) -> Result<PlanConnection> {
         const REL: Rel = Rel::left_field(RelationDef::of_link("measure_related_plan"));
-        let args = PageArgs { first, after, last, before };
+        let args = PageArgs::new(first, after, last, before);
         related::<entity::plan::Entity, _>(ctx, &REL, self.node.uuid, args, &filter, order_by).await
     }
 
@@ -394,7 +394,7 @@ impl Measure {
         #[graphql(desc = "Sort order (default: the relation's own order).")] order_by: Option<Order>,
     ) -> Result<GoalConnection> {
         const REL: Rel = Rel::left_field(RelationDef::of_link("measure_goal"));
-        let args = PageArgs { first, after, last, before };
+        let args = PageArgs::new(first, after, last, before);
         related::<entity::goal::Entity, _>(ctx, &REL, self.node.uuid, args, &NoFilter, order_by).await
     }
 }
@@ -414,7 +414,7 @@ impl Unit {
         #[graphql(desc = "Sort order (default: the relation's own order).")] order_by: Option<Order>,
     ) -> Result<UnitConnection> {
         const REL: Rel = Rel::right_field(RelationDef::of_column(NodeType::Unit, "parent_id"));
-        let args = PageArgs { first, after, last, before };
+        let args = PageArgs::new(first, after, last, before);
         related::<entity::unit::Entity, _>(ctx, &REL, self.node.uuid, args, &filter, order_by).await
     }
 
@@ -429,7 +429,7 @@ impl Unit {
         #[graphql(desc = "Sort order (default: the relation's own order).")] order_by: Option<Order>,
     ) -> Result<UnitMemberConnection> {
         const REL: Rel = Rel::left_field(RelationDef::of_link("unit_member"));
-        let args = PageArgs { first, after, last, before };
+        let args = PageArgs::new(first, after, last, before);
         related::<entity::unit::Entity, _>(ctx, &REL, self.node.uuid, args, &NoFilter, order_by).await
     }
 
@@ -444,7 +444,7 @@ impl Unit {
         #[graphql(desc = "Sort order (default: the relation's own order).")] order_by: Option<Order>,
     ) -> Result<UnitMembershipConnection> {
         const REL: Rel = Rel::right_field(RelationDef::of_link("unit_member"));
-        let args = PageArgs { first, after, last, before };
+        let args = PageArgs::new(first, after, last, before);
         related::<entity::unit::Entity, _>(ctx, &REL, self.node.uuid, args, &NoFilter, order_by).await
     }
 
@@ -460,7 +460,7 @@ impl Unit {
         #[graphql(desc = "Sort order (default: the relation's own order).")] order_by: Option<Order>,
     ) -> Result<UnitMeasureConnection> {
         const REL: Rel = Rel::right_field(RelationDef::of_link("measure_unit"));
-        let args = PageArgs { first, after, last, before };
+        let args = PageArgs::new(first, after, last, before);
         related::<entity::measure::Entity, _>(ctx, &REL, self.node.uuid, args, &filter, order_by).await
     }
 
@@ -476,7 +476,7 @@ impl Unit {
         #[graphql(desc = "Sort order (default: the relation's own order).")] order_by: Option<Order>,
     ) -> Result<PlanConnection> {
         const REL: Rel = Rel::right_field(RelationDef::of_column(NodeType::Plan, "adopted_by_id"));
-        let args = PageArgs { first, after, last, before };
+        let args = PageArgs::new(first, after, last, before);
         related::<entity::plan::Entity, _>(ctx, &REL, self.node.uuid, args, &filter, order_by).await
     }
 }
@@ -496,7 +496,7 @@ impl Law {
         #[graphql(desc = "Sort order (default: the relation's own order).")] order_by: Option<Order>,
     ) -> Result<LawConnection> {
         const REL: Rel = Rel::right_field(RelationDef::of_column(NodeType::Law, "replaced_by_id"));
-        let args = PageArgs { first, after, last, before };
+        let args = PageArgs::new(first, after, last, before);
         related::<entity::law::Entity, _>(ctx, &REL, self.node.uuid, args, &filter, order_by).await
     }
 
@@ -511,7 +511,7 @@ impl Law {
         #[graphql(desc = "Sort order (default: the relation's own order).")] order_by: Option<Order>,
     ) -> Result<LegalReferenceConnection> {
         const REL: Rel = Rel::right_field(RelationDef::of_column(NodeType::LegalReference, "law_id"));
-        let args = PageArgs { first, after, last, before };
+        let args = PageArgs::new(first, after, last, before);
         related::<entity::legal_reference::Entity, _>(ctx, &REL, self.node.uuid, args, &NoFilter, order_by).await
     }
 }
@@ -531,7 +531,7 @@ impl LegalReference {
         #[graphql(desc = "Sort order (default: the relation's own order).")] order_by: Option<Order>,
     ) -> Result<GuidanceConnection> {
         const REL: Rel = Rel::right_field(RelationDef::of_link("guidance_legal_reference"));
-        let args = PageArgs { first, after, last, before };
+        let args = PageArgs::new(first, after, last, before);
         related::<entity::guidance::Entity, _>(ctx, &REL, self.node.uuid, args, &NamedSearch(&filter, NodeType::Guidance), order_by).await
     }
 }
@@ -551,7 +551,7 @@ impl Guidance {
         #[graphql(desc = "Sort order (default: the relation's own order).")] order_by: Option<Order>,
     ) -> Result<GuidanceConnection> {
         const REL: Rel = Rel::right_field(RelationDef::of_column(NodeType::Guidance, "replaces_id"));
-        let args = PageArgs { first, after, last, before };
+        let args = PageArgs::new(first, after, last, before);
         related::<entity::guidance::Entity, _>(ctx, &REL, self.node.uuid, args, &filter, order_by).await
     }
 
@@ -567,7 +567,7 @@ impl Guidance {
         #[graphql(desc = "Sort order (default: the relation's own order).")] order_by: Option<Order>,
     ) -> Result<PublisherConnection> {
         const REL: Rel = Rel::left_field(RelationDef::of_link("guidance_publisher"));
-        let args = PageArgs { first, after, last, before };
+        let args = PageArgs::new(first, after, last, before);
         related::<entity::publisher::Entity, _>(ctx, &REL, self.node.uuid, args, &NamedSearch(&filter, NodeType::Publisher), order_by).await
     }
 
@@ -583,7 +583,7 @@ impl Guidance {
         #[graphql(desc = "Sort order (default: the relation's own order).")] order_by: Option<Order>,
     ) -> Result<MeasureConnection> {
         const REL: Rel = Rel::right_field(RelationDef::of_link("measure_guidance"));
-        let args = PageArgs { first, after, last, before };
+        let args = PageArgs::new(first, after, last, before);
         related::<entity::measure::Entity, _>(ctx, &REL, self.node.uuid, args, &filter, order_by).await
     }
 
@@ -599,7 +599,7 @@ impl Guidance {
         #[graphql(desc = "Sort order (default: the relation's own order).")] order_by: Option<Order>,
     ) -> Result<PlanConnection> {
         const REL: Rel = Rel::right_field(RelationDef::of_link("plan_guidance"));
-        let args = PageArgs { first, after, last, before };
+        let args = PageArgs::new(first, after, last, before);
         related::<entity::plan::Entity, _>(ctx, &REL, self.node.uuid, args, &filter, order_by).await
     }
 
@@ -614,7 +614,7 @@ impl Guidance {
         #[graphql(desc = "Sort order (default: the relation's own order).")] order_by: Option<Order>,
     ) -> Result<LegalReferenceConnection> {
         const REL: Rel = Rel::left_field(RelationDef::of_link("guidance_legal_reference"));
-        let args = PageArgs { first, after, last, before };
+        let args = PageArgs::new(first, after, last, before);
         related::<entity::legal_reference::Entity, _>(ctx, &REL, self.node.uuid, args, &NoFilter, order_by).await
     }
 
@@ -629,7 +629,7 @@ impl Guidance {
         #[graphql(desc = "Sort order (default: the relation's own order).")] order_by: Option<Order>,
     ) -> Result<ThemeConnection> {
         const REL: Rel = Rel::left_field(RelationDef::of_link("guidance_theme"));
-        let args = PageArgs { first, after, last, before };
+        let args = PageArgs::new(first, after, last, before);
         related::<entity::theme::Entity, _>(ctx, &REL, self.node.uuid, args, &NoFilter, order_by).await
     }
 
@@ -644,7 +644,7 @@ impl Guidance {
         #[graphql(desc = "Sort order (default: the relation's own order).")] order_by: Option<Order>,
     ) -> Result<TargetGroupConnection> {
         const REL: Rel = Rel::left_field(RelationDef::of_link("guidance_target_group"));
-        let args = PageArgs { first, after, last, before };
+        let args = PageArgs::new(first, after, last, before);
         related::<entity::target_group::Entity, _>(ctx, &REL, self.node.uuid, args, &NoFilter, order_by).await
     }
 
@@ -660,7 +660,7 @@ impl Guidance {
         #[graphql(desc = "Sort order (default: the relation's own order).")] order_by: Option<Order>,
     ) -> Result<ConceptConnection> {
         const REL: Rel = Rel::right_field(RelationDef::of_column(NodeType::Concept, "source_guidance_id"));
-        let args = PageArgs { first, after, last, before };
+        let args = PageArgs::new(first, after, last, before);
         related::<entity::concept::Entity, _>(ctx, &REL, self.node.uuid, args, &NamedSearch(&filter, NodeType::Concept), order_by).await
     }
 }
@@ -680,7 +680,7 @@ impl Publisher {
         #[graphql(desc = "Sort order (default: the relation's own order).")] order_by: Option<Order>,
     ) -> Result<GuidanceConnection> {
         const REL: Rel = Rel::right_field(RelationDef::of_link("guidance_publisher"));
-        let args = PageArgs { first, after, last, before };
+        let args = PageArgs::new(first, after, last, before);
         related::<entity::guidance::Entity, _>(ctx, &REL, self.node.uuid, args, &NamedSearch(&filter, NodeType::Guidance), order_by).await
     }
 }
@@ -700,7 +700,7 @@ impl Concept {
         #[graphql(desc = "Sort order (default: the relation's own order).")] order_by: Option<Order>,
     ) -> Result<PlanConnection> {
         const REL: Rel = Rel::right_field(RelationDef::of_link("plan_concept"));
-        let args = PageArgs { first, after, last, before };
+        let args = PageArgs::new(first, after, last, before);
         related::<entity::plan::Entity, _>(ctx, &REL, self.node.uuid, args, &filter, order_by).await
     }
 }
@@ -720,7 +720,7 @@ impl Theme {
         #[graphql(desc = "Sort order (default: the relation's own order).")] order_by: Option<Order>,
     ) -> Result<MeasureConnection> {
         const REL: Rel = Rel::right_field(RelationDef::of_link("measure_theme"));
-        let args = PageArgs { first, after, last, before };
+        let args = PageArgs::new(first, after, last, before);
         related::<entity::measure::Entity, _>(ctx, &REL, self.node.uuid, args, &filter, order_by).await
     }
 
@@ -736,7 +736,7 @@ impl Theme {
         #[graphql(desc = "Sort order (default: the relation's own order).")] order_by: Option<Order>,
     ) -> Result<PlanConnection> {
         const REL: Rel = Rel::right_field(RelationDef::of_link("plan_theme"));
-        let args = PageArgs { first, after, last, before };
+        let args = PageArgs::new(first, after, last, before);
         related::<entity::plan::Entity, _>(ctx, &REL, self.node.uuid, args, &filter, order_by).await
     }
 
@@ -752,7 +752,7 @@ impl Theme {
         #[graphql(desc = "Sort order (default: the relation's own order).")] order_by: Option<Order>,
     ) -> Result<GuidanceConnection> {
         const REL: Rel = Rel::right_field(RelationDef::of_link("guidance_theme"));
-        let args = PageArgs { first, after, last, before };
+        let args = PageArgs::new(first, after, last, before);
         related::<entity::guidance::Entity, _>(ctx, &REL, self.node.uuid, args, &NamedSearch(&filter, NodeType::Guidance), order_by).await
     }
 }
@@ -772,7 +772,7 @@ impl TargetGroup {
         #[graphql(desc = "Sort order (default: the relation's own order).")] order_by: Option<Order>,
     ) -> Result<MeasureConnection> {
         const REL: Rel = Rel::right_field(RelationDef::of_link("measure_target_group"));
-        let args = PageArgs { first, after, last, before };
+        let args = PageArgs::new(first, after, last, before);
         related::<entity::measure::Entity, _>(ctx, &REL, self.node.uuid, args, &filter, order_by).await
     }
 
@@ -788,7 +788,7 @@ impl TargetGroup {
         #[graphql(desc = "Sort order (default: the relation's own order).")] order_by: Option<Order>,
     ) -> Result<PlanConnection> {
         const REL: Rel = Rel::right_field(RelationDef::of_link("plan_target_group"));
-        let args = PageArgs { first, after, last, before };
+        let args = PageArgs::new(first, after, last, before);
         related::<entity::plan::Entity, _>(ctx, &REL, self.node.uuid, args, &filter, order_by).await
     }
 
@@ -804,7 +804,7 @@ impl TargetGroup {
         #[graphql(desc = "Sort order (default: the relation's own order).")] order_by: Option<Order>,
     ) -> Result<GuidanceConnection> {
         const REL: Rel = Rel::right_field(RelationDef::of_link("guidance_target_group"));
-        let args = PageArgs { first, after, last, before };
+        let args = PageArgs::new(first, after, last, before);
         related::<entity::guidance::Entity, _>(ctx, &REL, self.node.uuid, args, &NamedSearch(&filter, NodeType::Guidance), order_by).await
     }
 }

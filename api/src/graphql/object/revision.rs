@@ -166,12 +166,7 @@ impl RevisionQuery {
         if !actor.is_admin() {
             return Err(ApiError::Forbidden("the audit log is for admins".into()).extend());
         }
-        let args = PageArgs {
-            first,
-            after,
-            last,
-            before,
-        };
+        let args = PageArgs::new(first, after, last, before);
         let root = Rel {
             via: crate::loader::Via::Root,
             default_order: Some(&["t.created_at DESC"]),

@@ -74,7 +74,7 @@ impl MunicipalityQuery {
         #[graphql(desc = "Narrows the list.")] filter: Option<MunicipalityFilter>,
         #[graphql(desc = "Sort order (default: by kommunenummer).")] order_by: Option<Order>,
     ) -> Result<MunicipalityConnection> {
-        let args = PageArgs { first, after, last, before };
+        let args = PageArgs::new(first, after, last, before);
         related::<entity::municipality::Entity, _>(ctx, &Rel::ROOT, Uuid::nil(), args, &filter, order_by).await
     }
 }
@@ -107,7 +107,7 @@ impl RegionQuery {
         #[graphql(desc = "Narrows the list.")] filter: Option<SearchFilter>,
         #[graphql(desc = "Sort order (default: the relation's own order).")] order_by: Option<Order>,
     ) -> Result<RegionConnection> {
-        let args = PageArgs { first, after, last, before };
+        let args = PageArgs::new(first, after, last, before);
         related::<entity::region::Entity, _>(ctx, &Rel::ROOT, Uuid::nil(), args, &NamedSearch(&filter, NodeType::Region), order_by).await
     }
 }
@@ -140,7 +140,7 @@ impl PlanQuery {
         #[graphql(desc = "Narrows the list.")] filter: Option<PlanFilter>,
         #[graphql(desc = "Sort order (default: the relation's own order).")] order_by: Option<Order>,
     ) -> Result<PlanConnection> {
-        let args = PageArgs { first, after, last, before };
+        let args = PageArgs::new(first, after, last, before);
         related::<entity::plan::Entity, _>(ctx, &Rel::ROOT, Uuid::nil(), args, &filter, order_by).await
     }
 }
@@ -173,7 +173,7 @@ impl GoalQuery {
         #[graphql(desc = "Narrows the list.")] filter: Option<SearchFilter>,
         #[graphql(desc = "Sort order (default: the relation's own order).")] order_by: Option<Order>,
     ) -> Result<GoalConnection> {
-        let args = PageArgs { first, after, last, before };
+        let args = PageArgs::new(first, after, last, before);
         related::<entity::goal::Entity, _>(ctx, &Rel::ROOT, Uuid::nil(), args, &NamedSearch(&filter, NodeType::Goal), order_by).await
     }
 }
@@ -206,7 +206,7 @@ impl MeasureQuery {
         #[graphql(desc = "Narrows the list.")] filter: Option<MeasureFilter>,
         #[graphql(desc = "Sort order (default: the relation's own order).")] order_by: Option<Order>,
     ) -> Result<MeasureConnection> {
-        let args = PageArgs { first, after, last, before };
+        let args = PageArgs::new(first, after, last, before);
         related::<entity::measure::Entity, _>(ctx, &Rel::ROOT, Uuid::nil(), args, &filter, order_by).await
     }
 }
@@ -239,7 +239,7 @@ impl UnitQuery {
         #[graphql(desc = "Narrows the list.")] filter: Option<UnitFilter>,
         #[graphql(desc = "Sort order (default: the relation's own order).")] order_by: Option<Order>,
     ) -> Result<UnitConnection> {
-        let args = PageArgs { first, after, last, before };
+        let args = PageArgs::new(first, after, last, before);
         related::<entity::unit::Entity, _>(ctx, &Rel::ROOT, Uuid::nil(), args, &filter, order_by).await
     }
 }
@@ -261,7 +261,7 @@ impl LawQuery {
         #[graphql(desc = "Narrows the list.")] filter: Option<LawFilter>,
         #[graphql(desc = "Sort order (default: the relation's own order).")] order_by: Option<Order>,
     ) -> Result<LawConnection> {
-        let args = PageArgs { first, after, last, before };
+        let args = PageArgs::new(first, after, last, before);
         related::<entity::law::Entity, _>(ctx, &Rel::ROOT, Uuid::nil(), args, &filter, order_by).await
     }
 }
@@ -283,7 +283,7 @@ impl LegalReferenceQuery {
         #[graphql(desc = "Narrows the list.")] filter: Option<LegalReferenceFilter>,
         #[graphql(desc = "Sort order (default: the relation's own order).")] order_by: Option<Order>,
     ) -> Result<LegalReferenceConnection> {
-        let args = PageArgs { first, after, last, before };
+        let args = PageArgs::new(first, after, last, before);
         related::<entity::legal_reference::Entity, _>(ctx, &Rel::ROOT, Uuid::nil(), args, &filter, order_by).await
     }
 }
@@ -305,7 +305,7 @@ impl GuidanceQuery {
         #[graphql(desc = "Narrows the list.")] filter: Option<GuidanceFilter>,
         #[graphql(desc = "Sort order (default: the relation's own order).")] order_by: Option<Order>,
     ) -> Result<GuidanceConnection> {
-        let args = PageArgs { first, after, last, before };
+        let args = PageArgs::new(first, after, last, before);
         related::<entity::guidance::Entity, _>(ctx, &Rel::ROOT, Uuid::nil(), args, &filter, order_by).await
     }
 }
@@ -338,7 +338,7 @@ impl PublisherQuery {
         #[graphql(desc = "Narrows the list.")] filter: Option<SearchFilter>,
         #[graphql(desc = "Sort order (default: the relation's own order).")] order_by: Option<Order>,
     ) -> Result<PublisherConnection> {
-        let args = PageArgs { first, after, last, before };
+        let args = PageArgs::new(first, after, last, before);
         related::<entity::publisher::Entity, _>(ctx, &Rel::ROOT, Uuid::nil(), args, &NamedSearch(&filter, NodeType::Publisher), order_by).await
     }
 }
@@ -371,7 +371,7 @@ impl ConceptQuery {
         #[graphql(desc = "Narrows the list.")] filter: Option<SearchFilter>,
         #[graphql(desc = "Sort order (default: the relation's own order).")] order_by: Option<Order>,
     ) -> Result<ConceptConnection> {
-        let args = PageArgs { first, after, last, before };
+        let args = PageArgs::new(first, after, last, before);
         related::<entity::concept::Entity, _>(ctx, &Rel::ROOT, Uuid::nil(), args, &NamedSearch(&filter, NodeType::Concept), order_by).await
     }
 }
@@ -404,7 +404,7 @@ impl ThemeQuery {
         #[graphql(desc = "Narrows the list.")] filter: Option<SearchFilter>,
         #[graphql(desc = "Sort order (default: the relation's own order).")] order_by: Option<Order>,
     ) -> Result<ThemeConnection> {
-        let args = PageArgs { first, after, last, before };
+        let args = PageArgs::new(first, after, last, before);
         related::<entity::theme::Entity, _>(ctx, &Rel::ROOT, Uuid::nil(), args, &NamedSearch(&filter, NodeType::Theme), order_by).await
     }
 }
@@ -437,7 +437,7 @@ impl TargetGroupQuery {
         #[graphql(desc = "Narrows the list.")] filter: Option<SearchFilter>,
         #[graphql(desc = "Sort order (default: the relation's own order).")] order_by: Option<Order>,
     ) -> Result<TargetGroupConnection> {
-        let args = PageArgs { first, after, last, before };
+        let args = PageArgs::new(first, after, last, before);
         related::<entity::target_group::Entity, _>(ctx, &Rel::ROOT, Uuid::nil(), args, &NamedSearch(&filter, NodeType::TargetGroup), order_by).await
     }
 }

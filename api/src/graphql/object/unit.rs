@@ -11,7 +11,7 @@ use crate::{
     error::ApiResult,
     graphql::common::enum_condition,
     graphql::{
-        common::{connection, municipality_condition, search_condition, status_condition},
+        common::{connection, municipality_condition, search_conditions, with_status},
         enums::{MembershipRole, ResponsibilityRole, Status, UnitKind},
     },
     loader::load_node,
@@ -115,10 +115,7 @@ pub struct UnitFilter {
 
 impl Filter for UnitFilter {
     fn conditions(&self) -> ApiResult<Vec<Sql>> {
-        let mut out = Vec::new();
-        if let Some(text) = &self.search {
-            out.push(search_condition("filter.search", "name", text)?);
-        }
+        let mut out = search_conditions("name", &self.search)?;
         if let Some(number) = &self.municipality {
             out.push(municipality_condition(
                 "filter.municipality",
@@ -136,9 +133,6 @@ impl Filter for UnitFilter {
                 "t.municipality_id IS NOT NULL"
             }));
         }
-        if let Some(statuses) = &self.status {
-            out.push(status_condition(statuses));
-        }
-        Ok(out)
+        Ok(with_status(out, &self.status))
     }
 }
