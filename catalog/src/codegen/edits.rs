@@ -87,7 +87,9 @@ fn create_field(def: &NodeDef, field: &FieldDef) -> String {
         Kind::OptUrl => {
             format!("input.{input}.as_deref().map(|v| validate::url({path}, v)).transpose()?")
         }
-        Kind::OptOrg => format!("org({path}, input.{input}.as_deref())?"),
+        Kind::OptOrg => format!(
+            "input.{input}.as_deref().map(|v| key({path}, v, check_organization_number)).transpose()?"
+        ),
         Kind::Key(check) => format!("key({path}, &input.{input}, {check})?"),
         Kind::Enum(_) => format!("input.{input}.into()"),
         Kind::OptDate | Kind::OptInt => format!("input.{input}"),
@@ -110,9 +112,15 @@ fn update_field(def: &NodeDef, field: &FieldDef) -> String {
     let input = input_name(field);
     let column = field.column;
     let path = format!("\"input.{}\"", camel(input));
+    // A required field is checked for uniqueness when it changes; an optional one whenever it has a value.
+    let unique = if field.unique && !field.kind.nullable() {
+        unique_check(def, field, &format!("m.{column}"), "Some(m.id)")
+    } else {
+        String::new()
+    };
     let mut out = match field.kind {
         Kind::Text(m) => format!(
-            "if let Some(v) = &input.{input} {{ m.{column} = validate::text({path}, v, {})?; }}\n",
+            "if let Some(v) = &input.{input} {{ m.{column} = validate::text({path}, v, {})?; {unique} }}\n",
             max(m)
         ),
         Kind::OptText(m) => format!(
@@ -121,11 +129,13 @@ fn update_field(def: &NodeDef, field: &FieldDef) -> String {
         ),
         Kind::OptUrl => format!("maybe_url({path}, input.{input}, &mut m.{column})?;\n"),
         Kind::OptOrg => {
-            format!("maybe(input.{input}, &mut m.{column}, |v| org_number({path}, v))?;\n")
+            format!(
+                "maybe(input.{input}, &mut m.{column}, |v| key({path}, &v, check_organization_number))?;\n"
+            )
         }
         Kind::Key(check) => {
             format!(
-                "if let Some(v) = &input.{input} {{ m.{column} = key({path}, v, {check})?; }}\n"
+                "if let Some(v) = &input.{input} {{ m.{column} = key({path}, v, {check})?; {unique} }}\n"
             )
         }
         Kind::Enum(_) => format!("if let Some(v) = input.{input} {{ m.{column} = v.into(); }}\n"),
@@ -141,7 +151,7 @@ fn update_field(def: &NodeDef, field: &FieldDef) -> String {
             "if let Some(v) = &input.{input} {{ m.{column} = serde_json::json!(alt_labels(Some(v))?); }}\n"
         ),
     };
-    if field.unique {
+    if field.unique && field.kind.nullable() {
         out.push_str(&unique_check(
             def,
             field,

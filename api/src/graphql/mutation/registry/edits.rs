@@ -67,10 +67,11 @@ impl MunicipalityMutation {
                 unique(tx, "municipality", "number", &number, None, "input.number").await?;
                 let name = validate::text("input.name", &input.name, MAX_TITLE)?;
                 let county = validate::text("input.county", &input.county, 100)?;
-                let organization_number = org(
-                    "input.organizationNumber",
-                    input.organization_number.as_deref(),
-                )?;
+                let organization_number = input
+                    .organization_number
+                    .as_deref()
+                    .map(|v| key("input.organizationNumber", v, check_organization_number))
+                    .transpose()?;
                 let valid_from = input.valid_from;
                 let (id, slug, status, version, created_at, updated_at) =
                     new_node!(tx, "municipality", input.slug.as_deref(), &name);
@@ -108,16 +109,16 @@ impl MunicipalityMutation {
                 admin(tx, "a municipality")?;
                 if let Some(v) = &input.number {
                     m.number = key("input.number", v, check_municipality_number)?;
+                    unique(
+                        tx,
+                        "municipality",
+                        "number",
+                        &m.number,
+                        Some(m.id),
+                        "input.number",
+                    )
+                    .await?;
                 }
-                unique(
-                    tx,
-                    "municipality",
-                    "number",
-                    &m.number,
-                    Some(m.id),
-                    "input.number",
-                )
-                .await?;
                 if let Some(v) = &input.name {
                     m.name = validate::text("input.name", v, MAX_TITLE)?;
                 }
@@ -125,7 +126,7 @@ impl MunicipalityMutation {
                     m.county = validate::text("input.county", v, 100)?;
                 }
                 maybe(input.organization_number, &mut m.organization_number, |v| {
-                    org_number("input.organizationNumber", v)
+                    key("input.organizationNumber", &v, check_organization_number)
                 })?;
                 maybe(input.valid_from, &mut m.valid_from, Ok)?;
                 if let Some(slug) = &input.slug {
@@ -642,10 +643,11 @@ impl PublisherMutation {
                 let name = validate::text("input.name", &input.name, MAX_TITLE)?;
                 let short_name =
                     validate::opt_text("input.shortName", input.short_name.as_deref(), 50)?;
-                let organization_number = org(
-                    "input.organizationNumber",
-                    input.organization_number.as_deref(),
-                )?;
+                let organization_number = input
+                    .organization_number
+                    .as_deref()
+                    .map(|v| key("input.organizationNumber", v, check_organization_number))
+                    .transpose()?;
                 let url = input
                     .url
                     .as_deref()
@@ -689,7 +691,7 @@ impl PublisherMutation {
                 }
                 maybe_text("input.shortName", input.short_name, &mut m.short_name, 50)?;
                 maybe(input.organization_number, &mut m.organization_number, |v| {
-                    org_number("input.organizationNumber", v)
+                    key("input.organizationNumber", &v, check_organization_number)
                 })?;
                 maybe_url("input.url", input.url, &mut m.url)?;
                 if let Some(slug) = &input.slug {

@@ -34,17 +34,6 @@ fn admin(tx: &Tx, what: &str) -> ApiResult<()> {
     }
 }
 
-fn org(field: &str, value: Option<&str>) -> ApiResult<Option<String>> {
-    value.map(|v| org_number(field, v)).transpose()
-}
-
-/// An organisation number, trimmed and checked.
-fn org_number(field: &str, value: impl AsRef<str>) -> ApiResult<String> {
-    let value = value.as_ref().trim();
-    check_organization_number(field, value)?;
-    Ok(value.to_string())
-}
-
 /// An identifier, trimmed and checked by `check`.
 fn key(field: &str, value: &str, check: fn(&str, &str) -> ApiResult<()>) -> ApiResult<String> {
     let value = value.trim();
