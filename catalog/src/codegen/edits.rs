@@ -268,10 +268,10 @@ fn node_edits(def: &NodeDef, editing: &Editing) -> String {
         .filter(|f| f.update != Update::Fixed)
         .map(|f| update_field(def, f))
         .collect();
-    let set_language = if editing.language == Languages::Both {
-        "if let Some(language) = input.language { m.language = language.into(); }\n"
+    let new_language = if editing.language == Languages::Both {
+        "input.language"
     } else {
-        ""
+        "None::<enums::Language>"
     };
     out.push_str(&format!(
         "/// Create and update for `{name}` (admins).\n#[derive(Default)]\npub struct {name}Mutation;\n\n\
@@ -294,8 +294,7 @@ let id = node_id(\"input.id\", &input.id, NodeType::{name})?;\n\
 let result = update_node::<entity::{table}::Entity>(ctx, id, input.version, async |tx, m| {{\n\
 admin(tx, {what:?})?;\n\
 {changes}\
-if let Some(slug) = &input.slug {{ m.slug = tx.changed_slug({table:?}, m.id, slug).await?; }}\n\
-{set_language}\
+tx.rename::<entity::{table}::Entity>(m, input.slug.as_deref(), {new_language}).await?;\n\
 {update_check}\
 Ok(())\n\
 }}).await;\n\

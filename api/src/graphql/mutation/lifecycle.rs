@@ -1,8 +1,7 @@
 //! Publishing, unpublishing, archiving, restoring and restoring a revision: the same for every node type.
 
 use oppvekstgraf_entity::{enums::RevisionAction, enums::Status, revision};
-use sea_orm::{EntityTrait, IntoActiveModel, PrimaryKeyTrait};
-use serde::{Serialize, de::DeserializeOwned};
+use sea_orm::EntityTrait;
 use uuid::Uuid;
 
 use super::transaction::{Tx, Writable, change_node, save_change, snapshot};
@@ -50,12 +49,7 @@ pub async fn transition<T: Writable>(
     id: Uuid,
     version: i32,
     transition: Transition,
-) -> ApiResult<(<T as NodeTable>::Model, revision::Model)>
-where
-    <T as NodeTable>::Model:
-        Serialize + DeserializeOwned + IntoActiveModel<<T as Writable>::Active>,
-    <T::PrimaryKey as PrimaryKeyTrait>::ValueType: From<Uuid>,
-{
+) -> ApiResult<(<T as NodeTable>::Model, revision::Model)> {
     change_node::<T>(tx, id, version, async |_, model| {
         let (status, action) = transition.apply(T::status(model), T::NODE)?;
         T::set_status(model, status);
@@ -71,12 +65,7 @@ pub async fn restore_revision<T: Writable>(
     id: Uuid,
     revision_id: Uuid,
     version: i32,
-) -> ApiResult<(<T as NodeTable>::Model, revision::Model)>
-where
-    <T as NodeTable>::Model:
-        Serialize + DeserializeOwned + IntoActiveModel<<T as Writable>::Active>,
-    <T::PrimaryKey as PrimaryKeyTrait>::ValueType: From<Uuid>,
-{
+) -> ApiResult<(<T as NodeTable>::Model, revision::Model)> {
     tx.claim(T::NODE, id, version).await?;
     let current = tx.load::<T>(id).await?;
     let wrong_revision = || {

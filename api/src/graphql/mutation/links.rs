@@ -2,8 +2,6 @@
 //! version and a revision whose `detail` names the relation, the other node and the role.
 
 use oppvekstgraf_entity::enums::RevisionAction;
-use sea_orm::{IntoActiveModel, PrimaryKeyTrait};
-use serde::{Serialize, de::DeserializeOwned};
 use uuid::Uuid;
 
 use super::transaction::{Tx, Writable, ensure_writable, node_id, owners, save_change, snapshot};
@@ -58,12 +56,7 @@ pub async fn change_link<T: Writable>(
 ) -> ApiResult<(
     <T as NodeTable>::Model,
     oppvekstgraf_entity::revision::Model,
-)>
-where
-    <T as NodeTable>::Model:
-        Serialize + DeserializeOwned + IntoActiveModel<<T as Writable>::Active>,
-    <T::PrimaryKey as PrimaryKeyTrait>::ValueType: From<Uuid>,
-{
+)> {
     let field = format!("input.{}", spec.link.edit.input);
     let link = spec.link;
     ensure_writable(&tx.txn, &tx.actor, T::NODE, left).await?;
@@ -212,12 +205,7 @@ async fn record_link_change<T: Writable>(
 ) -> ApiResult<(
     <T as NodeTable>::Model,
     oppvekstgraf_entity::revision::Model,
-)>
-where
-    <T as NodeTable>::Model:
-        Serialize + DeserializeOwned + IntoActiveModel<<T as Writable>::Active>,
-    <T::PrimaryKey as PrimaryKeyTrait>::ValueType: From<Uuid>,
-{
+)> {
     let model = tx.load::<T>(left).await?;
     let version = T::version(&model);
     let before = snapshot(&model)?;

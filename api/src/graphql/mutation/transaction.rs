@@ -6,9 +6,9 @@ use chrono::Utc;
 use oppvekstgraf_entity::{enums, revision};
 use sea_orm::{
     ActiveEnum, ActiveModelTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction,
-    EntityTrait, IntoActiveModel, PrimaryKeyTrait, TransactionTrait,
+    EntityTrait, IntoActiveModel, TransactionTrait,
 };
-use serde::{Serialize, de::DeserializeOwned};
+use serde::Serialize;
 use uuid::Uuid;
 
 use std::sync::Arc;
@@ -88,12 +88,7 @@ impl Tx {
     }
 
     /// Loads node `id` of `T` regardless of its status.
-    pub async fn load<T: Writable>(&self, id: Uuid) -> ApiResult<<T as NodeTable>::Model>
-    where
-        <T as NodeTable>::Model:
-            Serialize + DeserializeOwned + IntoActiveModel<<T as Writable>::Active>,
-        <T::PrimaryKey as PrimaryKeyTrait>::ValueType: From<Uuid>,
-    {
+    pub async fn load<T: Writable>(&self, id: Uuid) -> ApiResult<<T as NodeTable>::Model> {
         T::find_by_id(id).one(&self.txn).await?.ok_or_else(|| {
             ApiError::NotFound(format!(
                 "{} {}",
@@ -127,12 +122,7 @@ impl Tx {
     pub async fn save<T: Writable>(
         &self,
         model: <T as NodeTable>::Model,
-    ) -> ApiResult<<T as NodeTable>::Model>
-    where
-        <T as NodeTable>::Model:
-            Serialize + DeserializeOwned + IntoActiveModel<<T as Writable>::Active>,
-        <T::PrimaryKey as PrimaryKeyTrait>::ValueType: From<Uuid>,
-    {
+    ) -> ApiResult<<T as NodeTable>::Model> {
         Ok(model
             .into_active_model()
             .reset_all()

@@ -114,9 +114,8 @@ impl GoalMutation {
                 }
                 m.position = p;
             }
-            if let Some(slug) = &input.slug {
-                m.slug = tx.changed_slug("goal", m.id, slug).await?;
-            }
+            tx.rename::<entity::goal::Entity>(m, input.slug.as_deref(), None::<enums::Language>)
+                .await?;
             Ok(())
         })
         .await;

@@ -183,12 +183,8 @@ impl MeasureMutation {
                     &mut m.frequency,
                     MAX_TITLE,
                 )?;
-                if let Some(slug) = &input.slug {
-                    m.slug = tx.changed_slug("measure", m.id, slug).await?;
-                }
-                if let Some(language) = input.language {
-                    m.language = language.into();
-                }
+                tx.rename::<entity::measure::Entity>(m, input.slug.as_deref(), input.language)
+                    .await?;
                 Ok(())
             })
             .await;

@@ -305,12 +305,8 @@ impl PlanMutation {
                     m.parent_id = Some(parent_plan(tx, parent, Some(m.id)).await?)
                 }
             }
-            if let Some(slug) = &input.slug {
-                m.slug = tx.changed_slug("plan", m.id, slug).await?;
-            }
-            if let Some(language) = input.language {
-                m.language = language.into();
-            }
+            tx.rename::<entity::plan::Entity>(m, input.slug.as_deref(), input.language)
+                .await?;
             Ok(())
         })
         .await;

@@ -174,12 +174,8 @@ impl UnitMutation {
                         Some(parent_unit(tx, parent, m.municipality_id, Some(m.id)).await?)
                 }
             }
-            if let Some(slug) = &input.slug {
-                m.slug = tx.changed_slug("unit", m.id, slug).await?;
-            }
-            if let Some(language) = input.language {
-                m.language = language.into();
-            }
+            tx.rename::<entity::unit::Entity>(m, input.slug.as_deref(), input.language)
+                .await?;
             Ok(())
         })
         .await;

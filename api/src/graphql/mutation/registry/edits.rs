@@ -129,9 +129,12 @@ impl MunicipalityMutation {
                     key("input.organizationNumber", &v, check_organization_number)
                 })?;
                 maybe(input.valid_from, &mut m.valid_from, Ok)?;
-                if let Some(slug) = &input.slug {
-                    m.slug = tx.changed_slug("municipality", m.id, slug).await?;
-                }
+                tx.rename::<entity::municipality::Entity>(
+                    m,
+                    input.slug.as_deref(),
+                    None::<enums::Language>,
+                )
+                .await?;
                 Ok(())
             })
             .await;
@@ -232,9 +235,12 @@ impl RegionMutation {
                     &mut m.description,
                     MAX_TEXT,
                 )?;
-                if let Some(slug) = &input.slug {
-                    m.slug = tx.changed_slug("region", m.id, slug).await?;
-                }
+                tx.rename::<entity::region::Entity>(
+                    m,
+                    input.slug.as_deref(),
+                    None::<enums::Language>,
+                )
+                .await?;
                 Ok(())
             })
             .await;
@@ -386,9 +392,8 @@ impl LawMutation {
             )
             .await?;
             maybe_text("input.note", input.note, &mut m.note, MAX_TEXT)?;
-            if let Some(slug) = &input.slug {
-                m.slug = tx.changed_slug("law", m.id, slug).await?;
-            }
+            tx.rename::<entity::law::Entity>(m, input.slug.as_deref(), None::<enums::Language>)
+                .await?;
             Ok(())
         })
         .await;
@@ -572,12 +577,8 @@ impl GuidanceMutation {
                     m.id,
                 )
                 .await?;
-                if let Some(slug) = &input.slug {
-                    m.slug = tx.changed_slug("guidance", m.id, slug).await?;
-                }
-                if let Some(language) = input.language {
-                    m.language = language.into();
-                }
+                tx.rename::<entity::guidance::Entity>(m, input.slug.as_deref(), input.language)
+                    .await?;
                 Ok(())
             })
             .await;
@@ -694,9 +695,12 @@ impl PublisherMutation {
                     key("input.organizationNumber", &v, check_organization_number)
                 })?;
                 maybe_url("input.url", input.url, &mut m.url)?;
-                if let Some(slug) = &input.slug {
-                    m.slug = tx.changed_slug("publisher", m.id, slug).await?;
-                }
+                tx.rename::<entity::publisher::Entity>(
+                    m,
+                    input.slug.as_deref(),
+                    None::<enums::Language>,
+                )
+                .await?;
                 Ok(())
             })
             .await;
@@ -844,9 +848,12 @@ impl ConceptMutation {
                     m.id,
                 )
                 .await?;
-                if let Some(slug) = &input.slug {
-                    m.slug = tx.changed_slug("concept", m.id, slug).await?;
-                }
+                tx.rename::<entity::concept::Entity>(
+                    m,
+                    input.slug.as_deref(),
+                    None::<enums::Language>,
+                )
+                .await?;
                 Ok(())
             })
             .await;
@@ -957,9 +964,8 @@ impl ThemeMutation {
                 MAX_TEXT,
             )?;
             maybe_url("input.losUri", input.los_uri, &mut m.los_uri)?;
-            if let Some(slug) = &input.slug {
-                m.slug = tx.changed_slug("theme", m.id, slug).await?;
-            }
+            tx.rename::<entity::theme::Entity>(m, input.slug.as_deref(), None::<enums::Language>)
+                .await?;
             Ok(())
         })
         .await;
@@ -1075,9 +1081,12 @@ impl TargetGroupMutation {
                     &mut m.description,
                     MAX_TEXT,
                 )?;
-                if let Some(slug) = &input.slug {
-                    m.slug = tx.changed_slug("target_group", m.id, slug).await?;
-                }
+                tx.rename::<entity::target_group::Entity>(
+                    m,
+                    input.slug.as_deref(),
+                    None::<enums::Language>,
+                )
+                .await?;
                 target_group_ages(m)?;
                 Ok(())
             })

@@ -2,10 +2,7 @@
 
 use async_graphql::Context;
 use oppvekstgraf_entity::{self as entity, derivation, enums};
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, PrimaryKeyTrait, QueryFilter,
-};
-use serde::{Serialize, de::DeserializeOwned};
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter};
 use serde_json::{Value, json};
 use uuid::Uuid;
 
@@ -28,12 +25,7 @@ pub(super) async fn upstream<T: Writable>(
     <T as NodeTable>::Model,
     derivation::Model,
     entity::revision::Model,
-)>
-where
-    <T as NodeTable>::Model:
-        Serialize + DeserializeOwned + IntoActiveModel<<T as Writable>::Active>,
-    <T::PrimaryKey as PrimaryKeyTrait>::ValueType: From<Uuid>,
-{
+)> {
     let node = T::NODE;
     let id = node_id("input.id", &input.id, node)?;
     let tx = Tx::begin(ctx).await?;

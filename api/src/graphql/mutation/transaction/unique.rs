@@ -82,6 +82,23 @@ impl Tx {
     }
 
     /// A changed slug for node `id`: refused when another node has it.
+    /// Applies the slug and language an update input gives (either may be absent) to a row of `T`.
+    pub async fn rename<T: super::Writable>(
+        &self,
+        model: &mut <T as crate::loader::NodeTable>::Model,
+        slug: Option<&str>,
+        language: Option<impl Into<oppvekstgraf_entity::enums::Language>>,
+    ) -> ApiResult<()> {
+        let (id, current, current_language) = T::names(model);
+        if let Some(slug) = slug {
+            *current = self.changed_slug(T::TABLE, id, slug).await?;
+        }
+        if let Some(language) = language {
+            *current_language = language.into();
+        }
+        Ok(())
+    }
+
     pub async fn changed_slug(&self, table: &str, id: Uuid, wanted: &str) -> ApiResult<String> {
         let slug = crate::validate::slug("input.slug", wanted)?;
         if self.value_taken(table, "slug", &slug, Some(id)).await? {

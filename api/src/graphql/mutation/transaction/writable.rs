@@ -2,7 +2,7 @@
 //! implementation for each node table.
 
 use chrono::{DateTime, Utc};
-use oppvekstgraf_entity::enums::Status;
+use oppvekstgraf_entity::enums::{Language, Status};
 use sea_orm::{
     ActiveModelBehavior, ActiveModelTrait, EntityTrait, IntoActiveModel, PrimaryKeyTrait,
 };
@@ -13,16 +13,16 @@ use crate::loader::NodeTable;
 
 /// A node table mutations can write through sea-orm. Every node table has the same bookkeeping columns
 /// (publication state, version, creation and change time); the generic write paths set them through this.
+/// The bounds sit on the supertraits, so that every generic write path gets them from `T: Writable` alone.
 pub trait Writable:
-    NodeTable
-    + EntityTrait<Model = <Self as NodeTable>::Model, ActiveModel = <Self as Writable>::Active>
-where
-    <Self as NodeTable>::Model:
-        Serialize + DeserializeOwned + IntoActiveModel<<Self as Writable>::Active>,
-    <Self::PrimaryKey as PrimaryKeyTrait>::ValueType: From<Uuid>,
+    NodeTable<
+        Model: Serialize + DeserializeOwned + IntoActiveModel<<Self as EntityTrait>::ActiveModel>,
+    > + EntityTrait<
+        Model = <Self as NodeTable>::Model,
+        ActiveModel: ActiveModelTrait<Entity = Self> + ActiveModelBehavior + Send,
+        PrimaryKey: PrimaryKeyTrait<ValueType: From<Uuid>>,
+    >
 {
-    type Active: ActiveModelTrait<Entity = Self> + ActiveModelBehavior + Send;
-
     /// The row's publication state.
     fn status(model: &<Self as NodeTable>::Model) -> Status;
 
@@ -38,6 +38,9 @@ where
     /// Puts the row in publication state `status`.
     fn set_status(model: &mut <Self as NodeTable>::Model, status: Status);
 
+    /// The row's id with its slug and language, the two names every update input may change.
+    fn names(model: &mut <Self as NodeTable>::Model) -> (Uuid, &mut String, &mut Language);
+
     /// Keeps what a restored revision must not bring back: the current state and creation time.
     fn keep_bookkeeping(
         model: &mut <Self as NodeTable>::Model,
@@ -48,8 +51,6 @@ where
 macro_rules! writable {
     ($($module:ident),*) => {$(
         impl Writable for oppvekstgraf_entity::$module::Entity {
-            type Active = oppvekstgraf_entity::$module::ActiveModel;
-
             fn status(model: &oppvekstgraf_entity::$module::Model) -> Status {
                 model.status
             }
@@ -69,6 +70,10 @@ macro_rules! writable {
 
             fn set_status(model: &mut oppvekstgraf_entity::$module::Model, status: Status) {
                 model.status = status;
+            }
+
+            fn names(model: &mut oppvekstgraf_entity::$module::Model) -> (Uuid, &mut String, &mut Language) {
+                (model.id, &mut model.slug, &mut model.language)
             }
 
             fn keep_bookkeeping(

@@ -2,8 +2,7 @@
 
 use async_graphql::Context;
 use oppvekstgraf_entity::{enums, revision};
-use sea_orm::{ActiveModelTrait, IntoActiveModel, PrimaryKeyTrait};
-use serde::{Serialize, de::DeserializeOwned};
+use sea_orm::{ActiveModelTrait, IntoActiveModel};
 use uuid::Uuid;
 
 use super::{Tx, Writable, snapshot};
@@ -15,12 +14,7 @@ pub async fn create_node<T: Writable>(
     ctx: &Context<'_>,
     build: impl AsyncFnOnce(&Tx) -> ApiResult<<T as NodeTable>::Model>,
     after: impl AsyncFnOnce(&Tx, &<T as NodeTable>::Model) -> ApiResult<()>,
-) -> ApiResult<(<T as NodeTable>::Model, revision::Model)>
-where
-    <T as NodeTable>::Model:
-        Serialize + DeserializeOwned + IntoActiveModel<<T as Writable>::Active>,
-    <T::PrimaryKey as PrimaryKeyTrait>::ValueType: From<Uuid>,
-{
+) -> ApiResult<(<T as NodeTable>::Model, revision::Model)> {
     let tx = Tx::begin(ctx).await?;
     let model = build(&tx).await?;
     let id = T::id(&model);
@@ -51,12 +45,7 @@ pub async fn update_node<T: Writable>(
     id: Uuid,
     version: i32,
     apply: impl AsyncFnOnce(&Tx, &mut <T as NodeTable>::Model) -> ApiResult<()>,
-) -> ApiResult<(<T as NodeTable>::Model, revision::Model)>
-where
-    <T as NodeTable>::Model:
-        Serialize + DeserializeOwned + IntoActiveModel<<T as Writable>::Active>,
-    <T::PrimaryKey as PrimaryKeyTrait>::ValueType: From<Uuid>,
-{
+) -> ApiResult<(<T as NodeTable>::Model, revision::Model)> {
     let tx = Tx::begin(ctx).await?;
     let changed = change_node::<T>(&tx, id, version, async |tx, model| {
         apply(tx, model).await?;
@@ -74,12 +63,7 @@ pub async fn change_node<T: Writable>(
     id: Uuid,
     version: i32,
     change: impl AsyncFnOnce(&Tx, &mut <T as NodeTable>::Model) -> ApiResult<enums::RevisionAction>,
-) -> ApiResult<(<T as NodeTable>::Model, revision::Model)>
-where
-    <T as NodeTable>::Model:
-        Serialize + DeserializeOwned + IntoActiveModel<<T as Writable>::Active>,
-    <T::PrimaryKey as PrimaryKeyTrait>::ValueType: From<Uuid>,
-{
+) -> ApiResult<(<T as NodeTable>::Model, revision::Model)> {
     tx.claim(T::NODE, id, version).await?;
     let mut model = tx.load::<T>(id).await?;
     // The claim stored version + 1 already; the snapshot shows the node as the client saw it.
@@ -99,12 +83,7 @@ pub async fn save_change<T: Writable>(
     action: enums::RevisionAction,
     before: serde_json::Value,
     detail: Option<serde_json::Value>,
-) -> ApiResult<(<T as NodeTable>::Model, revision::Model)>
-where
-    <T as NodeTable>::Model:
-        Serialize + DeserializeOwned + IntoActiveModel<<T as Writable>::Active>,
-    <T::PrimaryKey as PrimaryKeyTrait>::ValueType: From<Uuid>,
-{
+) -> ApiResult<(<T as NodeTable>::Model, revision::Model)> {
     let id = T::id(&model);
     T::stamp(&mut model, version, tx.now);
     let saved = tx.save::<T>(model).await?;
