@@ -242,3 +242,51 @@ async fn concurrent_trees_load_each_level_in_one_statement(app: &common::TestApp
         app.backend
     );
 }
+
+/// Every plan asks for its measures twice, under aliases with other pages and a filter, and once more
+/// through a fragment: siblings share one page query per field of the document, and fields that differ
+/// get their own.
+const ALIASED: &str = r#"{ municipality(number: "1539") {
+    plans(first: 20) { nodes { title
+      one: measures(first: 1) { totalCount nodes { title } }
+      three: measures(first: 3) { totalCount nodes { title } }
+      none: measures(first: 3, filter: {search: "zzz-no-such-measure"}) { totalCount nodes { title } }
+      ...Listed } } } }
+  fragment Listed on Plan { all: measures(first: 100) { nodes { title } } }"#;
+
+on_both!(siblings_share_page_queries_and_aliases_keep_their_own);
+async fn siblings_share_page_queries_and_aliases_keep_their_own(app: &common::TestApp) {
+    let before = app.state.statements.get();
+    let response = app.gql(ALIASED, json!({})).await;
+    let statements = app.state.statements.get() - before;
+    assert!(response.get("errors").is_none(), "{response:#}");
+    let plans = response["data"]["municipality"]["plans"]["nodes"]
+        .as_array()
+        .expect("plans");
+    let titles = |plan: &serde_json::Value, alias: &str| -> Vec<String> {
+        plan[alias]["nodes"]
+            .as_array()
+            .expect("nodes")
+            .iter()
+            .map(|m| m["title"].as_str().expect("title").to_string())
+            .collect()
+    };
+    let mut longest = 0;
+    for plan in plans {
+        let all = titles(plan, "all");
+        let total = all.len();
+        longest = longest.max(total);
+        assert_eq!(titles(plan, "one"), all[..total.min(1)], "{plan:#}");
+        assert_eq!(titles(plan, "three"), all[..total.min(3)], "{plan:#}");
+        assert!(titles(plan, "none").is_empty(), "{plan:#}");
+        assert_eq!(plan["one"]["totalCount"], json!(total), "{plan:#}");
+        assert_eq!(plan["three"]["totalCount"], json!(total), "{plan:#}");
+        assert_eq!(plan["none"]["totalCount"], json!(0), "{plan:#}");
+    }
+    assert!(
+        plans.len() >= 2 && longest > 3,
+        "siblings, and a plan whose pages differ: {response:#}"
+    );
+    // The municipality, its plans, and one statement for each of the four measure fields.
+    assert_eq!(statements, 6, "[{:?}] {response:#}", app.backend);
+}

@@ -10,7 +10,7 @@ use super::enums::Order;
 use crate::{
     error::{ApiError, ApiResult},
     id::NodeType,
-    loader::{NodeTable, PageQuery, Via, load_page, scope},
+    loader::{NodeTable, PageQueries, PageQuery, Via, load_page, scope},
     page::{Page, PageArgs, Window},
     sql::Sql,
     sql::text_order,
@@ -107,16 +107,16 @@ pub fn name_column(node: NodeType) -> &'static str {
     node.def().map_or("created_at", |def| def.name_column)
 }
 
-/// Loads one page of `T` targets of `rel` for `parent`.
-pub async fn load_rel<T: NodeTable>(
+/// What selects a page of `T` targets of `rel` for the field being resolved: its window, filters, order,
+/// scope and whether it is counted.
+fn page_query<T: NodeTable>(
     ctx: &Context<'_>,
     rel: &Rel,
-    parent: Uuid,
-    args: PageArgs,
+    args: &PageArgs,
     filter: &impl Filter,
     order: Option<Order>,
-) -> ApiResult<Page<T::Model>> {
-    let window = Window::parse(&args, T::NODE)?;
+) -> ApiResult<PageQuery> {
+    let window = Window::parse(args, T::NODE)?;
     let filters = filter.conditions()?;
     let backend = ctx
         .data::<DatabaseConnection>()
@@ -130,7 +130,30 @@ pub async fn load_rel<T: NodeTable>(
     };
     let order = order_terms(backend, order.unwrap_or_default(), name, &default);
     let count = ctx.look_ahead().field("totalCount").exists();
-    let query = PageQuery::new(rel.via, filters, order, window, scope(ctx), count);
+    Ok(PageQuery::new(
+        rel.via,
+        filters,
+        order,
+        window,
+        scope(ctx),
+        count,
+    ))
+}
+
+/// Loads one page of `T` targets of `rel` for `parent`.
+pub async fn load_rel<T: NodeTable>(
+    ctx: &Context<'_>,
+    rel: &Rel,
+    parent: Uuid,
+    args: PageArgs,
+    filter: &impl Filter,
+    order: Option<Order>,
+) -> ApiResult<Page<T::Model>> {
+    let queries = ctx.data::<PageQueries>().map_err(|_| ApiError::Internal)?;
+    let field = std::ptr::from_ref(ctx.item) as usize;
+    let query = queries.get_or_make::<T>(field, std::ptr::from_ref(rel) as usize, || {
+        page_query::<T>(ctx, rel, &args, filter, order)
+    })?;
     load_page::<T>(ctx, parent, query).await
 }
 

@@ -114,6 +114,12 @@ impl Activity {
     }
 }
 
+/// `loader` without its cache.
+pub fn uncached<L>(loader: DataLoader<L, HashMapCache>) -> DataLoader<L, HashMapCache> {
+    loader.enable_all_cache(false);
+    loader
+}
+
 /// A DataLoader whose batches start when the execution settles (see the module documentation).
 pub fn loader<L: Send + Sync + 'static>(
     inner: L,

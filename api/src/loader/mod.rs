@@ -38,7 +38,7 @@ use async_graphql::{
 pub use batching::{Activity, Tracked};
 pub use node_loader::{NodeKey, NodeLoader};
 pub use page_loader::PageLoader;
-pub use page_query::{PageKey, PageQuery, Via};
+pub use page_query::{PageKey, PageQueries, PageQuery, Via};
 pub use scope::Scope;
 use sea_orm::{DatabaseConnection, FromQueryResult};
 pub use sharing::{
@@ -58,19 +58,19 @@ use crate::{
 pub async fn load_page<T: NodeTable>(
     ctx: &Context<'_>,
     parent: Uuid,
-    query: PageQuery,
+    query: Arc<PageQuery>,
 ) -> ApiResult<Page<T::Model>> {
     let loader = ctx
         .data::<DataLoader<PageLoader<T>, HashMapCache>>()
         .map_err(|_| ApiError::Internal)?;
     loader.loader().activity.touch();
     let root = matches!(query.via, Via::Root);
+    // The page loaders keep no cache (see `data_loaders`), so the loaded page is usually this caller's alone
+    // and its rows move out without a copy.
     let page = loader
-        .load_one(PageKey {
-            parent,
-            query: Arc::new(query),
-        })
+        .load_one(PageKey { parent, query })
         .await?
+        .map(|page| Arc::try_unwrap(page).unwrap_or_else(|shared| (*shared).clone()))
         .unwrap_or_default();
     crate::cache::record(ctx, |deps| {
         deps.add(if root {

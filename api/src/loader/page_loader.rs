@@ -165,18 +165,18 @@ fn collect_pages<M>(query: &PageQuery, rows: Vec<Row<M>>) -> HashMap<Uuid, Page<
 }
 
 impl<T: NodeTable> async_graphql::dataloader::Loader<PageKey> for PageLoader<T> {
-    type Value = Page<T::Model>;
+    /// Shared, so that handing a page to its resolver does not copy its rows.
+    type Value = Arc<Page<T::Model>>;
     type Error = ApiError;
 
-    async fn load(&self, keys: &[PageKey]) -> Result<HashMap<PageKey, Page<T::Model>>, ApiError> {
+    async fn load(
+        &self,
+        keys: &[PageKey],
+    ) -> Result<HashMap<PageKey, Arc<Page<T::Model>>>, ApiError> {
         // A batch holds one page query or a few (one per distinct filter, order or window asked for).
         let mut groups: Vec<(Arc<PageQuery>, Vec<Uuid>)> = Vec::new();
         for key in keys {
-            let same = |(query, _): &&mut (Arc<PageQuery>, Vec<Uuid>)| {
-                query.fingerprint_hash == key.query.fingerprint_hash
-                    && query.fingerprint == key.query.fingerprint
-            };
-            match groups.iter_mut().find(same) {
+            match groups.iter_mut().find(|(query, _)| query.same(&key.query)) {
                 Some((_, parents)) => parents.push(key.parent),
                 None => groups.push((key.query.clone(), vec![key.parent])),
             }
@@ -191,7 +191,7 @@ impl<T: NodeTable> async_graphql::dataloader::Loader<PageKey> for PageLoader<T> 
                         parent,
                         query: query.clone(),
                     },
-                    page,
+                    Arc::new(page),
                 );
             }
         }

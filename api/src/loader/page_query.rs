@@ -2,14 +2,16 @@
 //! query, and the key the page loader batches by.
 
 use std::{
+    any::TypeId,
+    collections::HashMap,
     hash::{Hash, Hasher},
-    sync::Arc,
+    sync::{Arc, Mutex},
 };
 
 use uuid::Uuid;
 
 use super::Scope;
-use crate::{page::Window, sql::Sql};
+use crate::{error::ApiResult, page::Window, sql::Sql};
 
 /// How the target rows of a relation hang off their parent.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -53,10 +55,11 @@ pub struct PageQuery {
     pub(super) window: Window,
     pub(super) scope: Scope,
     pub(super) count: bool,
-    pub(super) fingerprint: String,
-    /// A hash of `fingerprint`, computed once: page keys are hashed several times on their way through a
-    /// DataLoader, and a wide level has hundreds of them.
-    pub(super) fingerprint_hash: u64,
+    /// The filters' text and values, which tell two page queries' filters apart.
+    pub(super) filter_print: String,
+    /// A hash of everything that selects the page, computed once: page keys are hashed several times on their
+    /// way through a DataLoader, and a wide level has thousands of them.
+    pub(super) hash: u64,
 }
 
 impl PageQuery {
@@ -72,15 +75,13 @@ impl PageQuery {
         count: bool,
     ) -> Self {
         let count = count || window.needs_count();
-        let fingerprint = format!(
-            "{via:?}|{}|{}|{window:?}|{scope:?}|{count}",
-            filters
-                .iter()
-                .map(Sql::fingerprint)
-                .collect::<Vec<_>>()
-                .join("&"),
-            order.join(",")
-        );
+        let filter_print = filters
+            .iter()
+            .map(Sql::fingerprint)
+            .collect::<Vec<_>>()
+            .join("&");
+        let mut hasher = std::hash::DefaultHasher::new();
+        (via, &filter_print, &order, window, scope, count).hash(&mut hasher);
         PageQuery {
             via,
             filters,
@@ -88,13 +89,20 @@ impl PageQuery {
             window,
             scope,
             count,
-            fingerprint_hash: {
-                let mut hasher = std::hash::DefaultHasher::new();
-                fingerprint.hash(&mut hasher);
-                hasher.finish()
-            },
-            fingerprint,
+            filter_print,
+            hash: hasher.finish(),
         }
+    }
+
+    /// Whether `other` selects the same pages (for any parent).
+    pub(super) fn same(&self, other: &PageQuery) -> bool {
+        self.hash == other.hash
+            && self.via == other.via
+            && self.window == other.window
+            && self.scope == other.scope
+            && self.count == other.count
+            && self.order == other.order
+            && self.filter_print == other.filter_print
     }
 }
 
@@ -108,9 +116,7 @@ pub struct PageKey {
 impl PartialEq for PageKey {
     fn eq(&self, other: &Self) -> bool {
         self.parent == other.parent
-            && (Arc::ptr_eq(&self.query, &other.query)
-                || (self.query.fingerprint_hash == other.query.fingerprint_hash
-                    && self.query.fingerprint == other.query.fingerprint))
+            && (Arc::ptr_eq(&self.query, &other.query) || self.query.same(&other.query))
     }
 }
 
@@ -119,6 +125,35 @@ impl Eq for PageKey {}
 impl Hash for PageKey {
     fn hash<H: Hasher>(&self, state: &mut H) {
         self.parent.hash(state);
-        self.query.fingerprint_hash.hash(state);
+        self.query.hash.hash(state);
+    }
+}
+
+/// The page queries one execution has made, by the field of the document, the relation and the target table
+/// they were made for. A level's siblings (625 measures each asking for their units) resolve the same field
+/// with the same arguments, so they share one query, made once: its window, filters and order are parsed
+/// and checked once per level instead of once per parent.
+#[derive(Debug, Default)]
+pub struct PageQueries(Mutex<HashMap<(usize, usize, TypeId), Arc<PageQuery>>>);
+
+impl PageQueries {
+    /// The query made for `field` and `relation` (any values that stand for them for the execution's
+    /// life: the address of the document's field and of the relation), or one `make` makes now. A query
+    /// that fails to be made is not kept, so each sibling reports the error.
+    pub fn get_or_make<T: 'static>(
+        &self,
+        field: usize,
+        relation: usize,
+        make: impl FnOnce() -> ApiResult<PageQuery>,
+    ) -> ApiResult<Arc<PageQuery>> {
+        let key = (field, relation, TypeId::of::<T>());
+        if let Some(query) = self.0.lock().ok().and_then(|made| made.get(&key).cloned()) {
+            return Ok(query);
+        }
+        let query = Arc::new(make()?);
+        if let Ok(mut made) = self.0.lock() {
+            made.insert(key, query.clone());
+        }
+        Ok(query)
     }
 }

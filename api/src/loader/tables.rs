@@ -7,7 +7,10 @@ use oppvekstgraf_entity as entity;
 use sea_orm::{DatabaseConnection, FromQueryResult};
 use uuid::Uuid;
 
-use super::{Activity, NodeLoader, PageLoader, Tracked, batching::loader};
+use super::{
+    Activity, NodeLoader, PageLoader, Tracked,
+    batching::{loader, uncached},
+};
 use crate::id::NodeType;
 
 /// A table of nodes that the generic loaders can read.
@@ -62,14 +65,16 @@ macro_rules! node_tables {
         }
 
         /// A fresh [`NodeLoader`] and [`PageLoader`] for every node table, for one execution. Loaders live for
-        /// one execution (a query, or one event of a subscription): they cache what it loaded, and never serve
-        /// another execution's rows.
+        /// one execution (a query, or one event of a subscription) and never serve another execution's rows.
+        /// Node loaders cache what they loaded (the same municipality is asked for by many measures); page
+        /// loaders do not, as each page is asked for once per parent and caching it would copy its rows.
         pub fn data_loaders(data: &mut Data, db: &DatabaseConnection, activity: &Arc<Activity>) {
             $(
                 data.insert(loader(NodeLoader::<entity::$module::Entity> { db: db.clone(), activity: activity.clone(), _table: PhantomData }, activity));
-                data.insert(loader(PageLoader::<entity::$module::Entity> { db: db.clone(), activity: activity.clone(), _table: PhantomData }, activity));
+                data.insert(uncached(loader(PageLoader::<entity::$module::Entity> { db: db.clone(), activity: activity.clone(), _table: PhantomData }, activity)));
             )*
-            data.insert(loader(PageLoader::<entity::revision::Entity> { db: db.clone(), activity: activity.clone(), _table: PhantomData }, activity));
+            data.insert(super::PageQueries::default());
+            data.insert(uncached(loader(PageLoader::<entity::revision::Entity> { db: db.clone(), activity: activity.clone(), _table: PhantomData }, activity)));
             data.insert(loader(super::SharingLoader { db: db.clone(), activity: activity.clone() }, activity));
         }
     };
