@@ -14,6 +14,7 @@ import collections
 import datetime
 import json
 import os
+import statistics
 import subprocess
 import sys
 import time
@@ -99,16 +100,21 @@ def main():
     parser.add_argument("--seconds", type=int, default=20, help="length of the profiled run")
     parser.add_argument("--frequency", type=int, default=499, help="samples per second and CPU")
     parser.add_argument("--quick", action="store_true", help="tiny scale (checks the harness)")
+    parser.add_argument("--compare", metavar="BINARY",
+                        help="first measure this other build against the profiled one, side by side: three "
+                             "alternating unprofiled runs of each, medians and their ratio")
     args = parser.parse_args()
     settings = bench.Settings(args)
+    load_before = os.getloadavg()
     procs = bench.Processes()
     os.makedirs(bench.WORK, exist_ok=True)
     try:
         bench.prepare_postgres(settings, synthetic=True)
         keys = bench.pick_keys(settings)
         files = bench.write_requests("ours", keys, settings.rng_seed, tag="profile")
-        proc, url = bench.start_ours(settings, procs, settings.pg_url)
         requests_file = files[args.scenario]
+        comparison = compare(settings, procs, args, requests_file) if args.compare else None
+        proc, url = bench.start_ours(settings, procs, settings.pg_url)
         bench.log(f"warm-up {settings.warmup} s")
         bench.wrk(settings, url, requests_file, settings.warmup, None)
         perf_data = os.path.join(bench.WORK, "perf.data")
@@ -129,7 +135,7 @@ def main():
         result = {
             "scenario": args.scenario,
             "started": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
-            "load_average": os.getloadavg(),
+            "load_average": load_before,
             "requests": requests,
             "seconds": args.seconds,
             "server_cpu_ms_per_request": 1000 * server_cpu / max(requests, 1),
@@ -137,6 +143,7 @@ def main():
             "samples": total,
             "stages": dict(stages),
             "allocator": dict(alloc),
+            "comparison": comparison,
             "commit": subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True,
                                      text=True, cwd=bench.ROOT).stdout.strip(),
         }
@@ -149,12 +156,60 @@ def main():
         procs.stop_all()
 
 
+def measured_run(settings, procs, binary, args, requests_file):
+    """One unprofiled run of `binary`: requests/s and server CPU per request."""
+    settings.binary = binary
+    proc, url = bench.start_ours(settings, procs, settings.pg_url)
+    bench.wrk(settings, url, requests_file, settings.warmup, None)
+    before = bench.tree_cpu(proc.pid)
+    run = bench.wrk(settings, url, requests_file, args.seconds, os.path.join(bench.WORK, "compare-wrk.json"))
+    cpu = bench.cpu_delta_seconds(before, bench.tree_cpu(proc.pid))
+    procs.stop(proc)
+    return {"rps": run["requests"] / args.seconds, "cpu_ms": 1000 * cpu / max(run["requests"], 1),
+            "p99_ms": run["latency_us"]["p99"] / 1000}
+
+
+def compare(settings, procs, args, requests_file):
+    """The other build against this one, alternating, three runs each; medians."""
+    this = settings.binary
+    load_before = os.getloadavg()
+    runs = {"other": [], "this": []}
+    for round_ in range(3):
+        for name, binary in (("other", args.compare), ("this", this)):
+            bench.log(f"comparison round {round_ + 1}: {name} ({binary})")
+            runs[name].append(measured_run(settings, procs, binary, args, requests_file))
+    settings.binary = this
+    med = {name: {k: statistics.median(r[k] for r in rs) for k in rs[0]} for name, rs in runs.items()}
+    return {"other_binary": args.compare, "runs": runs, "median": med, "load_before": load_before}
+
+
+def render_comparison(c):
+    if not c:
+        return []
+    o, t = c["median"]["other"], c["median"]["this"]
+    return [
+        "## Side by side",
+        "",
+        f"The profiled build against `{c['other_binary']}`, unprofiled, alternating, three runs of each "
+        f"(medians; load average before the runs {' '.join(f'{x:.2f}' for x in c['load_before'])}, on a machine "
+        "with nothing else running):",
+        "",
+        "| build | requests/s | server CPU ms/request | p99 ms |",
+        "|---|---|---|---|",
+        f"| other | {o['rps']:.1f} | {o['cpu_ms']:.2f} | {o['p99_ms']:.0f} |",
+        f"| this | {t['rps']:.1f} | {t['cpu_ms']:.2f} | {t['p99_ms']:.0f} |",
+        f"| this ÷ other | {t['rps'] / o['rps']:.2f}× | {t['cpu_ms'] / o['cpu_ms']:.2f}× | "
+        f"{t['p99_ms'] / o['p99_ms']:.2f}× |",
+        "",
+    ]
+
+
 def render(r, settings):
     per = r["server_cpu_ms_per_request"]
     lines = [
         "# Where the server's CPU goes",
         "",
-        f"Produced by `bash bench/profile.sh` ({r['started']}, commit {r['commit']}, load average at the end "
+        f"Produced by `bash bench/profile.sh` ({r['started']}, commit {r['commit']}, load average before it "
         f"{' '.join(f'{x:.2f}' for x in r['load_average'])}): the `{r['scenario']}` requests of the benchmark "
         f"(`bench/queries.py`) against the uncached server on PostgreSQL at the benchmark's scale, "
         f"{settings.concurrency} connections, {r['seconds']} s, sampled by `perf record -g` at the given "
@@ -174,6 +229,7 @@ def render(r, settings):
         a = r["allocator"].get(stage, 0)
         lines.append(f"| {stage} | {100 * n / total:.1f}% | {per * n / total:.2f} | {100 * a / total:.1f}% |")
     lines.append("")
+    lines.extend(render_comparison(r.get("comparison")))
     return "\n".join(lines)
 
 

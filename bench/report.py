@@ -69,6 +69,9 @@ def render(results):
     w(f"# Benchmark results{quick}\n")
     w("Produced by `bash bench/run.sh` (see [bench/README.md](README.md)); every figure and ratio below comes "
       f"from the same run, started {m['date']} and finished {results.get('finished', '?')}.\n")
+    w("Where the server's CPU goes per nested tree (executor, row decoding, resolvers, loader glue, SQL driver, "
+      "serialisation, …) is measured by `bash bench/profile.sh` in a run of its own: see "
+      "[PROFILE.md](PROFILE.md).\n")
     w("## Machine and settings\n")
     w(f"- Machine: {m['nproc']} CPUs ({m['cpu']}), {m['ram_gib']} GiB RAM, Linux {m['kernel']}; load average "
       f"at start {' '.join(m.get('loadavg_at_start', []))} (the machine is shared: other work may add noise).")
