@@ -5,7 +5,6 @@ mod guidance;
 mod law;
 mod links;
 mod municipal;
-mod order;
 mod owner;
 mod plans;
 mod registry;

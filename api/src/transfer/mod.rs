@@ -42,6 +42,7 @@ pub use export::export;
 pub use import::{import, import_dry_run};
 pub use links::{LinkRow, LinkSection, LinkTables, OwnedSection, SharedSection};
 pub use report::{ChangeAction, ImportReport, ImportedChange, OwnedCounts, SharedCounts, Skipped};
+pub use rows::parents_first;
 
 /// Why an export or import failed. Nothing is written when an import fails.
 #[derive(Debug, thiserror::Error)]

@@ -153,16 +153,17 @@ pub(crate) fn node_table(node: NodeType) -> &'static str {
 }
 
 /// Orders `rows` so that a row comes after the row its parent names when both are in `rows` (a parent
-/// plan before its sub-plans, a replacing law before the law it replaces). Rows in a cycle keep their order
-/// at the end (the foreign key then reports the problem).
-pub(crate) fn parents_first<T>(
+/// plan before its sub-plans, a replacing law before the law it replaces, a unit before its sub-units). Rows
+/// in a cycle keep their order at the end (the foreign key then reports the problem). Import and the seed
+/// loader both write in this order.
+pub fn parents_first<T, K: Eq + std::hash::Hash + Copy>(
     rows: Vec<T>,
-    id: impl Fn(&T) -> Uuid,
-    parent: impl Fn(&T) -> Option<Uuid>,
+    id: impl Fn(&T) -> K,
+    parent: impl Fn(&T) -> Option<K>,
 ) -> Vec<T> {
     use std::collections::HashSet;
-    let ids: HashSet<Uuid> = rows.iter().map(&id).collect();
-    let mut done: HashSet<Uuid> = HashSet::new();
+    let ids: HashSet<K> = rows.iter().map(&id).collect();
+    let mut done: HashSet<K> = HashSet::new();
     let mut pending = rows;
     let mut out = Vec::with_capacity(pending.len());
     while !pending.is_empty() {

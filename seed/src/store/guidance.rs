@@ -5,9 +5,10 @@ use oppvekstgraf_entity as entity;
 
 use super::{
     links::plain,
-    order::parents_first,
     writer::{Writer, node_model},
 };
+use oppvekstgraf_api::transfer::parents_first;
+
 use crate::{
     Content, Keys,
     records::{Concept, Guidance},

@@ -3,10 +3,9 @@
 use oppvekstgraf_api::graphql::object::legal_reference::natural_key;
 use oppvekstgraf_entity as entity;
 
-use super::{
-    order::parents_first,
-    writer::{Writer, node_model},
-};
+use super::writer::{Writer, node_model};
+use oppvekstgraf_api::transfer::parents_first;
+
 use crate::{
     Content, Keys, legal_reference_slug,
     records::{Law, LegalReference},

@@ -5,11 +5,12 @@ use oppvekstgraf_entity as entity;
 
 use super::{
     links::role,
-    order::parents_first,
     owner::Owner,
     plans,
     writer::{Writer, node_model},
 };
+use oppvekstgraf_api::transfer::parents_first;
+
 use crate::{
     Keys,
     records::{File, Unit},

@@ -8,10 +8,11 @@ use uuid::Uuid;
 
 use super::{
     links::{plain, role},
-    order::parents_first,
     owner::Owner,
     writer::{Writer, node_model},
 };
+use oppvekstgraf_api::transfer::parents_first;
+
 use crate::{
     Keys,
     records::{File, Measure, Plan},
