@@ -140,7 +140,9 @@ fn page_query<T: NodeTable>(
     ))
 }
 
-/// Loads one page of `T` targets of `rel` for `parent`.
+/// Loads one page of `T` targets of `rel` for `parent`. The page query is made once per field of the document
+/// and shared by its siblings, so `args`, `filter` and `order` must follow from the field's arguments alone,
+/// never from the parent (which goes in `parent`).
 pub async fn load_rel<T: NodeTable>(
     ctx: &Context<'_>,
     rel: &Rel,
