@@ -182,6 +182,12 @@ impl ResponseCache {
         self.max_bytes > 0
     }
 
+    /// Whether results are stored: the cache is on and has read the feed's head (a task started with it
+    /// does, see `follow`).
+    pub fn is_ready(&self) -> bool {
+        self.enabled() && self.ready.load(Ordering::Acquire)
+    }
+
     /// The key of a request.
     pub fn key(document: &str, operation: Option<&str>, variables: &str) -> Key {
         let mut hash = Sha256::new();

@@ -135,6 +135,7 @@ impl TestApp {
         let (conn, statements) = db::connect(&config).await.expect("connect");
         Migrator::up(&conn, None).await.expect("migrations apply");
         let state = AppState::new(conn, statements);
+        cache_ready(&state).await;
         let router = app(state.clone());
         Some(TestApp {
             backend,
@@ -291,5 +292,22 @@ impl TestApp {
     /// `sql` as a raw statement for this app's database backend.
     pub fn statement(&self, sql: impl Into<String>) -> Statement {
         Statement::from_string(self.state.db.get_database_backend(), sql)
+    }
+}
+
+/// Waits (at most 10 s) until the state's response cache stores results, when it has one. The cache reads
+/// the feed's head in a task of its own before it stores anything; on a busy machine a test's first read
+/// could otherwise come first and not be cached, as it would not in a server that has been up a moment.
+async fn cache_ready(state: &AppState) {
+    if !state.cache.enabled() {
+        return;
+    }
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while !state.cache.is_ready() {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the response cache did not read the change feed's head within 10 s"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(5)).await;
     }
 }
