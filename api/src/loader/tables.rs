@@ -67,13 +67,14 @@ macro_rules! node_tables {
         /// A fresh [`NodeLoader`] and [`PageLoader`] for every node table, for one execution. Loaders live for
         /// one execution (a query, or one event of a subscription) and never serve another execution's rows.
         /// Node loaders cache what they loaded (the same municipality is asked for by many measures); page
-        /// loaders do not, as each page is asked for once per parent and caching it would copy its rows.
+        /// loaders do not, as each page is asked for once per parent and caching it would copy its rows. The
+        /// page queries the execution makes are kept beside them ([`super::PageQueries`]).
         pub fn data_loaders(data: &mut Data, db: &DatabaseConnection, activity: &Arc<Activity>) {
+            data.insert(super::PageQueries::default());
             $(
                 data.insert(loader(NodeLoader::<entity::$module::Entity> { db: db.clone(), activity: activity.clone(), _table: PhantomData }, activity));
                 data.insert(uncached(loader(PageLoader::<entity::$module::Entity> { db: db.clone(), activity: activity.clone(), _table: PhantomData }, activity)));
             )*
-            data.insert(super::PageQueries::default());
             data.insert(uncached(loader(PageLoader::<entity::revision::Entity> { db: db.clone(), activity: activity.clone(), _table: PhantomData }, activity)));
             data.insert(loader(super::SharingLoader { db: db.clone(), activity: activity.clone() }, activity));
         }

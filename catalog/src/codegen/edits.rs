@@ -269,9 +269,9 @@ fn node_edits(def: &NodeDef, editing: &Editing) -> String {
         .map(|f| update_field(def, f))
         .collect();
     let new_language = if editing.language == Languages::Both {
-        "input.language"
+        "input.language.map(Into::into)"
     } else {
-        "None::<enums::Language>"
+        "None"
     };
     out.push_str(&format!(
         "/// Create and update for `{name}` (admins).\n#[derive(Default)]\npub struct {name}Mutation;\n\n\

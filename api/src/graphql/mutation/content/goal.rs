@@ -114,7 +114,7 @@ impl GoalMutation {
                 }
                 m.position = p;
             }
-            tx.rename::<entity::goal::Entity>(m, input.slug.as_deref(), None::<enums::Language>)
+            tx.rename::<entity::goal::Entity>(m, input.slug.as_deref(), None)
                 .await?;
             Ok(())
         })

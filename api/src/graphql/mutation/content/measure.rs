@@ -183,8 +183,12 @@ impl MeasureMutation {
                     &mut m.frequency,
                     MAX_TITLE,
                 )?;
-                tx.rename::<entity::measure::Entity>(m, input.slug.as_deref(), input.language)
-                    .await?;
+                tx.rename::<entity::measure::Entity>(
+                    m,
+                    input.slug.as_deref(),
+                    input.language.map(Into::into),
+                )
+                .await?;
                 Ok(())
             })
             .await;

@@ -305,8 +305,12 @@ impl PlanMutation {
                     m.parent_id = Some(parent_plan(tx, parent, Some(m.id)).await?)
                 }
             }
-            tx.rename::<entity::plan::Entity>(m, input.slug.as_deref(), input.language)
-                .await?;
+            tx.rename::<entity::plan::Entity>(
+                m,
+                input.slug.as_deref(),
+                input.language.map(Into::into),
+            )
+            .await?;
             Ok(())
         })
         .await;

@@ -174,8 +174,12 @@ impl UnitMutation {
                         Some(parent_unit(tx, parent, m.municipality_id, Some(m.id)).await?)
                 }
             }
-            tx.rename::<entity::unit::Entity>(m, input.slug.as_deref(), input.language)
-                .await?;
+            tx.rename::<entity::unit::Entity>(
+                m,
+                input.slug.as_deref(),
+                input.language.map(Into::into),
+            )
+            .await?;
             Ok(())
         })
         .await;

@@ -129,12 +129,8 @@ impl MunicipalityMutation {
                     key("input.organizationNumber", &v, check_organization_number)
                 })?;
                 maybe(input.valid_from, &mut m.valid_from, Ok)?;
-                tx.rename::<entity::municipality::Entity>(
-                    m,
-                    input.slug.as_deref(),
-                    None::<enums::Language>,
-                )
-                .await?;
+                tx.rename::<entity::municipality::Entity>(m, input.slug.as_deref(), None)
+                    .await?;
                 Ok(())
             })
             .await;
@@ -235,12 +231,8 @@ impl RegionMutation {
                     &mut m.description,
                     MAX_TEXT,
                 )?;
-                tx.rename::<entity::region::Entity>(
-                    m,
-                    input.slug.as_deref(),
-                    None::<enums::Language>,
-                )
-                .await?;
+                tx.rename::<entity::region::Entity>(m, input.slug.as_deref(), None)
+                    .await?;
                 Ok(())
             })
             .await;
@@ -392,7 +384,7 @@ impl LawMutation {
             )
             .await?;
             maybe_text("input.note", input.note, &mut m.note, MAX_TEXT)?;
-            tx.rename::<entity::law::Entity>(m, input.slug.as_deref(), None::<enums::Language>)
+            tx.rename::<entity::law::Entity>(m, input.slug.as_deref(), None)
                 .await?;
             Ok(())
         })
@@ -577,8 +569,12 @@ impl GuidanceMutation {
                     m.id,
                 )
                 .await?;
-                tx.rename::<entity::guidance::Entity>(m, input.slug.as_deref(), input.language)
-                    .await?;
+                tx.rename::<entity::guidance::Entity>(
+                    m,
+                    input.slug.as_deref(),
+                    input.language.map(Into::into),
+                )
+                .await?;
                 Ok(())
             })
             .await;
@@ -695,12 +691,8 @@ impl PublisherMutation {
                     key("input.organizationNumber", &v, check_organization_number)
                 })?;
                 maybe_url("input.url", input.url, &mut m.url)?;
-                tx.rename::<entity::publisher::Entity>(
-                    m,
-                    input.slug.as_deref(),
-                    None::<enums::Language>,
-                )
-                .await?;
+                tx.rename::<entity::publisher::Entity>(m, input.slug.as_deref(), None)
+                    .await?;
                 Ok(())
             })
             .await;
@@ -848,12 +840,8 @@ impl ConceptMutation {
                     m.id,
                 )
                 .await?;
-                tx.rename::<entity::concept::Entity>(
-                    m,
-                    input.slug.as_deref(),
-                    None::<enums::Language>,
-                )
-                .await?;
+                tx.rename::<entity::concept::Entity>(m, input.slug.as_deref(), None)
+                    .await?;
                 Ok(())
             })
             .await;
@@ -964,7 +952,7 @@ impl ThemeMutation {
                 MAX_TEXT,
             )?;
             maybe_url("input.losUri", input.los_uri, &mut m.los_uri)?;
-            tx.rename::<entity::theme::Entity>(m, input.slug.as_deref(), None::<enums::Language>)
+            tx.rename::<entity::theme::Entity>(m, input.slug.as_deref(), None)
                 .await?;
             Ok(())
         })
@@ -1081,12 +1069,8 @@ impl TargetGroupMutation {
                     &mut m.description,
                     MAX_TEXT,
                 )?;
-                tx.rename::<entity::target_group::Entity>(
-                    m,
-                    input.slug.as_deref(),
-                    None::<enums::Language>,
-                )
-                .await?;
+                tx.rename::<entity::target_group::Entity>(m, input.slug.as_deref(), None)
+                    .await?;
                 target_group_ages(m)?;
                 Ok(())
             })

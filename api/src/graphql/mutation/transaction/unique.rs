@@ -81,32 +81,28 @@ impl Tx {
         ))
     }
 
-    /// A changed slug for node `id`: refused when another node has it.
-    /// Applies the slug and language an update input gives (either may be absent) to a row of `T`.
+    /// Applies the slug and language an update input gives (either may be absent) to a row of `T`. A new
+    /// slug is refused when another node of the table has it.
     pub async fn rename<T: super::Writable>(
         &self,
         model: &mut <T as crate::loader::NodeTable>::Model,
         slug: Option<&str>,
-        language: Option<impl Into<oppvekstgraf_entity::enums::Language>>,
+        language: Option<oppvekstgraf_entity::enums::Language>,
     ) -> ApiResult<()> {
         let (id, current, current_language) = T::names(model);
-        if let Some(slug) = slug {
-            *current = self.changed_slug(T::TABLE, id, slug).await?;
+        if let Some(wanted) = slug {
+            let slug = crate::validate::slug("input.slug", wanted)?;
+            if self.value_taken(T::TABLE, "slug", &slug, Some(id)).await? {
+                return Err(ApiError::validation(
+                    "input.slug",
+                    format!("{slug:?} is taken: choose another slug"),
+                ));
+            }
+            *current = slug;
         }
         if let Some(language) = language {
-            *current_language = language.into();
+            *current_language = language;
         }
         Ok(())
-    }
-
-    pub async fn changed_slug(&self, table: &str, id: Uuid, wanted: &str) -> ApiResult<String> {
-        let slug = crate::validate::slug("input.slug", wanted)?;
-        if self.value_taken(table, "slug", &slug, Some(id)).await? {
-            return Err(ApiError::validation(
-                "input.slug",
-                format!("{slug:?} is taken: choose another slug"),
-            ));
-        }
-        Ok(slug)
     }
 }
