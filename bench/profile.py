@@ -22,9 +22,9 @@ import time
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import bench  # noqa: E402
 
-# A sample is charged to the innermost frame that names a stage; frames of the standard library, the
-# allocator and generic collections say nothing of the stage and are passed over. The first match of a
-# frame wins, so the more specific patterns come first.
+# A sample is charged to the innermost frame that names a stage; frames that match none (the standard
+# library, the allocator, generic collections) say nothing of the stage and are passed over. The first
+# match of a frame wins, so the more specific patterns come first.
 STAGES = [
     ("row decoding", ["sea_orm::executor::query", "FromQueryResult", "sqlx_core::row", "sqlx_postgres::row",
                       "sqlx_postgres::value", "sqlx_core::decode", "sqlx_postgres::types", "uuid::",
@@ -40,9 +40,6 @@ STAGES = [
     ("HTTP", ["hyper", "axum", "tower", "http::", "oppvekstgraf_api::http", "oppvekstgraf_api::server"]),
     ("runtime", ["tokio", "futures_util", "futures_core"]),
 ]
-PASSED_OVER = ["core::", "alloc::", "std::", "mi_", "_mi_", "mimalloc", "hashbrown", "memcpy", "memmove",
-               "memset", "memcmp", "__rust", "[unknown]", "indexmap", "smallvec", "once_cell", "parking_lot",
-               "<&", "_start", "__libc", "clone3", "start_thread"]
 ALLOCATOR = ["mi_", "_mi_", "mimalloc", "malloc", "free", "realloc", "__rust_alloc", "__rust_dealloc"]
 
 
@@ -54,9 +51,6 @@ def stage_of(stack):
         for stage, patterns in STAGES:
             if any(p in frame for p in patterns):
                 return stage
-    for frame in stack:
-        if not any(p in frame for p in PASSED_OVER):
-            return "other"
     return "other"
 
 
@@ -100,11 +94,16 @@ def main():
     parser.add_argument("--seconds", type=int, default=20, help="length of the profiled run")
     parser.add_argument("--frequency", type=int, default=499, help="samples per second and CPU")
     parser.add_argument("--quick", action="store_true", help="tiny scale (checks the harness)")
+    parser.add_argument("--render", metavar="JSON", help="only write PROFILE.md again from a saved result")
     parser.add_argument("--compare", metavar="BINARY",
                         help="first measure this other build against the profiled one, side by side: three "
                              "alternating unprofiled runs of each, medians and their ratio")
     args = parser.parse_args()
     settings = bench.Settings(args)
+    if args.render:
+        with open(args.render) as f:
+            write_report(json.load(f), settings)
+        return
     load_before = os.getloadavg()
     procs = bench.Processes()
     os.makedirs(bench.WORK, exist_ok=True)
@@ -138,6 +137,7 @@ def main():
             "load_average": load_before,
             "requests": requests,
             "seconds": args.seconds,
+            "frequency": args.frequency,
             "server_cpu_ms_per_request": 1000 * server_cpu / max(requests, 1),
             "database_cpu_ms_per_request": 1000 * db_cpu / max(requests, 1),
             "samples": total,
@@ -149,11 +149,16 @@ def main():
         }
         with open(os.path.join(bench.BENCH, "results", "profile.json"), "w") as f:
             json.dump(result, f, indent=2)
-        with open(os.path.join(bench.BENCH, "PROFILE.md"), "w") as f:
-            f.write(render(result, settings))
-        print(render(result, settings))
+        write_report(result, settings)
     finally:
         procs.stop_all()
+
+
+def write_report(result, settings):
+    text = render(result, settings)
+    with open(os.path.join(bench.BENCH, "PROFILE.md"), "w") as f:
+        f.write(text)
+    print(text)
 
 
 def measured_run(settings, procs, binary, args, requests_file):
@@ -212,8 +217,8 @@ def render(r, settings):
         f"Produced by `bash bench/profile.sh` ({r['started']}, commit {r['commit']}, load average before it "
         f"{' '.join(f'{x:.2f}' for x in r['load_average'])}): the `{r['scenario']}` requests of the benchmark "
         f"(`bench/queries.py`) against the uncached server on PostgreSQL at the benchmark's scale, "
-        f"{settings.concurrency} connections, {r['seconds']} s, sampled by `perf record -g` at the given "
-        f"frequency with frame-pointer call graphs.",
+        f"{settings.concurrency} connections, {r['seconds']} s, sampled by `perf record -g -F "
+        f"{r.get('frequency', 499)}` (per second and CPU) with frame-pointer call graphs.",
         "",
         f"{r['requests']:,} requests; server CPU {per:.2f} ms per request, PostgreSQL backends "
         f"{r['database_cpu_ms_per_request']:.2f} ms per request. {r['samples']:,} samples of the server.",

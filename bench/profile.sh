@@ -5,6 +5,7 @@
 #   bash bench/profile.sh --scenario backlink      # another scenario of bench/queries.py
 #   bash bench/profile.sh --compare /path/to/other/oppvekstgraf
 #                                                  # first this build against another, side by side
+#   python3 bench/profile.py --render bench/results/profile.json   # PROFILE.md again from the saved run
 #
 # Builds the release binary with frame pointers and line tables into target/profile (the release profile
 # otherwise, so the code is what deployments run), reuses the benchmark's database (bench/README.md) and
